@@ -1,0 +1,122 @@
+package autograd
+
+import "fmt"
+
+// ConvParams describes a 2-D convolution of an (N, H, W, C) input with K
+// filters of R x S taps over C/Groups channels each. A transposed
+// convolution uses the ConvParams of the convolution it transposes.
+type ConvParams struct {
+	N, H, W, C       int // input
+	K, R, S          int // filters
+	StrideH, StrideW int
+	PadH, PadW       int // zero padding on each side
+	DilH, DilW       int
+	Groups           int
+}
+
+// P returns the output height.
+func (p ConvParams) P() int { return (p.H+2*p.PadH-p.DilH*(p.R-1)-1)/p.StrideH + 1 }
+
+// Q returns the output width.
+func (p ConvParams) Q() int { return (p.W+2*p.PadW-p.DilW*(p.S-1)-1)/p.StrideW + 1 }
+
+// Validate returns an error describing the first inconsistent field.
+func (p ConvParams) Validate() error {
+	switch {
+	case p.N < 1 || p.H < 1 || p.W < 1 || p.C < 1 || p.K < 1 || p.R < 1 || p.S < 1:
+		return fmt.Errorf("conv2d: non-positive dimension in %+v", p)
+	case p.StrideH < 1 || p.StrideW < 1 || p.DilH < 1 || p.DilW < 1 || p.PadH < 0 || p.PadW < 0:
+		return fmt.Errorf("conv2d: bad stride, dilation or padding in %+v", p)
+	case p.Groups < 1 || p.C%p.Groups != 0 || p.K%p.Groups != 0:
+		return fmt.Errorf("conv2d: %d groups do not divide C=%d and K=%d", p.Groups, p.C, p.K)
+	case p.P() < 1 || p.Q() < 1:
+		return fmt.Errorf("conv2d: %dx%d filter (dilation %d,%d, padding %d,%d) does not fit a %dx%d input", p.R, p.S, p.DilH, p.DilW, p.PadH, p.PadW, p.H, p.W)
+	}
+	return nil
+}
+
+// PoolParams describes max or average pooling of an (N, H, W, C) input over
+// R x S windows.
+type PoolParams struct {
+	N, H, W, C       int
+	R, S             int
+	StrideH, StrideW int
+	PadH, PadW       int
+	// CeilMode rounds the output size up, as PyTorch's ceil_mode: a last
+	// window that starts inside the input or its left padding is kept.
+	CeilMode bool
+	// CountIncludePad divides average-pool sums by the full window size,
+	// padding included (PyTorch's default), instead of by the taps that
+	// fall inside the input. Windows overhanging the right/bottom because
+	// of CeilMode never count that overhang.
+	CountIncludePad bool
+}
+
+func poolOut(in, k, stride, pad int, ceil bool) int {
+	span := in + 2*pad - k
+	out := span/stride + 1
+	if ceil && span%stride != 0 {
+		out++
+		// PyTorch drops a last window that would start in the right padding.
+		if (out-1)*stride >= in+pad {
+			out--
+		}
+	}
+	return out
+}
+
+// P returns the output height.
+func (p PoolParams) P() int { return poolOut(p.H, p.R, p.StrideH, p.PadH, p.CeilMode) }
+
+// Q returns the output width.
+func (p PoolParams) Q() int { return poolOut(p.W, p.S, p.StrideW, p.PadW, p.CeilMode) }
+
+// Validate returns an error describing the first inconsistent field.
+func (p PoolParams) Validate() error {
+	switch {
+	case p.N < 1 || p.H < 1 || p.W < 1 || p.C < 1 || p.R < 1 || p.S < 1 || p.StrideH < 1 || p.StrideW < 1:
+		return fmt.Errorf("pool2d: non-positive dimension in %+v", p)
+	case p.PadH < 0 || p.PadW < 0 || 2*p.PadH > p.R || 2*p.PadW > p.S:
+		return fmt.Errorf("pool2d: padding must be at most half the window in %+v", p)
+	case p.P() < 1 || p.Q() < 1:
+		return fmt.Errorf("pool2d: %dx%d window does not fit a %dx%d input", p.R, p.S, p.H, p.W)
+	}
+	return nil
+}
+
+// NormParams describes batch normalisation of M rows (N*H*W) of C channels.
+type NormParams struct {
+	M, C int
+	Eps  float32
+}
+
+// LRNParams describes local response normalisation across channels of M
+// rows of C channels (Krizhevsky et al. 2012, section 3.3, as PyTorch's
+// LocalResponseNorm: alpha is divided by Size).
+type LRNParams struct {
+	M, C  int
+	Size  int
+	Alpha float32
+	Beta  float32
+	K     float32
+}
+
+// CrossEntropyParams describes a softmax cross-entropy over Rows rows of
+// Classes logits.
+type CrossEntropyParams struct {
+	Rows, Classes int
+	// Smoothing mixes the one-hot target with the uniform distribution:
+	// target = (1-Smoothing)*onehot + Smoothing/Classes.
+	Smoothing float32
+	// IgnoreIndex is a label value whose rows contribute neither loss nor
+	// gradient (255 for segmentation masks); use -1 for none.
+	IgnoreIndex int32
+}
+
+// ResizeParams describes bilinear resizing of an (N, H, W, C) input to
+// (N, OutH, OutW, C).
+type ResizeParams struct {
+	N, H, W, C   int
+	OutH, OutW   int
+	AlignCorners bool
+}

@@ -1,0 +1,159 @@
+package autograd
+
+import "fmt"
+
+// Tensor is an n-dimensional array in a device buffer, with the autograd
+// state attached to it: whether it wants a gradient, its gradient, and the
+// node of the op that produced it.
+type Tensor struct {
+	shape        Shape
+	buf          Buffer
+	dev          *Device
+	requiresGrad bool
+	grad         *Tensor
+	node         *node // nil for leaves and for tensors made without recording
+}
+
+// Empty returns a tensor of the given shape and dtype on dev with
+// unspecified contents.
+func Empty(dev *Device, dt DType, shape ...int) *Tensor {
+	s := Shape(shape).Clone()
+	for _, d := range s {
+		if d < 0 {
+			panic(fmt.Sprintf("autograd: negative dimension in shape %v", s))
+		}
+	}
+	return &Tensor{shape: s, buf: dev.backend.Alloc(dt, s.Numel()), dev: dev}
+}
+
+// Zeros returns a Float32 tensor of zeros.
+func Zeros(dev *Device, shape ...int) *Tensor { return Full(dev, 0, shape...) }
+
+// Full returns a Float32 tensor with every element v.
+func Full(dev *Device, v float32, shape ...int) *Tensor {
+	t := Empty(dev, Float32, shape...)
+	dev.backend.Fill(t.buf, v)
+	return t
+}
+
+// FromFloat32s returns a Float32 tensor holding a copy of data. It panics
+// when len(data) does not match shape.
+func FromFloat32s(dev *Device, data []float32, shape ...int) *Tensor {
+	t := Empty(dev, Float32, shape...)
+	checkLen(len(data), t.shape)
+	dev.backend.WriteFloat32(t.buf, data)
+	return t
+}
+
+// FromInt32s returns an Int32 tensor (labels) holding a copy of data. It
+// panics when len(data) does not match shape.
+func FromInt32s(dev *Device, data []int32, shape ...int) *Tensor {
+	t := Empty(dev, Int32, shape...)
+	checkLen(len(data), t.shape)
+	dev.backend.WriteInt32(t.buf, data)
+	return t
+}
+
+func checkLen(n int, s Shape) {
+	if n != s.Numel() {
+		panic(fmt.Sprintf("autograd: %d values for shape %v", n, s))
+	}
+}
+
+// Shape returns the tensor's dimensions; the caller must not modify it.
+func (t *Tensor) Shape() Shape { return t.shape }
+
+// DType returns the element type.
+func (t *Tensor) DType() DType { return t.buf.DType() }
+
+// Numel returns the number of elements.
+func (t *Tensor) Numel() int { return t.shape.Numel() }
+
+// Buffer returns the device buffer holding the data.
+func (t *Tensor) Buffer() Buffer { return t.buf }
+
+// Device returns the device the tensor lives on.
+func (t *Tensor) Device() *Device { return t.dev }
+
+// RequiresGrad reports whether gradients flow to or through t.
+func (t *Tensor) RequiresGrad() bool { return t.requiresGrad }
+
+// SetRequiresGrad marks a leaf tensor (a parameter) as wanting a gradient.
+// It panics on a tensor produced by a recorded op.
+func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
+	if t.node != nil {
+		panic("autograd: SetRequiresGrad on a non-leaf tensor")
+	}
+	t.requiresGrad = on
+	return t
+}
+
+// Grad returns the accumulated gradient of a leaf, or nil before any
+// backward pass reached it.
+func (t *Tensor) Grad() *Tensor { return t.grad }
+
+// SetGrad replaces the accumulated gradient (used by all-reduce and
+// checkpoint code); g must have t's shape.
+func (t *Tensor) SetGrad(g *Tensor) {
+	if g != nil && !g.shape.Equal(t.shape) {
+		panic(fmt.Sprintf("autograd: gradient of shape %v for tensor of shape %v", g.shape, t.shape))
+	}
+	t.grad = g
+}
+
+// ZeroGrad drops the accumulated gradient; the next backward pass starts
+// the sum afresh.
+func (t *Tensor) ZeroGrad() {
+	if t.grad != nil {
+		t.grad.Release()
+		t.grad = nil
+	}
+}
+
+// Float32s copies a Float32 tensor's data to host memory.
+func (t *Tensor) Float32s() []float32 {
+	out := make([]float32, t.Numel())
+	t.dev.backend.ReadFloat32(out, t.buf)
+	return out
+}
+
+// Int32s copies an Int32 tensor's data to host memory.
+func (t *Tensor) Int32s() []int32 {
+	out := make([]int32, t.Numel())
+	t.dev.backend.ReadInt32(out, t.buf)
+	return out
+}
+
+// Item returns the only element of a one-element Float32 tensor.
+func (t *Tensor) Item() float32 {
+	if t.Numel() != 1 {
+		panic(fmt.Sprintf("autograd: Item of a tensor of shape %v", t.shape))
+	}
+	return t.Float32s()[0]
+}
+
+// CopyFrom overwrites t's data with src's (same shape and dtype, same device),
+// outside autograd: for loading weights and optimizer state.
+func (t *Tensor) CopyFrom(src *Tensor) {
+	if !src.shape.Equal(t.shape) || src.DType() != t.DType() {
+		panic(fmt.Sprintf("autograd: CopyFrom %v %v into %v %v", src.DType(), src.shape, t.DType(), t.shape))
+	}
+	t.dev.backend.Copy(t.buf, src.buf)
+}
+
+// Detach returns a tensor sharing t's data with no autograd history.
+func (t *Tensor) Detach() *Tensor { return &Tensor{shape: t.shape, buf: t.buf, dev: t.dev} }
+
+// Release frees the tensor's buffer now instead of leaving it to the
+// backend (the CPU backend lets the garbage collector do it). t must not be
+// used afterwards.
+func (t *Tensor) Release() {
+	if t.buf != nil {
+		t.dev.backend.Free(t.buf)
+		t.buf = nil
+	}
+}
+
+func (t *Tensor) String() string {
+	return fmt.Sprintf("Tensor(%v %v on %s)", t.DType(), t.shape, t.dev.Name())
+}
