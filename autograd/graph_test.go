@@ -1,0 +1,189 @@
+package autograd_test
+
+import (
+	"math"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/cpu"
+)
+
+func newTestDevice() *autograd.Device { return autograd.NewDevice(cpu.New(1)) }
+
+// scalar returns a one-element leaf tensor that wants a gradient.
+func scalar(dev *autograd.Device, v float32) *autograd.Tensor {
+	return autograd.FromFloat32s(dev, []float32{v}, 1).SetRequiresGrad(true)
+}
+
+// gradOf returns the single value of x's gradient, failing when there is none.
+func gradOf(t *testing.T, x *autograd.Tensor) float32 {
+	t.Helper()
+	if x.Grad() == nil {
+		t.Fatal("no gradient reached the leaf")
+	}
+	return x.Grad().Item()
+}
+
+// panics reports whether f panics.
+func panics(f func()) (did bool) {
+	defer func() { did = recover() != nil }()
+	f()
+	return false
+}
+
+func TestTensorUsedTwiceGetsBothContributions(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 3)
+	autograd.Mul(x, x).Backward() // d(x*x)/dx = 2x
+	if g := gradOf(t, x); g != 6 {
+		t.Errorf("d(x*x)/dx at 3 = %g, want 6", g)
+	}
+	y := scalar(dev, 3)
+	autograd.Add(y, y).Backward() // both inputs are handed the same dy
+	if g := gradOf(t, y); g != 2 {
+		t.Errorf("d(y+y)/dy = %g, want 2", g)
+	}
+}
+
+func TestDiamondGraph(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 1.5)
+	// h is an interior node read by two ops: z = h*h + h with h = 2x, so
+	// dz/dx = 8x + 2 = 14, and h's two incoming gradients must be summed
+	// before h's own backward runs.
+	h := autograd.Scale(x, 2)
+	z := autograd.Add(autograd.Mul(h, h), h)
+	z.Backward()
+	if g := gradOf(t, x); g != 14 {
+		t.Errorf("dz/dx = %g, want 14", g)
+	}
+}
+
+func TestNoGradRecordsNothing(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 2)
+	restore := dev.NoGrad()
+	inner := dev.NoGrad()
+	inner()
+	if dev.Recording() {
+		t.Error("NoGrad calls do not nest: recording resumed after the inner restore")
+	}
+	y := autograd.Mul(x, x)
+	restore()
+	if !dev.Recording() {
+		t.Error("recording did not resume after the outer restore")
+	}
+	if y.RequiresGrad() {
+		t.Error("an op under NoGrad produced a tensor that requires grad")
+	}
+	if !panics(y.Backward) {
+		t.Error("Backward of a tensor made under NoGrad did not panic")
+	}
+	if x.Grad() != nil {
+		t.Error("a gradient reached x through an op recorded under NoGrad")
+	}
+}
+
+func TestGraphReleasedAfterBackward(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 2)
+	h := autograd.Scale(x, 3)
+	y := autograd.Mul(h, h)
+	y.Backward()
+	if h.RequiresGrad() || y.RequiresGrad() {
+		t.Error("interior tensors still require grad after Backward released the graph")
+	}
+	if !panics(y.Backward) {
+		t.Error("a second Backward on the same graph did not panic")
+	}
+	if g := gradOf(t, x); g != 36 { // d(9x^2)/dx = 18x
+		t.Errorf("gradient after a refused second Backward = %g, want 36", g)
+	}
+}
+
+func TestZeroGrad(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 2)
+	autograd.Mul(x, x).Backward()
+	x.ZeroGrad()
+	if x.Grad() != nil {
+		t.Fatal("ZeroGrad left a gradient")
+	}
+	autograd.Scale(x, 5).Backward()
+	if g := gradOf(t, x); g != 5 {
+		t.Errorf("gradient after ZeroGrad and a fresh pass = %g, want 5", g)
+	}
+}
+
+func TestGradientsAccumulateAcrossPasses(t *testing.T) {
+	dev := newTestDevice()
+	x := scalar(dev, 2)
+	autograd.Mul(x, x).Backward() // 4
+	autograd.Scale(x, 5).Backward()
+	if g := gradOf(t, x); g != 9 {
+		t.Errorf("gradient after two passes = %g, want 4 + 5", g)
+	}
+}
+
+func TestBackwardOfNonScalarPanics(t *testing.T) {
+	dev := newTestDevice()
+	x := autograd.FromFloat32s(dev, []float32{1, 2}, 2).SetRequiresGrad(true)
+	y := autograd.Mul(x, x)
+	if !panics(y.Backward) {
+		t.Error("Backward of a two-element tensor did not panic")
+	}
+	if !panics(func() { y.BackwardWith(autograd.Zeros(dev, 3)) }) {
+		t.Error("BackwardWith a gradient of the wrong shape did not panic")
+	}
+}
+
+// freeChecker is a backend whose Free is real in the ways that matter for
+// ownership bugs: it poisons freed Float32 buffers with NaN, so a gradient
+// read after its buffer was freed shows up as NaN, and it records buffers
+// freed twice.
+type freeChecker struct {
+	autograd.Backend
+	freed   map[*float32]bool
+	doubles int
+}
+
+func (f *freeChecker) Free(b autograd.Buffer) {
+	if b.DType() != autograd.Float32 || b.Len() == 0 {
+		return
+	}
+	key := unsafe.SliceData(cpu.Float32s(b))
+	if f.freed[key] {
+		f.doubles++
+	}
+	f.freed[key] = true
+	f.Fill(b, float32(math.NaN()))
+}
+
+// TestReshapeGradientOwnership runs Reshape's backward, which hands dy back
+// under a new shape, on a backend that catches a buffer freed twice or
+// read after it was freed.
+func TestReshapeGradientOwnership(t *testing.T) {
+	fc := &freeChecker{Backend: cpu.New(1), freed: map[*float32]bool{}}
+	dev := autograd.NewDevice(fc)
+	x := autograd.FromFloat32s(dev, []float32{1, 2, 3, 4, 5, 6}, 2, 3).SetRequiresGrad(true)
+	w := autograd.FromFloat32s(dev, []float32{6, 5, 4, 3, 2, 1}, 6)
+	// Two reshapes in a row, the first one's output used twice (its dy is
+	// the sum of an engine-owned tensor and a clone), then reshaped again.
+	r := autograd.Reshape(x, 6)
+	y := autograd.Add(autograd.Mul(r, w), r)
+	z := autograd.Reshape(autograd.Reshape(y, 3, -1), -1, 1)
+	z.BackwardWith(autograd.FromFloat32s(dev, []float32{1, 1, 1, 2, 2, 2}, 6, 1))
+	if fc.doubles != 0 {
+		t.Errorf("%d buffers were freed twice", fc.doubles)
+	}
+	want := []float32{7, 6, 5, 8, 6, 4} // upstream * (w + 1)
+	g := x.Grad()
+	if g == nil {
+		t.Fatal("no gradient reached x through Reshape")
+	}
+	if !slices.Equal(g.Float32s(), want) || !g.Shape().Equal(x.Shape()) {
+		t.Errorf("gradient through Reshape = %v of shape %v, want %v of shape %v", g.Float32s(), g.Shape(), want, x.Shape())
+	}
+}
