@@ -144,6 +144,24 @@ type Backend interface {
 	Upsample(p ResizeParams, x, y Buffer)
 	// UpsampleBackward sets dx to the gradient of Upsample.
 	UpsampleBackward(p ResizeParams, dy, dx Buffer)
+
+	// Optimizer kernels: fused per-tensor updates (see optim). Unlike the
+	// methods above, they update param and their state buffers in place;
+	// grad is only read. Every buffer has param's length. Buffers a
+	// configuration does not use may be nil.
+
+	// SGDStep applies one SGD update to param and, when p.Momentum != 0,
+	// to momentum, which is not read when p.FirstStep is set.
+	SGDStep(p SGDParams, param, grad, momentum Buffer)
+	// AdamWStep applies one AdamW update to param and the moment estimates
+	// expAvg and expAvgSq. It panics when p.Step < 1.
+	AdamWStep(p AdamWParams, param, grad, expAvg, expAvgSq Buffer)
+	// RMSpropStep applies one RMSprop update to param and squareAvg, to
+	// momentum when p.Momentum > 0 and to gradAvg when p.Centered.
+	RMSpropStep(p RMSpropParams, param, grad, squareAvg, momentum, gradAvg Buffer)
+	// SumSquares sets y[0] to the sum of x[i]^2 (for the global gradient
+	// norm). y: (1).
+	SumSquares(x, y Buffer)
 }
 
 // Activation names an elementwise activation function.
