@@ -1,5 +1,7 @@
 package autograd
 
+import "fmt"
+
 // LRNOptions configures LRN; AlexNet (2012) uses Size 5, Alpha 1e-4,
 // Beta 0.75, K 2.
 type LRNOptions struct {
@@ -8,7 +10,24 @@ type LRNOptions struct {
 }
 
 // LRN returns local response normalisation across channels of x, whose last
-// dimension is channels, as PyTorch's LocalResponseNorm.
+// dimension is channels, as PyTorch's LocalResponseNorm:
+// y = x / (K + Alpha/Size * sum of x^2 over channels c-Size/2 .. c+(Size-1)/2)^Beta,
+// channels outside the tensor counting as zeros. It panics when Size < 1
+// or x has fewer than two dimensions.
 func LRN(x *Tensor, o LRNOptions) *Tensor {
-	panic("autograd: LRN not implemented yet")
+	sameShape("LRN", x)
+	if o.Size < 1 || len(x.shape) < 2 {
+		panic(fmt.Sprintf("autograd: LRN of size %d over shape %v", o.Size, x.shape))
+	}
+	m, c := x.shape.Rows()
+	p := LRNParams{M: m, C: c, Size: o.Size, Alpha: o.Alpha, Beta: o.Beta, K: o.K}
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, x.shape...)
+	scale := Empty(x.dev, Float32, x.shape...)
+	be.LRN(p, x.buf, y.buf, scale.buf)
+	return record("LRN", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		dx := Empty(x.dev, Float32, x.shape...)
+		be.LRNBackward(p, x.buf, y.buf, scale.buf, dy.buf, dx.buf)
+		return []*Tensor{dx}
+	}, scale)
 }

@@ -1,5 +1,7 @@
 package autograd
 
+import "fmt"
+
 // PoolOptions configures MaxPool2D and AvgPool2D. Pairs are (height, width).
 // A zero Stride means the kernel size, as in PyTorch.
 type PoolOptions struct {
@@ -10,18 +12,73 @@ type PoolOptions struct {
 	ExcludePad bool
 }
 
-// MaxPool2D returns the maxima of x (N, H, W, C) over each window.
-func MaxPool2D(x *Tensor, o PoolOptions) *Tensor {
-	panic("autograd: MaxPool2D not implemented yet")
+// poolParams describes pooling x with o; it panics, naming op, when x is
+// not a Float32 NHWC tensor or the window does not fit.
+func poolParams(op string, x *Tensor, o PoolOptions) PoolParams {
+	sameShape(op, x)
+	n, h, w, c := x.shape.NHWC(op)
+	stride := o.Stride
+	for i := range stride {
+		if stride[i] == 0 {
+			stride[i] = o.Kernel[i]
+		}
+	}
+	p := PoolParams{
+		N: n, H: h, W: w, C: c,
+		R: o.Kernel[0], S: o.Kernel[1],
+		StrideH: stride[0], StrideW: stride[1],
+		PadH: o.Padding[0], PadW: o.Padding[1],
+		CeilMode:        o.CeilMode,
+		CountIncludePad: !o.ExcludePad,
+	}
+	if err := p.Validate(); err != nil {
+		panic(fmt.Sprintf("autograd: %s: %v", op, err))
+	}
+	return p
 }
 
-// AvgPool2D returns the means of x (N, H, W, C) over each window.
+// MaxPool2D returns the maxima of x (N, H, W, C) over each window: an
+// (N, P, Q, C) tensor. It panics when x is not NHWC or the window does not
+// fit.
+func MaxPool2D(x *Tensor, o PoolOptions) *Tensor {
+	p := poolParams("MaxPool2D", x, o)
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
+	argmax := Empty(x.dev, Int32, p.N, p.P(), p.Q(), p.C)
+	be.MaxPool2D(p, x.buf, y.buf, argmax.buf)
+	return record("MaxPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		dx := Empty(x.dev, Float32, x.shape...)
+		be.MaxPool2DBackward(p, dy.buf, argmax.buf, dx.buf)
+		return []*Tensor{dx}
+	}, argmax)
+}
+
+// AvgPool2D returns the means of x (N, H, W, C) over each window: an
+// (N, P, Q, C) tensor. It panics when x is not NHWC or the window does not
+// fit.
 func AvgPool2D(x *Tensor, o PoolOptions) *Tensor {
-	panic("autograd: AvgPool2D not implemented yet")
+	p := poolParams("AvgPool2D", x, o)
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
+	be.AvgPool2D(p, x.buf, y.buf)
+	return record("AvgPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		dx := Empty(x.dev, Float32, x.shape...)
+		be.AvgPool2DBackward(p, dy.buf, dx.buf)
+		return []*Tensor{dx}
+	})
 }
 
 // GlobalAvgPool returns the mean over H and W of x (N, H, W, C): an (N, C)
-// tensor.
+// tensor. It panics when x is not NHWC.
 func GlobalAvgPool(x *Tensor) *Tensor {
-	panic("autograd: GlobalAvgPool not implemented yet")
+	sameShape("GlobalAvgPool", x)
+	n, h, w, c := x.shape.NHWC("GlobalAvgPool")
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, n, c)
+	be.GlobalAvgPool(n, h*w, c, x.buf, y.buf)
+	return record("GlobalAvgPool", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		dx := Empty(x.dev, Float32, x.shape...)
+		be.GlobalAvgPoolBackward(n, h*w, c, dy.buf, dx.buf)
+		return []*Tensor{dx}
+	})
 }

@@ -1,0 +1,182 @@
+package cpu
+
+import (
+	"math"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// channelSums runs body over contiguous chunks of the m rows, each chunk
+// accumulating into its own k float64 vectors of length c, and returns
+// their sums taken in chunk order: deterministic for a given worker count.
+func (b *Backend) channelSums(m, c, k int, body func(lo, hi int, acc [][]float64)) [][]float64 {
+	chunks := b.chunks(m, rowGrain(c))
+	parts := make([][][]float64, chunks)
+	b.parallelFor(chunks, 1, func(first, last int) {
+		for i := first; i < last; i++ {
+			acc := make([][]float64, k)
+			for j := range acc {
+				acc[j] = make([]float64, c)
+			}
+			body(i*m/chunks, (i+1)*m/chunks, acc)
+			parts[i] = acc
+		}
+	})
+	total := parts[0]
+	for _, part := range parts[1:] {
+		for j := range total {
+			for ch, v := range part[j] {
+				total[j][ch] += v
+			}
+		}
+	}
+	return total
+}
+
+// affineRows sets y[r, c] = x[r, c]*scale[c] + shift[c] for m rows.
+func (b *Backend) affineRows(m int, x, y, scale, shift []float32) {
+	c := len(scale)
+	b.parallelFor(m, rowGrain(c), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			xs := x[r*c:][:c]
+			ys, scale, shift := y[r*c:][:c], scale[:c], shift[:c]
+			for j, v := range xs {
+				ys[j] = v*scale[j] + shift[j]
+			}
+		}
+	})
+}
+
+// normAffine returns the per-channel scale gamma*invStd and shift
+// beta - mean*scale that turn batch norm into one multiply-add.
+func normAffine(gamma, beta []float32, mean, invStd []float64) (scale, shift []float32) {
+	scale, shift = make([]float32, len(gamma)), make([]float32, len(gamma))
+	for c, g := range gamma {
+		s := float64(g) * invStd[c]
+		scale[c] = float32(s)
+		shift[c] = float32(float64(beta[c]) - mean[c]*s)
+	}
+	return scale, shift
+}
+
+// BatchNormTrain normalises x with its own per-channel statistics. The
+// statistics come from one pass over x that sums, in float64, the
+// deviations from the first row (the "shifted data" algorithm): stable
+// even when the mean is large against the spread, yet reading x once
+// where a two-pass method reads it twice.
+func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, y, mean, invStd autograd.Buffer) {
+	xv, yv, gv, bv, mv, iv := floats(x), floats(y), floats(gamma), floats(beta), floats(mean), floats(invStd)
+	mustLen("BatchNormTrain", p.M*p.C, len(xv), len(yv))
+	mustLen("BatchNormTrain", p.C, len(gv), len(bv), len(mv), len(iv))
+	ref := make([]float64, p.C)
+	for j, v := range xv[:p.C] {
+		ref[j] = float64(v)
+	}
+	sums := b.channelSums(p.M, p.C, 2, func(lo, hi int, acc [][]float64) {
+		s, q := acc[0][:len(ref)], acc[1][:len(ref)]
+		for r := lo; r < hi; r++ {
+			for j, v := range xv[r*p.C:][:len(ref)] {
+				d := float64(v) - ref[j]
+				s[j] += d
+				q[j] += d * d
+			}
+		}
+	})
+	m := float64(p.M)
+	mean64, inv64 := make([]float64, p.C), make([]float64, p.C)
+	for j := range p.C {
+		d := sums[0][j] / m
+		variance := max(sums[1][j]/m-d*d, 0)
+		mean64[j] = ref[j] + d
+		inv64[j] = 1 / math.Sqrt(variance+float64(p.Eps))
+		mv[j], iv[j] = float32(mean64[j]), float32(inv64[j])
+	}
+	scale, shift := normAffine(gv, bv, mean64, inv64)
+	b.affineRows(p.M, xv, yv, scale, shift)
+}
+
+// BatchNormInfer normalises x with the running statistics.
+func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean, runVar, y autograd.Buffer) {
+	xv, yv, gv, bv, rm, rv := floats(x), floats(y), floats(gamma), floats(beta), floats(runMean), floats(runVar)
+	mustLen("BatchNormInfer", p.M*p.C, len(xv), len(yv))
+	mustLen("BatchNormInfer", p.C, len(gv), len(bv), len(rm), len(rv))
+	mean64, inv64 := make([]float64, p.C), make([]float64, p.C)
+	for j := range p.C {
+		mean64[j] = float64(rm[j])
+		inv64[j] = 1 / math.Sqrt(float64(rv[j])+float64(p.Eps))
+	}
+	scale, shift := normAffine(gv, bv, mean64, inv64)
+	b.affineRows(p.M, xv, yv, scale, shift)
+}
+
+// BatchNormBackward sets dbeta = sum dy, dgamma = sum dy*xhat with
+// xhat = (x-mean)*invStd, and dx = gamma*invStd*dy, less, with batchStats,
+// the projection (dbeta + xhat*dgamma)/M that the batch mean and variance
+// carry back to x.
+func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, dy, gamma, mean, invStd, dx, dgamma, dbeta autograd.Buffer) {
+	xv, dyv, gv, mv, iv := floats(x), floats(dy), floats(gamma), floats(mean), floats(invStd)
+	dxv, dgv, dbv := floats(dx), floats(dgamma), floats(dbeta)
+	mustLen("BatchNormBackward", p.M*p.C, len(xv), len(dyv), len(dxv))
+	mustLen("BatchNormBackward", p.C, len(gv), len(mv), len(iv), len(dgv), len(dbv))
+	sums := b.channelSums(p.M, p.C, 2, func(lo, hi int, acc [][]float64) {
+		sdy, sdyx, mv := acc[0][:p.C], acc[1][:p.C], mv[:p.C]
+		for r := lo; r < hi; r++ {
+			xs := xv[r*p.C:][:p.C]
+			for j, g := range dyv[r*p.C:][:p.C] {
+				sdy[j] += float64(g)
+				sdyx[j] += float64(g) * float64(xs[j]-mv[j])
+			}
+		}
+	})
+	// dx = scale*dy - k*(x - mean) - off per channel, where scale =
+	// gamma*invStd and, with batchStats, k = scale*invStd^2*mean(dy*(x-mean))
+	// and off = scale*mean(dy); x - mean is taken before scaling so that a
+	// large mean does not cancel away the spread.
+	scale, k, off := make([]float32, p.C), make([]float32, p.C), make([]float32, p.C)
+	inv := 1 / float64(p.M)
+	for j := range p.C {
+		is := float64(iv[j])
+		dbv[j] = float32(sums[0][j])
+		dgv[j] = float32(sums[1][j] * is)
+		s := float64(gv[j]) * is
+		scale[j] = float32(s)
+		if batchStats {
+			k[j] = float32(s * is * is * sums[1][j] * inv)
+			off[j] = float32(s * sums[0][j] * inv)
+		}
+	}
+	b.parallelFor(p.M, rowGrain(p.C), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			gs := dyv[r*p.C:][:p.C]
+			xs, ds, mv := xv[r*p.C:][:len(gs)], dxv[r*p.C:][:len(gs)], mv[:len(gs)]
+			scale, k, off := scale[:len(gs)], k[:len(gs)], off[:len(gs)]
+			for j, g := range gs {
+				ds[j] = g*scale[j] - (xs[j]-mv[j])*k[j] - off[j]
+			}
+		}
+	})
+}
+
+// BatchNormUpdateRunning blends the batch statistics into the running ones,
+// recovering the biased variance as 1/invStd^2 - eps and unbiasing it.
+func (b *Backend) BatchNormUpdateRunning(p autograd.NormParams, momentum float32, mean, invStd, runMean, runVar autograd.Buffer) {
+	mv, iv, rm, rv := floats(mean), floats(invStd), floats(runMean), floats(runVar)
+	mustLen("BatchNormUpdateRunning", p.C, len(mv), len(iv), len(rm), len(rv))
+	mom := float64(momentum)
+	unbias := float64(p.M) / float64(p.M-1)
+	for j := range p.C {
+		is := float64(iv[j])
+		variance := max(1/(is*is)-float64(p.Eps), 0) * unbias
+		rm[j] = float32((1-mom)*float64(rm[j]) + mom*float64(mv[j]))
+		rv[j] = float32((1-mom)*float64(rv[j]) + mom*variance)
+	}
+}
+
+// RunningInvStd sets invStd = 1/sqrt(runVar + eps).
+func (b *Backend) RunningInvStd(p autograd.NormParams, runVar, invStd autograd.Buffer) {
+	rv, iv := floats(runVar), floats(invStd)
+	mustLen("RunningInvStd", p.C, len(rv), len(iv))
+	for j, v := range rv {
+		iv[j] = float32(1 / math.Sqrt(float64(v)+float64(p.Eps)))
+	}
+}
