@@ -1,0 +1,175 @@
+package cpu
+
+import (
+	"sync"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// colBudget bounds each worker's im2col buffer (in floats), so a large
+// batch is lowered a block of rows at a time instead of all at once.
+const colBudget = 1 << 18
+
+var colPool = sync.Pool{New: func() any { s := make([]float32, colBudget); return &s }}
+
+// directConv, where the build has one (conv_direct_amd64.go), computes
+// Conv2D without im2col and reports whether it handled the geometry.
+var directConv func(b *Backend, g convGeom, x, w, y []float32) bool
+
+// Conv2D sets y to the cross-correlation of x with w.
+// x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
+// It panics when p is invalid or a buffer does not match it.
+func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
+	g := newConvGeom("Conv2D", p)
+	xv, wv, yv := floats(x), floats(w), floats(y)
+	g.mustLens("Conv2D", xv, wv, yv)
+	if g.depthwise() {
+		b.depthwiseForward(g, xv, wv, yv)
+		return
+	}
+	if directConv != nil && directConv(b, g, xv, wv, yv) {
+		return
+	}
+	b.parallelFor(g.N, 1, func(n0, n1 int) {
+		col := g.colBuffer()
+		defer colPool.Put(col)
+		g.forBlocks(n0, n1, func(r0, r1 int) {
+			for gr := range g.Groups {
+				a, lda := g.lower(xv, *col, gr, r0, r1)
+				// (rows, RSCg) x (Kg, RSCg)^T -> group gr's columns of y.
+				sgemm(false, true, r1-r0, g.kg, g.rsc, 1, a, lda, g.filter(wv, gr), g.rsc, 0, yv[r0*g.K+gr*g.kg:], g.K)
+			}
+		})
+	})
+}
+
+// Conv2DBackwardData sets dx to the gradient of Conv2D with respect to x.
+// dy: (N, P, Q, K); w: (K, R, S, C/G); dx: (N, H, W, C).
+func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.Buffer) {
+	g := newConvGeom("Conv2DBackwardData", p)
+	dyv, wv, dxv := floats(dy), floats(w), floats(dx)
+	g.mustLens("Conv2DBackwardData", dxv, wv, dyv)
+	if g.depthwise() {
+		b.depthwiseBackwardData(g, dyv, wv, dxv)
+		return
+	}
+	if q, ok := g.transposedAsConv(); ok && !g.pointwise() {
+		b.Conv2D(q, dy, f32(g.flipFilters(wv)), dx)
+		return
+	}
+	// Workers own whole images of dx, so the scatter-add of col2im never
+	// races and sums in a fixed order.
+	b.parallelFor(g.N, 1, func(n0, n1 int) {
+		if g.pointwise() {
+			for gr := range g.Groups {
+				r0, r1 := n0*g.pq(), n1*g.pq()
+				sgemm(false, false, r1-r0, g.cg, g.kg, 1, dyv[r0*g.K+gr*g.kg:], g.K, g.filter(wv, gr), g.rsc, 0, dxv[r0*g.C+gr*g.cg:], g.C)
+			}
+			return
+		}
+		clear(dxv[n0*g.H*g.W*g.C : n1*g.H*g.W*g.C])
+		col := g.colBuffer()
+		defer colPool.Put(col)
+		g.forBlocks(n0, n1, func(r0, r1 int) {
+			for gr := range g.Groups {
+				// (rows, Kg) x (Kg, RSCg) -> columns, added back into dx.
+				sgemm(false, false, r1-r0, g.rsc, g.kg, 1, dyv[r0*g.K+gr*g.kg:], g.K, g.filter(wv, gr), g.rsc, 0, *col, g.rsc)
+				g.col2im(*col, dxv, gr, r0, r1)
+			}
+		})
+	})
+}
+
+// Conv2DBackwardFilter sets dw to the gradient of Conv2D with respect to w.
+// x: (N, H, W, C); dy: (N, P, Q, K); dw: (K, R, S, C/G).
+func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd.Buffer) {
+	g := newConvGeom("Conv2DBackwardFilter", p)
+	xv, dyv, dwv := floats(x), floats(dy), floats(dw)
+	g.mustLens("Conv2DBackwardFilter", xv, dwv, dyv)
+	if g.depthwise() {
+		b.depthwiseBackwardFilter(g, xv, dyv, dwv)
+		return
+	}
+	// Each group's gradient is accumulated transposed, (RSCg, Kg) =
+	// columns^T x dy: that keeps the GEMM's short side (Kg, often 16) as
+	// its width, where the micro-kernel wastes nothing, instead of its
+	// height.
+	acc := make([]float32, len(dwv)) // (G, RSCg, Kg)
+	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
+		col := g.colBuffer()
+		defer colPool.Put(col)
+		g.forBlocks(n0, n1, func(r0, r1 int) {
+			for gr := range g.Groups {
+				a, lda := g.lower(xv, *col, gr, r0, r1)
+				sgemm(true, false, g.rsc, g.kg, r1-r0, 1, a, lda, dyv[r0*g.K+gr*g.kg:], g.K, 1, acc[gr*g.rsc*g.kg:], g.kg)
+			}
+		})
+	})
+	for gr := range g.Groups {
+		for j := range g.rsc {
+			for k := range g.kg {
+				dwv[(gr*g.kg+k)*g.rsc+j] = acc[(gr*g.rsc+j)*g.kg+k]
+			}
+		}
+	}
+}
+
+// transposedAsConv returns the convolution that computes dx from dy when
+// that is a plain stride-1 convolution: dy padded by dil*(R-1)-pad,
+// correlated with the filters flipped in space and transposed to
+// (C, R, S, K/G). It gathers where col2im scatters, so it runs as fast as
+// the forward pass. Strided convolutions would need zeros between the
+// pixels of dy, so they keep col2im.
+func (g convGeom) transposedAsConv() (autograd.ConvParams, bool) {
+	padH, padW := g.DilH*(g.R-1)-g.PadH, g.DilW*(g.S-1)-g.PadW
+	if g.StrideH != 1 || g.StrideW != 1 || padH < 0 || padW < 0 {
+		return autograd.ConvParams{}, false
+	}
+	q := g.ConvParams
+	q.H, q.W, q.C, q.K = g.p, g.q, g.K, g.C
+	q.PadH, q.PadW = padH, padW
+	return q, true
+}
+
+// flipFilters returns w (K, R, S, Cg) as (C, R, S, Kg), each group's
+// filters rotated by 180 degrees and their channel axes swapped.
+func (g convGeom) flipFilters(w []float32) []float32 {
+	out := make([]float32, len(w))
+	for gr := range g.Groups {
+		for k := range g.kg {
+			for r := range g.R {
+				for s := range g.S {
+					src := w[(((gr*g.kg+k)*g.R+r)*g.S+s)*g.cg:][:g.cg]
+					for c, v := range src {
+						out[(((gr*g.cg+c)*g.R+g.R-1-r)*g.S+g.S-1-s)*g.kg+k] = v
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// reduceChunks splits [0, n) as parallelFor does (grain 1) and lets body
+// add the contribution of each chunk into its own zeroed accumulator of
+// len(out) floats; the accumulators are then summed into out in chunk
+// order, so the result depends only on the worker count.
+func (b *Backend) reduceChunks(n int, out []float32, body func(lo, hi int, acc []float32)) {
+	chunks := b.chunks(n, 1)
+	accs := make([][]float32, chunks)
+	accs[0] = out
+	for i := 1; i < chunks; i++ {
+		accs[i] = make([]float32, len(out))
+	}
+	clear(out)
+	b.parallelFor(chunks, 1, func(c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			body(c*n/chunks, (c+1)*n/chunks, accs[c])
+		}
+	})
+	for _, acc := range accs[1:] {
+		for i, v := range acc {
+			out[i] += v
+		}
+	}
+}

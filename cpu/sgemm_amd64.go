@@ -1,0 +1,19 @@
+//go:build !openblas
+
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+func init() {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		fastSgemm = packedSgemm
+		directConv = convDirect
+	}
+}
+
+// kernel6x16 sets c (6, 16) to the sum over l < k of
+// a[i*rowStride + l*kStride] * b[l*16 + j], with b packed by packB; k >= 1.
+// It is written in sgemm_amd64.s.
+//
+//go:noescape
+func kernel6x16(k int, a *float32, rowStride, kStride int, b, c *float32)

@@ -1,0 +1,72 @@
+//go:build !openblas
+
+#include "textflag.h"
+
+// func kernel6x16(k int, a *float32, rowStride, kStride int, b, c *float32)
+// c (6, 16) = sum over l < k of a[i*rowStride + l*kStride] * b[l*16 + j]:
+// six rows of C held in twelve YMM accumulators, six broadcasts of a and
+// two loads of b per step. Strides are in elements.
+TEXT ·kernel6x16(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ rowStride+16(FP), R8
+	MOVQ kStride+24(FP), R11
+	MOVQ b+32(FP), DI
+	MOVQ c+40(FP), DX
+	SHLQ $2, R8
+	SHLQ $2, R11
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+loop:
+	VMOVUPS      (DI), Y0
+	VMOVUPS      32(DI), Y1
+	VBROADCASTSS (SI), Y2
+	VFMADD231PS  Y0, Y2, Y4
+	VFMADD231PS  Y1, Y2, Y5
+	VBROADCASTSS (SI)(R8*1), Y3
+	VFMADD231PS  Y0, Y3, Y6
+	VFMADD231PS  Y1, Y3, Y7
+	VBROADCASTSS (SI)(R8*2), Y2
+	VFMADD231PS  Y0, Y2, Y8
+	VFMADD231PS  Y1, Y2, Y9
+	VBROADCASTSS (SI)(R9*1), Y3
+	VFMADD231PS  Y0, Y3, Y10
+	VFMADD231PS  Y1, Y3, Y11
+	VBROADCASTSS (SI)(R8*4), Y2
+	VFMADD231PS  Y0, Y2, Y12
+	VFMADD231PS  Y1, Y2, Y13
+	VBROADCASTSS (SI)(R10*1), Y3
+	VFMADD231PS  Y0, Y3, Y14
+	VFMADD231PS  Y1, Y3, Y15
+	ADDQ         R11, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          loop
+
+	VMOVUPS Y4, (DX)
+	VMOVUPS Y5, 32(DX)
+	VMOVUPS Y6, 64(DX)
+	VMOVUPS Y7, 96(DX)
+	VMOVUPS Y8, 128(DX)
+	VMOVUPS Y9, 160(DX)
+	VMOVUPS Y10, 192(DX)
+	VMOVUPS Y11, 224(DX)
+	VMOVUPS Y12, 256(DX)
+	VMOVUPS Y13, 288(DX)
+	VMOVUPS Y14, 320(DX)
+	VMOVUPS Y15, 352(DX)
+	VZEROUPPER
+	RET
