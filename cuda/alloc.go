@@ -1,0 +1,120 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"errors"
+	"math/bits"
+
+	"gorgonia.org/cu"
+)
+
+// MemStats reports a backend's device memory, in bytes.
+type MemStats struct {
+	// Current is held by live buffers (rounded up to their size class).
+	Current int64
+	// Peak is the largest Current seen.
+	Peak int64
+	// Cached is held by freed buffers kept for reuse.
+	Cached int64
+}
+
+// allocator caches freed device blocks by size class, so that the steady
+// state of a training step allocates without calling the driver (whose
+// cuMemFree also synchronises the device). A freed block may be handed out
+// again at once: all the backend's work runs on one stream, so kernels
+// queued later run after those that used the block before.
+type allocator struct {
+	free  map[int64][]cu.DevicePtr
+	stats MemStats
+}
+
+// minClass is the smallest block: the driver's allocation alignment, which
+// also keeps every buffer aligned for float4 access.
+const minClass = 512
+
+// sizeClass rounds bytes up to its class: powers of two up to 1 MiB, then
+// four classes per doubling, so that a block wastes at most a quarter of
+// itself on large tensors.
+func sizeClass(bytes int64) int64 {
+	if bytes <= minClass {
+		return minClass
+	}
+	p := int64(1) << (63 - bits.LeadingZeros64(uint64(bytes-1)) + 1) // next power of two
+	if p <= 1<<20 {
+		return p
+	}
+	step := p / 8 // quarter steps between p/2 and p
+	return (bytes + step - 1) / step * step
+}
+
+// get returns a block of at least bytes (> 0) and its class. When the
+// device is out of memory it frees the cache and tries once more.
+func (a *allocator) get(bytes int64) (cu.DevicePtr, int64, error) {
+	class := sizeClass(bytes)
+	if list := a.free[class]; len(list) > 0 {
+		p := list[len(list)-1]
+		a.free[class] = list[:len(list)-1]
+		a.stats.Cached -= class
+		a.hold(class)
+		return p, class, nil
+	}
+	p, err := cu.MemAlloc(class)
+	if errors.Is(err, cu.OutOfMemory) {
+		if err = a.trim(); err == nil {
+			p, err = cu.MemAlloc(class)
+		}
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	a.hold(class)
+	return p, class, nil
+}
+
+func (a *allocator) hold(class int64) {
+	a.stats.Current += class
+	a.stats.Peak = max(a.stats.Peak, a.stats.Current)
+}
+
+// put returns a block to the cache.
+func (a *allocator) put(p cu.DevicePtr, class int64) {
+	if a.free == nil {
+		a.free = map[int64][]cu.DevicePtr{}
+	}
+	a.free[class] = append(a.free[class], p)
+	a.stats.Current -= class
+	a.stats.Cached += class
+}
+
+// trim gives every cached block back to the driver.
+func (a *allocator) trim() error {
+	for class, list := range a.free {
+		for len(list) > 0 {
+			if err := cu.MemFree(list[len(list)-1]); err != nil {
+				a.free[class] = list
+				return err
+			}
+			list = list[:len(list)-1]
+			a.stats.Cached -= class
+		}
+		delete(a.free, class)
+	}
+	return nil
+}
+
+// MemStats returns the backend's device memory use.
+func (b *Backend) MemStats() MemStats {
+	defer b.enter()()
+	return b.alloc.stats
+}
+
+// EmptyCache gives the memory of freed buffers back to the driver, after
+// waiting for queued work that may still use it.
+func (b *Backend) EmptyCache() {
+	defer b.enter()()
+	b.sync("EmptyCache")
+	if err := b.alloc.trim(); err != nil {
+		panic(wrap(b, "EmptyCache", "", err))
+	}
+}

@@ -1,0 +1,55 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"fmt"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// AddBias sets y[r, c] = x[r, c] + bias[c]. x, y: (rows, cols); bias: (cols).
+func (b *Backend) AddBias(rows, cols int, x, bias, y autograd.Buffer) {
+	n := rows * cols
+	b.launch1("AddBias", "channels", "add_bias_f32", int64(n),
+		b.f32("AddBias", x, n), b.f32("AddBias", bias, cols), b.f32("AddBias", y, n), rows, cols)
+}
+
+// SumRows sets y[c] to the sum over r of x[r, c], in float64 over fixed
+// bands of rows added in order. x: (rows, cols); y: (cols).
+func (b *Backend) SumRows(rows, cols int, x, y autograd.Buffer) {
+	const op = "SumRows"
+	xd, yd := b.f32(op, x, rows*cols), b.f32(op, y, cols)
+	if cols == 0 {
+		return
+	}
+	defer b.enter()()
+	splits := b.columnSplits(rows, cols)
+	partial := b.scratch(op, 8*splits*cols)
+	defer b.release(partial)
+	b.launch(op, "channels", "sum_rows_partial_f32", b.columnGrid(cols, splits), dim3{colsX, colsY, 1}, 0,
+		xd, rows, cols, partial)
+	b.launch(op, "channels", "sum_rows_finish_f32", b.grid1(int64(cols)), dim3{threads, 1, 1}, 0,
+		partial, splits, cols, yd)
+}
+
+// CopyColumns copies, for each of rows rows, cols elements from
+// src[r*srcStride+srcOff:] to dst[r*dstStride+dstOff:], leaving the rest of
+// dst as it is.
+func (b *Backend) CopyColumns(rows, cols int, src autograd.Buffer, srcStride, srcOff int, dst autograd.Buffer, dstStride, dstOff int) {
+	s, d := b.dev("CopyColumns", src, autograd.Float32), b.dev("CopyColumns", dst, autograd.Float32)
+	if rows == 0 || cols == 0 {
+		return
+	}
+	mustAtLeast("CopyColumns src", s.n, (rows-1)*srcStride+srcOff+cols)
+	mustAtLeast("CopyColumns dst", d.n, (rows-1)*dstStride+dstOff+cols)
+	b.launch1("CopyColumns", "channels", "copy_columns_f32", int64(rows*cols),
+		s, srcStride, srcOff, d, dstStride, dstOff, rows, cols)
+}
+
+// mustAtLeast panics unless the buffer length n is at least want.
+func mustAtLeast(op string, n, want int) {
+	if n < want {
+		panic(fmt.Sprintf("cuda: %s: buffer of %d elements, need %d", op, n, want))
+	}
+}

@@ -1,0 +1,44 @@
+//go:build cuda
+
+package cuda
+
+import "github.com/gocnn/gocnn/autograd"
+
+// poolArgs returns the kernels' trailing POOL_PARAMS.
+func poolArgs(p autograd.PoolParams) []any {
+	return []any{p.N, p.H, p.W, p.C, p.R, p.S, p.StrideH, p.StrideW, p.PadH, p.PadW, p.P(), p.Q()}
+}
+
+// MaxPool2D sets y to the window maxima of x and argmax to their positions
+// h*W + w within the image, ties to the first tap in row-major order.
+func (b *Backend) MaxPool2D(p autograd.PoolParams, x, y, argmax autograd.Buffer) {
+	const op = "MaxPool2D"
+	out := p.N * p.P() * p.Q() * p.C
+	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), b.i32(op, argmax, out)}, poolArgs(p)...)
+	b.launch1(op, "pool", "max_pool_f32", int64(out), args...)
+}
+
+// MaxPool2DBackward sets dx to the sum of the dy routed to each element by
+// argmax.
+func (b *Backend) MaxPool2DBackward(p autograd.PoolParams, dy, argmax, dx autograd.Buffer) {
+	const op = "MaxPool2DBackward"
+	out, in := p.N*p.P()*p.Q()*p.C, p.N*p.H*p.W*p.C
+	args := append([]any{b.f32(op, dy, out), b.i32(op, argmax, out), b.f32(op, dx, in)}, poolArgs(p)...)
+	b.launch1(op, "pool", "max_pool_backward_f32", int64(in), args...)
+}
+
+// AvgPool2D sets y to the window means of x.
+func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
+	const op = "AvgPool2D"
+	out := p.N * p.P() * p.Q() * p.C
+	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), p.CountIncludePad}, poolArgs(p)...)
+	b.launch1(op, "pool", "avg_pool_f32", int64(out), args...)
+}
+
+// AvgPool2DBackward sets dx to the gradient of AvgPool2D.
+func (b *Backend) AvgPool2DBackward(p autograd.PoolParams, dy, dx autograd.Buffer) {
+	const op = "AvgPool2DBackward"
+	out, in := p.N*p.P()*p.Q()*p.C, p.N*p.H*p.W*p.C
+	args := append([]any{b.f32(op, dy, out), b.f32(op, dx, in), p.CountIncludePad}, poolArgs(p)...)
+	b.launch1(op, "pool", "avg_pool_backward_f32", int64(in), args...)
+}

@@ -1,0 +1,139 @@
+// Batch normalisation over (M, C) rows of NHWC activations: training
+// statistics, inference, backward, running statistics.
+//
+// Reductions run in two deterministic steps: a (ceil(C/COLS_X), splits)
+// grid of (COLS_X, COLS_Y) blocks writes float64 partial sums per band of
+// rows, then one thread per channel adds the bands in order and derives
+// the per-channel coefficients that a last elementwise pass applies.
+#include "common.cuh"
+
+// bn_stats_partial_f32 sums, per channel, d = x - x[0, c] and d^2 over its
+// band: the shifted-data algorithm, stable when the mean is large against
+// the spread. partial: (splits, 2, C).
+extern "C" __global__ void bn_stats_partial_f32(const float* x, i64 m, i64 c, double* partial) {
+	i64 ch = (i64)blockIdx.x * COLS_X + threadIdx.x;
+	i64 splits = gridDim.y, k = blockIdx.y;
+	double ref = ch < c ? x[ch] : 0;
+	double acc[2];
+	column_reduce<2>(k * m / splits, (k + 1) * m / splits, [=](i64 r, double* a) {
+		if (ch < c) {
+			double d = (double)x[r * c + ch] - ref;
+			a[0] += d;
+			a[1] += d * d;
+		}
+	}, acc);
+	if (threadIdx.y == 0 && ch < c) {
+		partial[(k * 2) * c + ch] = acc[0];
+		partial[(k * 2 + 1) * c + ch] = acc[1];
+	}
+}
+
+// bn_stats_finish_f32 sets mean, invStd and the affine coefficients
+// scale = gamma*invStd, shift = beta - mean*scale.
+extern "C" __global__ void bn_stats_finish_f32(const double* partial, i64 splits, const float* x, i64 m, i64 c,
+                                               float eps, const float* gamma, const float* beta, float* mean,
+                                               float* invStd, float* scale, float* shift) {
+	GRID_STRIDE(ch, c) {
+		double s = 0, q = 0;
+		for (i64 k = 0; k < splits; k++) {
+			s += partial[(k * 2) * c + ch];
+			q += partial[(k * 2 + 1) * c + ch];
+		}
+		double d = s / (double)m;
+		double variance = fmax(q / (double)m - d * d, 0.0);
+		double mu = (double)x[ch] + d;
+		double inv = 1.0 / sqrt(variance + (double)eps);
+		mean[ch] = (float)mu;
+		invStd[ch] = (float)inv;
+		double sc = (double)gamma[ch] * inv;
+		scale[ch] = (float)sc;
+		shift[ch] = (float)((double)beta[ch] - mu * sc);
+	}
+}
+
+// bn_infer_coeffs_f32 derives scale and shift from the running statistics.
+extern "C" __global__ void bn_infer_coeffs_f32(const float* gamma, const float* beta, const float* runMean,
+                                               const float* runVar, float eps, i64 c, float* scale, float* shift) {
+	GRID_STRIDE(ch, c) {
+		double inv = 1.0 / sqrt((double)runVar[ch] + (double)eps);
+		double sc = (double)gamma[ch] * inv;
+		scale[ch] = (float)sc;
+		shift[ch] = (float)((double)beta[ch] - (double)runMean[ch] * sc);
+	}
+}
+
+// affine_rows_f32 sets y[r, ch] = x[r, ch]*scale[ch] + shift[ch].
+extern "C" __global__ void affine_rows_f32(const float* x, const float* scale, const float* shift, float* y, i64 m,
+                                           i64 c) {
+	GRID_STRIDE(i, m * c) {
+		i64 ch = i % c;
+		y[i] = x[i] * scale[ch] + shift[ch];
+	}
+}
+
+// bn_backward_partial_f32 sums, per channel, dy and dy*(x - mean) over its
+// band. partial: (splits, 2, C).
+extern "C" __global__ void bn_backward_partial_f32(const float* x, const float* dy, const float* mean, i64 m, i64 c,
+                                                   double* partial) {
+	i64 ch = (i64)blockIdx.x * COLS_X + threadIdx.x;
+	i64 splits = gridDim.y, k = blockIdx.y;
+	float mu = ch < c ? mean[ch] : 0.f;
+	double acc[2];
+	column_reduce<2>(k * m / splits, (k + 1) * m / splits, [=](i64 r, double* a) {
+		if (ch < c) {
+			double g = dy[r * c + ch];
+			a[0] += g;
+			a[1] += g * (double)(x[r * c + ch] - mu);
+		}
+	}, acc);
+	if (threadIdx.y == 0 && ch < c) {
+		partial[(k * 2) * c + ch] = acc[0];
+		partial[(k * 2 + 1) * c + ch] = acc[1];
+	}
+}
+
+// bn_backward_finish_f32 sets dbeta, dgamma and the coefficients of
+// dx = scale*dy - k*(x - mean) - off (k and off are zero without batch
+// statistics). coef: (3, C) holding scale, k, off.
+extern "C" __global__ void bn_backward_finish_f32(const double* partial, i64 splits, i64 m, i64 c, i64 batchStats,
+                                                  const float* gamma, const float* invStd, float* dgamma,
+                                                  float* dbeta, float* coef) {
+	GRID_STRIDE(ch, c) {
+		double sdy = 0, sdyx = 0;
+		for (i64 k = 0; k < splits; k++) {
+			sdy += partial[(k * 2) * c + ch];
+			sdyx += partial[(k * 2 + 1) * c + ch];
+		}
+		double is = invStd[ch], inv = 1.0 / (double)m;
+		dbeta[ch] = (float)sdy;
+		dgamma[ch] = (float)(sdyx * is);
+		double s = (double)gamma[ch] * is;
+		coef[ch] = (float)s;
+		coef[c + ch] = batchStats ? (float)(s * is * is * sdyx * inv) : 0.f;
+		coef[2 * c + ch] = batchStats ? (float)(s * sdy * inv) : 0.f;
+	}
+}
+
+extern "C" __global__ void bn_backward_apply_f32(const float* x, const float* dy, const float* mean, const float* coef,
+                                                 float* dx, i64 m, i64 c) {
+	GRID_STRIDE(i, m * c) {
+		i64 ch = i % c;
+		dx[i] = dy[i] * coef[ch] - (x[i] - mean[ch]) * coef[c + ch] - coef[2 * c + ch];
+	}
+}
+
+// bn_update_running_f32 blends the batch statistics into the running ones
+// with the unbiased variance recovered from invStd.
+extern "C" __global__ void bn_update_running_f32(const float* mean, const float* invStd, float* runMean,
+                                                 float* runVar, i64 m, i64 c, float eps, float momentum) {
+	GRID_STRIDE(ch, c) {
+		double mom = momentum, is = invStd[ch];
+		double variance = fmax(1.0 / (is * is) - (double)eps, 0.0) * ((double)m / (double)(m - 1));
+		runMean[ch] = (float)((1 - mom) * (double)runMean[ch] + mom * (double)mean[ch]);
+		runVar[ch] = (float)((1 - mom) * (double)runVar[ch] + mom * variance);
+	}
+}
+
+extern "C" __global__ void running_inv_std_f32(const float* runVar, float* invStd, i64 c, float eps) {
+	GRID_STRIDE(ch, c) invStd[ch] = (float)(1.0 / sqrt((double)runVar[ch] + (double)eps));
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# gpu-check.sh runs on the GPU machine, from the repository root, over the
+# binaries scripts/gpu-prepare.sh built into .device/: the shared backend
+# suite on the cuda backend, the same under compute-sanitizer's memcheck,
+# the kernel micro-benchmarks, PyTorch's timings of the same ops, and a
+# table of the ratios. Logs go to $OUT (or /tmp/gpu-check). About 4
+# minutes at most; it exits non-zero when the suite or memcheck fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-/tmp/gpu-check}
+mkdir -p "$out"
+bin=.device/cuda.test
+[ -x "$bin" ] || { echo "gpu-check: $bin missing: run scripts/gpu-prepare.sh and carry .device" >&2; exit 2; }
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
+
+status=0
+step() { # step NAME SECONDS COMMAND...: runs COMMAND with a limit, logs to $out/NAME.log
+	local name=$1 limit=$2
+	shift 2
+	local t0=$SECONDS
+	timeout "$limit" "$@" >"$out/$name.log" 2>&1
+	local rc=$?
+	echo "gpu-check: $name rc=$rc ($((SECONDS - t0))s)"
+	return $rc
+}
+
+if ! step suite 90 "$bin" -test.count=1 -test.v -test.run 'Test'; then
+	status=1
+	grep -E -- '--- FAIL|panic|Error' "$out/suite.log" | head -40
+fi
+for s in PASS FAIL SKIP; do
+	echo "gpu-check: suite $s: $(grep -cE -- "^ *--- $s" "$out/suite.log")"
+done
+
+sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
+if ! step memcheck 100 "$sanitizer" --tool memcheck --error-exitcode 99 "$bin" -test.count=1 -test.run 'TestBackend|TestScaleChannelsGated|TestCopyPeer'; then
+	status=1
+	tail -30 "$out/memcheck.log"
+fi
+grep -E 'ERROR SUMMARY' "$out/memcheck.log"
+
+step bench 60 "$bin" -test.run '^$' -test.bench 'Kernels|CallOverhead' -test.benchtime 20x || status=1
+grep CallOverhead "$out/bench.log"
+step torch 60 python3 scripts/gpu_bench_torch.py "$out/torch.json" || true
+if [ -s "$out/torch.json" ]; then
+	python3 scripts/gpu_ratio.py "$out/bench.log" "$out/torch.json" | tee "$out/ratio.txt"
+else
+	grep Benchmark "$out/bench.log"
+fi
+exit $status
