@@ -1,0 +1,156 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/nn"
+)
+
+// GoogLeNet is Inception v1 (Szegedy et al. 2015) as torchvision builds it:
+// batch norm after every convolution, optional auxiliary classifiers.
+type GoogLeNet struct {
+	nn.Base
+	trunk      []nn.Module // conv1 .. inception5b, in order
+	aux1, aux2 *inceptionAux
+	auxAfter   map[nn.Module]*inceptionAux // empty without auxiliary heads
+	avgpool    *nn.GlobalAvgPool
+	dropout    *nn.Dropout
+	fc         *nn.Linear
+}
+
+var _ = register(Spec{"googlenet", "GoogLeNet (Inception v1) with batch norm, as torchvision", "Szegedy et al., Going Deeper with Convolutions", 2015, 224, NewGoogLeNet})
+
+// NewGoogLeNet returns GoogLeNet (Szegedy et al. 2015, Table 1), with the
+// two auxiliary classifiers when o.AuxLogits is set.
+func NewGoogLeNet(b *nn.Builder, o Options) nn.Module {
+	// torchvision googlenet.py: trunc_normal_(std=0.01, a=-2, b=2) for
+	// convolutions and linears, which at that std is N(0, 0.01^2).
+	b = b.WithInits(nn.Inits{ConvWeight: nn.Normal(0.01), LinearWeight: nn.Normal(0.01)})
+	m := &GoogLeNet{auxAfter: map[nn.Module]*inceptionAux{}}
+	add := func(name string, l nn.Module) nn.Module {
+		m.trunk = append(m.trunk, nn.Child(&m.Base, name, l))
+		return l
+	}
+	add("conv1", newBasicConv2d(b, o.inChannels(), 64, 7, 2, 3))
+	add("maxpool1", nn.NewMaxPool2d(3, 2, 0, true))
+	add("conv2", newBasicConv2d(b, 64, 64, 1, 1, 0))
+	add("conv3", newBasicConv2d(b, 64, 192, 3, 1, 1))
+	add("maxpool2", nn.NewMaxPool2d(3, 2, 0, true))
+	// Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
+	add("inception3a", newInception(b, 192, 64, 96, 128, 16, 32, 32))
+	add("inception3b", newInception(b, 256, 128, 128, 192, 32, 96, 64))
+	add("maxpool3", nn.NewMaxPool2d(3, 2, 0, true))
+	in4a := add("inception4a", newInception(b, 480, 192, 96, 208, 16, 48, 64))
+	add("inception4b", newInception(b, 512, 160, 112, 224, 24, 64, 64))
+	add("inception4c", newInception(b, 512, 128, 128, 256, 24, 64, 64))
+	in4d := add("inception4d", newInception(b, 512, 112, 144, 288, 32, 64, 64))
+	add("inception4e", newInception(b, 528, 256, 160, 320, 32, 128, 128))
+	add("maxpool4", nn.NewMaxPool2d(2, 2, 0, true))
+	add("inception5a", newInception(b, 832, 256, 160, 320, 32, 128, 128))
+	add("inception5b", newInception(b, 832, 384, 192, 384, 48, 128, 128))
+	if o.AuxLogits {
+		m.aux1 = nn.Child(&m.Base, "aux1", newInceptionAux(b, 512, o.classes()))
+		m.aux2 = nn.Child(&m.Base, "aux2", newInceptionAux(b, 528, o.classes()))
+		m.auxAfter[in4a], m.auxAfter[in4d] = m.aux1, m.aux2
+	}
+	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewGlobalAvgPool())
+	m.dropout = nn.Child(&m.Base, "dropout", nn.NewDropout(0.2))
+	m.fc = nn.Child(&m.Base, "fc", b.Linear(1024, o.classes()))
+	return m
+}
+
+// Forward maps images (N, H, W, C) to logits (N, classes), without the
+// auxiliary classifiers.
+func (m *GoogLeNet) Forward(x *autograd.Tensor) *autograd.Tensor {
+	logits, _ := m.ForwardAux(x)
+	return logits
+}
+
+// ForwardAux returns the logits and, in training mode with auxiliary heads,
+// the logits of aux1 and aux2 (Szegedy et al. weight their losses by 0.3).
+func (m *GoogLeNet) ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux []*autograd.Tensor) {
+	for _, l := range m.trunk {
+		x = l.Forward(x)
+		if head := m.auxAfter[l]; head != nil && m.Training() {
+			aux = append(aux, head.Forward(x))
+		}
+	}
+	return m.Out(m.fc.Forward(m.dropout.Forward(m.avgpool.Forward(x)))), aux
+}
+
+// basicConv2d is torchvision's BasicConv2d: a bias-free convolution, batch
+// norm with eps 0.001, and ReLU; named conv and bn.
+type basicConv2d struct {
+	nn.Base
+	conv *nn.Conv2d
+	bn   *nn.BatchNorm2d
+}
+
+func newBasicConv2d(b *nn.Builder, cin, cout, k, stride, pad int) *basicConv2d {
+	c := &basicConv2d{}
+	c.conv = nn.Child(&c.Base, "conv", b.Conv2d(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad}))
+	c.bn = nn.Child(&c.Base, "bn", b.BatchNorm2d(cout))
+	c.bn.Eps = 0.001
+	return c
+}
+
+func (c *basicConv2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+	return c.Out(autograd.ReLU(c.bn.Forward(c.conv.Forward(x))))
+}
+
+// inception is the module of Szegedy et al. 2015, Figure 2b: four branches
+// concatenated along channels. Like torchvision, the "5x5" branch uses a
+// 3x3 convolution (a known quirk kept for weight compatibility).
+type inception struct {
+	nn.Base
+	branches []nn.Module
+}
+
+func newInception(b *nn.Builder, in, c1, c3r, c3, c5r, c5, pool int) *inception {
+	m := &inception{}
+	for i, br := range []nn.Module{
+		newBasicConv2d(b, in, c1, 1, 1, 0),
+		nn.NewSequential(newBasicConv2d(b, in, c3r, 1, 1, 0), newBasicConv2d(b, c3r, c3, 3, 1, 1)),
+		nn.NewSequential(newBasicConv2d(b, in, c5r, 1, 1, 0), newBasicConv2d(b, c5r, c5, 3, 1, 1)),
+		nn.NewSequential(nn.NewMaxPool2d(3, 1, 1, true), newBasicConv2d(b, in, pool, 1, 1, 0)),
+	} {
+		m.branches = append(m.branches, nn.Child(&m.Base, fmt.Sprintf("branch%d", i+1), br))
+	}
+	return m
+}
+
+func (m *inception) Forward(x *autograd.Tensor) *autograd.Tensor {
+	outs := make([]*autograd.Tensor, len(m.branches))
+	for i, br := range m.branches {
+		outs[i] = br.Forward(x)
+	}
+	return m.Out(autograd.Concat(outs...))
+}
+
+// inceptionAux is an auxiliary classifier (Szegedy et al. 2015, section 5):
+// 5x5 average pooling with stride 3 (4x4 out of a 14x14 map at 224), a 1x1
+// convolution to 128 channels, a 1024-unit layer with 70% dropout, and a
+// linear classifier.
+type inceptionAux struct {
+	nn.Base
+	pool     *nn.AvgPool2d
+	conv     *basicConv2d
+	flatten  *nn.Flatten
+	fc1, fc2 *nn.Linear
+	dropout  *nn.Dropout
+}
+
+func newInceptionAux(b *nn.Builder, in, classes int) *inceptionAux {
+	a := &inceptionAux{pool: nn.NewAvgPool2d(5, 3, 0), flatten: nn.NewFlatten(), dropout: nn.NewDropout(0.7)}
+	a.conv = nn.Child(&a.Base, "conv", newBasicConv2d(b, in, 128, 1, 1, 0))
+	a.fc1 = nn.Child(&a.Base, "fc1", b.Linear(128*4*4, 1024))
+	a.fc2 = nn.Child(&a.Base, "fc2", b.Linear(1024, classes))
+	return a
+}
+
+func (a *inceptionAux) Forward(x *autograd.Tensor) *autograd.Tensor {
+	x = a.flatten.Forward(a.conv.Forward(a.pool.Forward(x)))
+	x = a.dropout.Forward(autograd.ReLU(a.fc1.Forward(x)))
+	return a.Out(a.fc2.Forward(x))
+}

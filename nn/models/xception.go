@@ -1,0 +1,125 @@
+package models
+
+import (
+	"fmt"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/nn"
+)
+
+// Xception is the network of Chollet 2017 (Figure 5): an entry flow, a
+// middle flow of eight identical blocks and an exit flow, all built from
+// depthwise separable convolutions, as Keras and timm's legacy_xception
+// build it (input 299x299).
+type Xception struct {
+	nn.Base
+	conv1, conv2 *nn.Conv2d
+	bn1, bn2     *nn.BatchNorm2d
+	blocks       []*xceptionBlock
+	conv3, conv4 *nn.SeparableConv2d
+	bn3, bn4     *nn.BatchNorm2d
+	pool         *nn.GlobalAvgPool
+	fc           *nn.Linear
+}
+
+var _ = register(Spec{"xception", "Xception: entry, middle (8x) and exit flows", "Chollet, Xception: Deep Learning with Depthwise Separable Convolutions", 2017, 299, NewXception})
+
+// NewXception returns Xception (Chollet 2017, Figure 5).
+func NewXception(b *nn.Builder, o Options) nn.Module {
+	// timm xception.py: Kaiming normal (fan-out) convolutions.
+	b = b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanOut})
+	m := &Xception{}
+	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2d(o.inChannels(), 32, 3, nn.ConvOptions{Stride: 2}))
+	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2d(32))
+	m.conv2 = nn.Child(&m.Base, "conv2", b.Conv2d(32, 64, 3, nn.ConvOptions{}))
+	m.bn2 = nn.Child(&m.Base, "bn2", b.BatchNorm2d(64))
+	block := func(in, out, reps, stride int, startWithReLU, growFirst bool) {
+		name := fmt.Sprintf("block%d", len(m.blocks)+1)
+		m.blocks = append(m.blocks, nn.Child(&m.Base, name, newXceptionBlock(b, in, out, reps, stride, startWithReLU, growFirst)))
+	}
+	// Entry flow.
+	block(64, 128, 2, 2, false, true)
+	block(128, 256, 2, 2, true, true)
+	block(256, 728, 2, 2, true, true)
+	// Middle flow.
+	for range 8 {
+		block(728, 728, 3, 1, true, true)
+	}
+	// Exit flow.
+	block(728, 1024, 2, 2, true, false)
+	m.conv3 = nn.Child(&m.Base, "conv3", b.SeparableConv2d(1024, 1536, 3, nn.ConvOptions{Padding: 1}))
+	m.bn3 = nn.Child(&m.Base, "bn3", b.BatchNorm2d(1536))
+	m.conv4 = nn.Child(&m.Base, "conv4", b.SeparableConv2d(1536, 2048, 3, nn.ConvOptions{Padding: 1}))
+	m.bn4 = nn.Child(&m.Base, "bn4", b.BatchNorm2d(2048))
+	m.pool = nn.Child(&m.Base, "global_pool", nn.NewGlobalAvgPool())
+	m.fc = nn.Child(&m.Base, "fc", b.Linear(2048, o.classes()))
+	return m
+}
+
+// Forward maps images (N, H, W, C) to logits (N, classes).
+func (m *Xception) Forward(x *autograd.Tensor) *autograd.Tensor {
+	x = autograd.ReLU(m.bn1.Forward(m.conv1.Forward(x)))
+	x = autograd.ReLU(m.bn2.Forward(m.conv2.Forward(x)))
+	for _, blk := range m.blocks {
+		x = blk.Forward(x)
+	}
+	x = autograd.ReLU(m.bn3.Forward(m.conv3.Forward(x)))
+	x = autograd.ReLU(m.bn4.Forward(m.conv4.Forward(x)))
+	return m.Out(m.fc.Forward(m.pool.Forward(x)))
+}
+
+// xceptionBlock is reps times (ReLU, separable 3x3, BN), then a 3x3
+// stride-2 max pool when it downsamples, added to a shortcut that is a
+// strided 1x1 convolution with BN when the shape changes. growFirst widens
+// in the first separable convolution, otherwise in the last.
+type xceptionBlock struct {
+	nn.Base
+	rep    *nn.Sequential
+	skip   *nn.Conv2d // nil for an identity shortcut
+	skipbn *nn.BatchNorm2d
+}
+
+func newXceptionBlock(b *nn.Builder, in, out, reps, stride int, startWithReLU, growFirst bool) *xceptionBlock {
+	k := &xceptionBlock{}
+	if out != in || stride != 1 {
+		k.skip = b.Conv2d(in, out, 1, nn.ConvOptions{Stride: stride})
+		k.skipbn = b.BatchNorm2d(out)
+	}
+	rep := &nn.Sequential{}
+	for i := range reps {
+		cin, cout := out, out
+		if growFirst {
+			if i == 0 {
+				cin = in
+			}
+		} else {
+			cin = in
+			if i < reps-1 {
+				cout = in
+			}
+		}
+		if i > 0 || startWithReLU {
+			rep.Append(nn.NewReLU())
+		}
+		rep.Append(b.SeparableConv2d(cin, cout, 3, nn.ConvOptions{Padding: 1}))
+		rep.Append(b.BatchNorm2d(cout))
+	}
+	if stride != 1 {
+		rep.Append(nn.NewMaxPool2d(3, stride, 1, false))
+	}
+	// timm registers skip and skipbn before rep.
+	if k.skip != nil {
+		nn.Child(&k.Base, "skip", k.skip)
+		nn.Child(&k.Base, "skipbn", k.skipbn)
+	}
+	k.rep = nn.Child(&k.Base, "rep", rep)
+	return k
+}
+
+func (k *xceptionBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
+	y := k.rep.Forward(x)
+	if k.skip != nil {
+		x = k.skipbn.Forward(k.skip.Forward(x))
+	}
+	return k.Out(autograd.Add(y, x))
+}

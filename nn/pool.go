@@ -1,0 +1,89 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// MaxPool2d takes the maximum over square windows.
+type MaxPool2d struct {
+	Base
+	Opt autograd.PoolOptions
+}
+
+// NewMaxPool2d returns k x k max pooling with the given stride and padding;
+// ceil rounds the output size up (PyTorch's ceil_mode).
+func NewMaxPool2d(k, stride, pad int, ceil bool) *MaxPool2d {
+	return &MaxPool2d{Opt: square(k, stride, pad, ceil)}
+}
+
+// Forward pools x (N, H, W, C).
+func (p *MaxPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+	return p.Out(autograd.MaxPool2D(x, p.Opt))
+}
+
+// AvgPool2d averages over square windows, counting padding (PyTorch's
+// default).
+type AvgPool2d struct {
+	Base
+	Opt autograd.PoolOptions
+}
+
+// NewAvgPool2d returns k x k average pooling with the given stride and
+// padding.
+func NewAvgPool2d(k, stride, pad int) *AvgPool2d {
+	return &AvgPool2d{Opt: square(k, stride, pad, false)}
+}
+
+// Forward pools x (N, H, W, C).
+func (p *AvgPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+	return p.Out(autograd.AvgPool2D(x, p.Opt))
+}
+
+func square(k, stride, pad int, ceil bool) autograd.PoolOptions {
+	return autograd.PoolOptions{
+		Kernel: [2]int{k, k}, Stride: [2]int{stride, stride}, Padding: [2]int{pad, pad}, CeilMode: ceil,
+	}
+}
+
+// GlobalAvgPool averages each channel over the whole map: (N, H, W, C) to
+// (N, C), the classifier input of networks since Lin et al. 2014.
+type GlobalAvgPool struct{ Base }
+
+// NewGlobalAvgPool returns a global average pooling layer.
+func NewGlobalAvgPool() *GlobalAvgPool { return &GlobalAvgPool{} }
+
+// Forward averages x (N, H, W, C) into (N, C).
+func (p *GlobalAvgPool) Forward(x *autograd.Tensor) *autograd.Tensor {
+	return p.Out(autograd.GlobalAvgPool(x))
+}
+
+// AdaptiveAvgPool2d averages x (N, H, W, C) into (N, Size, Size, C), as
+// PyTorch's AdaptiveAvgPool2d, for the maps it can express exactly with the
+// available kernels: sides divisible by Size (equal windows), or 1x1 maps,
+// which it copies to every cell (what PyTorch does to a 1x1 input). It lets
+// AlexNet and VGG take small inputs.
+type AdaptiveAvgPool2d struct {
+	Base
+	Size int
+}
+
+// NewAdaptiveAvgPool2d returns adaptive average pooling to size x size.
+func NewAdaptiveAvgPool2d(size int) *AdaptiveAvgPool2d { return &AdaptiveAvgPool2d{Size: size} }
+
+// Forward pools x. It panics on a map it cannot pool exactly (see the type).
+func (p *AdaptiveAvgPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+	_, h, w, _ := x.Shape().NHWC("AdaptiveAvgPool2d")
+	s := p.Size
+	switch {
+	case h == s && w == s:
+		return p.Out(x)
+	case h%s == 0 && w%s == 0:
+		return p.Out(autograd.AvgPool2D(x, autograd.PoolOptions{Kernel: [2]int{h / s, w / s}}))
+	case h == 1 && w == 1:
+		// Bilinear resizing of a single pixel is a copy to every cell.
+		return p.Out(autograd.Upsample(x, s, s, false))
+	}
+	panic(fmt.Sprintf("nn: adaptive average pooling of a %dx%d map to %dx%d needs sides divisible by %d", h, w, s, s, s))
+}
