@@ -16,8 +16,9 @@ fi
 
 status=0
 for f in docker/Dockerfile docker/Dockerfile.cpu; do
-	# dockerfile-utils exits 0 whatever it finds; any line it prints is a finding.
-	findings=$("$bin" lint "$f")
+	# dockerfile-utils exits non-zero on errors but 0 on warnings; any line it prints is a
+	# finding of either kind, so its output decides.
+	findings=$("$bin" lint "$f" 2>&1) || true
 	if [ -n "$findings" ]; then
 		printf '%s\n' "$findings" | sed "s|^|$f: |" >&2
 		status=1
