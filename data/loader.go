@@ -1,0 +1,363 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// LoaderConfig configures a Loader. The zero value of every field but
+// BatchSize is a sensible default.
+type LoaderConfig struct {
+	BatchSize int
+	// Transforms run in order on every example; they must leave every
+	// example at the same output size (end with a fixed-size crop).
+	Transforms []Transform
+	// Shuffle visits the dataset in a new order each epoch, drawn from
+	// Seed and the epoch number. Seed also seeds the transforms.
+	Shuffle bool
+	Seed    uint64
+	// DropLast drops the last, partial batch, and the examples that would
+	// make shards unequal; without it the order wraps around to fill the
+	// shards as PyTorch's DistributedSampler does, and the last batch may
+	// be short.
+	DropLast bool
+	// Rank and WorldSize shard every epoch's order for data-parallel
+	// training: replica Rank of WorldSize (0 means 1) sees every
+	// WorldSize-th example, all replicas the same number of batches.
+	Rank, WorldSize int
+	// Workers decoding and augmenting in parallel; 0 means GOMAXPROCS.
+	Workers int
+	// Prefetch is how many batches may be ready or in the making ahead of
+	// the consumer; 0 means 2. Memory stays within Prefetch+1 batches plus
+	// those not yet released, whatever the dataset size.
+	Prefetch int
+	// Uint8 delivers images as uint8 (0-255, no normalisation) so that a
+	// GPU can normalise them after a four times smaller copy.
+	Uint8 bool
+	// SkipBad drops examples that fail to load (corrupt, truncated or
+	// unreadable files, masks of the wrong size), counted by Skipped,
+	// instead of ending the epoch with the error.
+	SkipBad bool
+}
+
+// Loader turns a Dataset into batches, decoding and augmenting examples
+// on a pool of worker goroutines. Run one Epoch at a time.
+type Loader struct {
+	ds      Dataset
+	cfg     LoaderConfig
+	shape   batchShape
+	pool    sync.Pool
+	workers []*worker
+	skipped atomic.Int64
+	running atomic.Bool
+}
+
+// worker is one goroutine's reusable scratch space.
+type worker struct {
+	ex  Example
+	rs  resampler
+	pcg *rand.PCG
+	rng *rand.Rand
+}
+
+// loadError marks a failure of the input (skippable with SkipBad), as
+// opposed to a configuration error that would hit every example.
+type loadError struct{ err error }
+
+func (e loadError) Error() string { return e.err.Error() }
+func (e loadError) Unwrap() error { return e.err }
+
+// NewLoader checks cfg and finds the batch geometry by loading and
+// transforming the first example that loads.
+func NewLoader(ds Dataset, cfg LoaderConfig) (*Loader, error) {
+	if cfg.BatchSize <= 0 {
+		return nil, fmt.Errorf("data: batch size %d", cfg.BatchSize)
+	}
+	if cfg.WorldSize == 0 {
+		cfg.WorldSize = 1
+	}
+	if cfg.Rank < 0 || cfg.Rank >= cfg.WorldSize {
+		return nil, fmt.Errorf("data: rank %d is not in [0, %d)", cfg.Rank, cfg.WorldSize)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	if cfg.Prefetch <= 0 {
+		cfg.Prefetch = 2
+	}
+	l := &Loader{ds: ds, cfg: cfg}
+	if l.perRank() == 0 {
+		return nil, fmt.Errorf("data: %d examples cannot be shared by %d replicas", ds.Len(), cfg.WorldSize)
+	}
+	for range cfg.Workers {
+		pcg := rand.NewPCG(0, 0)
+		l.workers = append(l.workers, &worker{pcg: pcg, rng: rand.New(pcg)})
+	}
+	if err := l.probe(); err != nil {
+		return nil, err
+	}
+	l.pool.New = func() any { return l.shape.newBuf() }
+	return l, nil
+}
+
+func (l *Loader) probe() error {
+	w := l.workers[0]
+	var first error
+	for i := range l.ds.Len() {
+		err := l.load(w, 0, i)
+		if err == nil {
+			v := l.view(w, 0, i)
+			l.shape = batchShape{n: l.cfg.BatchSize, h: v.OutH, w: v.OutW, c: w.ex.Image.C,
+				seg: w.ex.Mask.W > 0, uint8: l.cfg.Uint8}
+			if v.Mean != nil && (len(v.Mean) != l.shape.c || len(v.Std) != l.shape.c) {
+				return fmt.Errorf("data: Normalize has %d means and %d stds for %d-channel images",
+					len(v.Mean), len(v.Std), l.shape.c)
+			}
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+		if !l.cfg.SkipBad || i >= 100 {
+			break
+		}
+	}
+	return first
+}
+
+// load decodes example i into w.ex, turning a panic of the decoders into
+// an error: bad input must never bring the process down.
+func (l *Loader) load(w *worker, epoch, i int) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = loadError{fmt.Errorf("data: example %d: panic while loading: %v", i, r)}
+		}
+	}()
+	if err := l.ds.Load(i, &w.ex); err != nil {
+		return loadError{err}
+	}
+	return nil
+}
+
+// view runs the transforms for example i, already in w.ex, with the
+// generator seeded from the seed, epoch and index.
+func (l *Loader) view(w *worker, epoch, i int) View {
+	w.pcg.Seed(l.cfg.Seed, uint64(epoch)<<32|uint64(i))
+	v := NewView(w.ex.Image.W, w.ex.Image.H)
+	for _, t := range l.cfg.Transforms {
+		t.Apply(&v, w.rng)
+	}
+	return v
+}
+
+// perRank is the number of examples each replica sees per epoch.
+func (l *Loader) perRank() int {
+	n, world := l.ds.Len(), l.cfg.WorldSize
+	if l.cfg.DropLast {
+		return n / world
+	}
+	return (n + world - 1) / world
+}
+
+// Batches returns the number of batches in each epoch.
+func (l *Loader) Batches() int {
+	n, b := l.perRank(), l.cfg.BatchSize
+	if l.cfg.DropLast {
+		return n / b
+	}
+	return (n + b - 1) / b
+}
+
+// Skipped returns how many examples SkipBad has dropped so far, over all
+// epochs.
+func (l *Loader) Skipped() int { return int(l.skipped.Load()) }
+
+// Shape returns the batch geometry: batch size, height, width, channels.
+func (l *Loader) Shape() (n, h, w, c int) { return l.shape.n, l.shape.h, l.shape.w, l.shape.c }
+
+// Order returns the dataset indices this replica visits in epoch, in
+// order.
+func (l *Loader) Order(epoch int) []int {
+	n, world := l.ds.Len(), l.cfg.WorldSize
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	if l.cfg.Shuffle {
+		r := rand.New(rand.NewPCG(l.cfg.Seed, uint64(epoch)))
+		r.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+	}
+	mine := make([]int, l.perRank())
+	for k := range mine {
+		mine[k] = idx[(k*world+l.cfg.Rank)%n]
+	}
+	return mine
+}
+
+// Epoch is one pass over the data in progress. It is not safe for
+// concurrent use.
+type Epoch struct {
+	l     *Loader
+	ready chan *pending
+	quit  chan struct{}
+	wg    sync.WaitGroup
+	once  sync.Once
+	err   error
+}
+
+// pending is a batch being filled by the workers.
+type pending struct {
+	buf  *batchBuf
+	n    int
+	left atomic.Int32
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+}
+
+type job struct {
+	p          *pending
+	slot, item int
+}
+
+// Epoch starts decoding epoch number epoch (which selects the shuffle and
+// the augmentation draws). Call Next until it returns an error, or Close.
+// It panics when another Epoch of l is still running.
+func (l *Loader) Epoch(epoch int) *Epoch {
+	if !l.running.CompareAndSwap(false, true) {
+		panic("data: Loader.Epoch called while another epoch is running; Close it first")
+	}
+	e := &Epoch{l: l, ready: make(chan *pending, l.cfg.Prefetch), quit: make(chan struct{})}
+	jobs := make(chan job, l.cfg.BatchSize)
+	order := l.Order(epoch)
+	e.wg.Add(1 + len(l.workers))
+	go func() {
+		defer e.wg.Done()
+		defer close(jobs)
+		defer close(e.ready)
+		for lo := 0; lo < len(order); lo += l.cfg.BatchSize {
+			hi := min(lo+l.cfg.BatchSize, len(order))
+			if hi-lo < l.cfg.BatchSize && l.cfg.DropLast {
+				return
+			}
+			p := &pending{buf: l.pool.Get().(*batchBuf), n: hi - lo, done: make(chan struct{})}
+			p.left.Store(int32(hi - lo))
+			select {
+			case e.ready <- p:
+			case <-e.quit:
+				return
+			}
+			for s := range hi - lo {
+				select {
+				case jobs <- job{p, s, order[lo+s]}:
+				case <-e.quit:
+					return
+				}
+			}
+		}
+	}()
+	for _, w := range l.workers {
+		go func() {
+			defer e.wg.Done()
+			for j := range jobs {
+				err := l.fill(w, epoch, j)
+				j.p.buf.bad[j.slot] = err != nil
+				if err != nil {
+					if _, bad := err.(loadError); bad && l.cfg.SkipBad {
+						l.skipped.Add(1)
+					} else {
+						j.p.fail(err)
+					}
+				}
+				if j.p.left.Add(-1) == 0 {
+					close(j.p.done)
+				}
+			}
+		}()
+	}
+	return e
+}
+
+func (p *pending) fail(err error) {
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+}
+
+// fill loads, transforms and resamples one example into its batch slot.
+func (l *Loader) fill(w *worker, epoch int, j job) error {
+	if err := l.load(w, epoch, j.item); err != nil {
+		return err
+	}
+	v := l.view(w, epoch, j.item)
+	s, ex := l.shape, &w.ex
+	if v.OutW != s.w || v.OutH != s.h || ex.Image.C != s.c || (ex.Mask.W > 0) != s.seg {
+		return fmt.Errorf("data: example %d comes out %dx%dx%d (mask: %v) but the batch holds %dx%dx%d (mask: %v); end the transforms with a fixed-size crop",
+			j.item, v.OutW, v.OutH, ex.Image.C, ex.Mask.W > 0, s.w, s.h, s.c, s.seg)
+	}
+	if v.Mean != nil && (len(v.Mean) != s.c || len(v.Std) != s.c) {
+		return fmt.Errorf("data: Normalize has %d means and %d stds for %d-channel images", len(v.Mean), len(v.Std), s.c)
+	}
+	img := s.h * s.w * s.c
+	b := j.p.buf
+	if s.uint8 {
+		w.rs.image(&ex.Image, &v, nil, b.u8[j.slot*img:(j.slot+1)*img])
+	} else {
+		w.rs.image(&ex.Image, &v, b.f32[j.slot*img:(j.slot+1)*img], nil)
+	}
+	if s.seg {
+		w.rs.mask(&ex.Mask, &v, b.masks[j.slot*s.h*s.w:(j.slot+1)*s.h*s.w])
+	} else {
+		b.labels[j.slot] = ex.Label
+	}
+	b.index[j.slot] = j.item
+	return nil
+}
+
+// Next returns the next batch, or io.EOF after the last one. After any
+// error the epoch is over and its goroutines have stopped.
+func (e *Epoch) Next() (*Batch, error) {
+	if e.err != nil {
+		return nil, e.err
+	}
+	s := e.l.shape
+	for {
+		p, ok := <-e.ready
+		if !ok {
+			e.stop(io.EOF)
+			return nil, io.EOF
+		}
+		<-p.done
+		if p.err != nil {
+			e.l.pool.Put(p.buf)
+			e.stop(p.err)
+			return nil, p.err
+		}
+		n := s.compact(p.buf, p.n)
+		if n == 0 {
+			e.l.pool.Put(p.buf)
+			continue
+		}
+		return s.batch(p.buf, n, &e.l.pool), nil
+	}
+}
+
+// Close stops the epoch early and waits for its goroutines. Calling it
+// again, or after Next returned an error, is a no-op.
+func (e *Epoch) Close() { e.stop(errors.New("data: epoch closed")) }
+
+func (e *Epoch) stop(err error) {
+	e.once.Do(func() {
+		e.err = err
+		close(e.quit)
+		e.wg.Wait()
+		e.l.running.Store(false)
+	})
+}
