@@ -25,8 +25,16 @@ bench:
 build:
 	sh docker/build.sh cpu bin/train
 
-## fuzz-short: a few seconds per fuzz target of the decoders
+FUZZ_TARGETS = ./data:FuzzDecodeImage ./data:FuzzDecodeMask ./data:FuzzReadIDX ./data:FuzzDecodeCIFAR \
+	./train:FuzzReadSafetensors
+FUZZ_TIME ?= 5s
+
+## fuzz-short: FUZZ_TIME per fuzz target of the decoders (go test -fuzz runs one target at a time)
 fuzz-short:
-	@true
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZ_TIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) -fuzzminimizetime 3s $$pkg || exit 1; \
+	done
 
 include docker/docker.mk
