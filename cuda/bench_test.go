@@ -13,12 +13,14 @@ import (
 
 // kernelCase is one micro-benchmark: run queues the op once; bytes is the
 // memory it must move at least (reads plus writes), for the GB/s figure
-// set against the device's copy bandwidth. scripts/gpu_bench_torch.py
-// times PyTorch's same op under the same name.
+// set against the device's copy bandwidth, and flops the arithmetic of
+// the compute-bound ones (convolutions, GEMMs), for a TFLOP/s figure.
+// scripts/gpu_bench_torch.py times PyTorch's same op under the same name.
 type kernelCase struct {
 	name  string
 	bytes int64
 	run   func()
+	flops int64
 }
 
 func kernelCases() []kernelCase {
@@ -66,44 +68,75 @@ func kernelCases() []kernelCase {
 	lx, ly, lsc, ldy, ldx := buf(lrn.M*96), buf(lrn.M*96), buf(lrn.M*96), buf(lrn.M*96), buf(lrn.M*96)
 	sum := buf(1)
 	nb := int64(n) * f
-	return []kernelCase{
-		{"copy", 2 * nb, func() { gpu.Copy(y, x) }},
-		{"add", 3 * nb, func() { gpu.Add(x, dy, y) }},
-		{"relu", 2 * nb, func() { gpu.Activation(autograd.ActReLU, x, y) }},
-		{"relu_backward", 4 * nb, func() { gpu.ActivationBackward(autograd.ActReLU, x, y, dy, dx) }},
-		{"hardswish", 2 * nb, func() { gpu.Activation(autograd.ActHardSwish, x, y) }},
-		{"axpby", 3 * nb, func() { gpu.Axpby(0.5, x, 0.9, y) }},
-		{"dropout_mask", nb, func() { gpu.DropoutMask(0.5, 42, y) }},
-		{"bn_train", 3 * nb, func() { gpu.BatchNormTrain(norm, x, gamma, beta, y, mean, inv) }},
-		{"bn_backward", 5 * nb, func() { gpu.BatchNormBackward(norm, true, x, dy, gamma, mean, inv, dx, dg, db) }},
-		{"bias_grad", nb, func() { gpu.SumRows(norm.M, norm.C, dy, dg) }},
-		{"maxpool3x3s2", int64(pin+2*pout) * f, func() { gpu.MaxPool2D(pool, px, py, arg) }},
-		{"maxpool3x3s2_backward", int64(pin+2*pout) * f, func() { gpu.MaxPool2DBackward(pool, pdy, arg, pdx) }},
-		{"se_squeeze", int64(se*256+sec) * f, func() { gpu.GlobalAvgPool(64, 28*28, 256, sx, ss) }},
-		{"se_excite_scale", int64(2*se*256+sec) * f, func() { gpu.ScaleChannelsGated(autograd.ActSigmoid, 64, 28*28, 256, sx, ss, sy) }},
+	cases := []kernelCase{
+		{"copy", 2 * nb, func() { gpu.Copy(y, x) }, 0},
+		{"add", 3 * nb, func() { gpu.Add(x, dy, y) }, 0},
+		{"relu", 2 * nb, func() { gpu.Activation(autograd.ActReLU, x, y) }, 0},
+		{"relu_backward", 4 * nb, func() { gpu.ActivationBackward(autograd.ActReLU, x, y, dy, dx) }, 0},
+		{"hardswish", 2 * nb, func() { gpu.Activation(autograd.ActHardSwish, x, y) }, 0},
+		{"axpby", 3 * nb, func() { gpu.Axpby(0.5, x, 0.9, y) }, 0},
+		{"dropout_mask", nb, func() { gpu.DropoutMask(0.5, 42, y) }, 0},
+		{"bn_train", 3 * nb, func() { gpu.BatchNormTrain(norm, x, gamma, beta, y, mean, inv) }, 0},
+		{"bn_backward", 5 * nb, func() { gpu.BatchNormBackward(norm, true, x, dy, gamma, mean, inv, dx, dg, db) }, 0},
+		{"bias_grad", nb, func() { gpu.SumRows(norm.M, norm.C, dy, dg) }, 0},
+		{"maxpool3x3s2", int64(pin+2*pout) * f, func() { gpu.MaxPool2D(pool, px, py, arg) }, 0},
+		{"maxpool3x3s2_backward", int64(pin+2*pout) * f, func() { gpu.MaxPool2DBackward(pool, pdy, arg, pdx) }, 0},
+		{"se_squeeze", int64(se*256+sec) * f, func() { gpu.GlobalAvgPool(64, 28*28, 256, sx, ss) }, 0},
+		{"se_excite_scale", int64(2*se*256+sec) * f, func() { gpu.ScaleChannelsGated(autograd.ActSigmoid, 64, 28*28, 256, sx, ss, sy) }, 0},
 		{"se_excite_scale_backward", int64(3*se*256+2*sec) * f, func() {
 			gpu.ScaleChannelsGatedBackward(autograd.ActSigmoid, 64, 28*28, 256, sx, ss, sdy, sdx, sds)
-		}},
-		{"ce_imagenet", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropy(ce, cx, cl, cp, loss) }},
-		{"ce_imagenet_backward", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropyBackward(ce, cp, cl, dloss, cdx) }},
-		{"ce_segmentation", int64(2*seg.Rows*21+seg.Rows) * f, func() { gpu.SoftmaxCrossEntropy(seg, gx, gl, gp, loss) }},
-		{"ce_segmentation_backward", int64(2*seg.Rows*21+seg.Rows) * f, func() { gpu.SoftmaxCrossEntropyBackward(seg, gp, gl, dloss, gdx) }},
-		{"upsample2x", int64(16*64*64*64+16*128*128*64) * f, func() { gpu.Upsample(up, ux, uy) }},
-		{"upsample2x_backward", int64(16*64*64*64+16*128*128*64) * f, func() { gpu.UpsampleBackward(up, udy, udx) }},
-		{"lrn", int64(3*lrn.M*96) * f, func() { gpu.LRN(lrn, lx, ly, lsc) }},
-		{"lrn_backward", int64(5*lrn.M*96) * f, func() { gpu.LRNBackward(lrn, lx, ly, lsc, ldy, ldx) }},
+		}, 0},
+		{"ce_imagenet", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropy(ce, cx, cl, cp, loss) }, 0},
+		{"ce_imagenet_backward", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropyBackward(ce, cp, cl, dloss, cdx) }, 0},
+		{"ce_segmentation", int64(2*seg.Rows*21+seg.Rows) * f, func() { gpu.SoftmaxCrossEntropy(seg, gx, gl, gp, loss) }, 0},
+		{"ce_segmentation_backward", int64(2*seg.Rows*21+seg.Rows) * f, func() { gpu.SoftmaxCrossEntropyBackward(seg, gp, gl, dloss, gdx) }, 0},
+		{"upsample2x", int64(16*64*64*64+16*128*128*64) * f, func() { gpu.Upsample(up, ux, uy) }, 0},
+		{"upsample2x_backward", int64(16*64*64*64+16*128*128*64) * f, func() { gpu.UpsampleBackward(up, udy, udx) }, 0},
+		{"lrn", int64(3*lrn.M*96) * f, func() { gpu.LRN(lrn, lx, ly, lsc) }, 0},
+		{"lrn_backward", int64(5*lrn.M*96) * f, func() { gpu.LRNBackward(lrn, lx, ly, lsc, ldy, ldx) }, 0},
 		{"sgd_momentum", int64(5*pn) * f, func() {
 			gpu.SGDStep(autograd.SGDParams{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}, w, g, m1)
-		}},
+		}, 0},
 		{"adamw", int64(7*pn) * f, func() {
 			gpu.AdamWStep(autograd.AdamWParams{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Step: 3}, w, g, m1, m2)
-		}},
-		{"grad_norm", int64(pn) * f, func() { gpu.SumSquares(g, sum) }},
+		}, 0},
+		{"grad_norm", int64(pn) * f, func() { gpu.SumSquares(g, sum) }, 0},
 	}
+	// ANCHORS.md's per-op convolutions (N=64) and ResNet-50's classifier.
+	for _, c := range []struct {
+		name string
+		p    autograd.ConvParams
+	}{
+		{"conv3x3_c64_56_k64", squareConv(64, 56, 56, 64, 64, 3, 3, 1, 1, 1, 1)},
+		{"conv3x3_c256_14_k256", squareConv(64, 14, 14, 256, 256, 3, 3, 1, 1, 1, 1)},
+		{"conv1x1_c256_56_k64", squareConv(64, 56, 56, 256, 64, 1, 1, 1, 0, 1, 1)},
+		{"conv7x7s2_c3_224_k64", squareConv(64, 224, 224, 3, 64, 7, 7, 2, 3, 1, 1)},
+		{"dwconv3x3_c144_56", squareConv(64, 56, 56, 144, 144, 3, 3, 1, 1, 1, 144)},
+	} {
+		p := c.p
+		in, out := p.N*p.H*p.W*p.C, p.N*p.P()*p.Q()*p.K
+		x, w, y, dy, dx, dw := buf(in), buf(p.K*p.R*p.S*p.C/p.Groups), buf(out), buf(out), buf(in), buf(p.K*p.R*p.S*p.C/p.Groups)
+		fl := 2 * int64(out) * int64(p.R*p.S*p.C/p.Groups)
+		cases = append(cases,
+			kernelCase{name: c.name, run: func() { gpu.Conv2D(p, x, w, y) }, flops: fl},
+			kernelCase{name: c.name + "_backward", run: func() {
+				gpu.Conv2DBackwardData(p, dy, w, dx)
+				gpu.Conv2DBackwardFilter(p, x, dy, dw)
+			}, flops: 2 * fl})
+	}
+	const rows, in, out = 128, 2048, 1000
+	la, lw, ly, ldy2, lda, ldw := buf(rows*in), buf(out*in), buf(rows*out), buf(rows*out), buf(rows*in), buf(out*in)
+	return append(cases,
+		kernelCase{name: "linear_2048_1000", run: func() { gpu.Gemm(false, true, rows, out, in, 1, la, lw, 0, ly) }, flops: 2 * rows * in * out},
+		kernelCase{name: "linear_2048_1000_backward", run: func() {
+			gpu.Gemm(false, false, rows, in, out, 1, ldy2, lw, 0, lda)
+			gpu.Gemm(true, false, out, in, rows, 1, ldy2, la, 0, ldw)
+		}, flops: 4 * rows * in * out})
 }
 
 // BenchmarkKernels times each kernel case; the GB/s metric is the case's
-// minimum traffic over the time, to compare with the "copy" case.
+// minimum traffic over the time, to compare with the "copy" case, and
+// TFLOP/s its arithmetic over the time.
 func BenchmarkKernels(b *testing.B) {
 	for _, c := range kernelCases() {
 		b.Run(c.name, func(b *testing.B) {
@@ -114,7 +147,12 @@ func BenchmarkKernels(b *testing.B) {
 				c.run()
 			}
 			gpu.Synchronize()
-			b.ReportMetric(float64(c.bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			if c.bytes > 0 {
+				b.ReportMetric(float64(c.bytes)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+			}
+			if c.flops > 0 {
+				b.ReportMetric(float64(c.flops)*float64(b.N)/b.Elapsed().Seconds()/1e12, "TFLOP/s")
+			}
 		})
 	}
 }

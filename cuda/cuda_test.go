@@ -30,10 +30,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// TestBackend runs the shared suite on the GPU, without the families that
-// need convolution or matrix products (issue 7).
+// TestBackend runs the shared suite on the GPU.
 func TestBackend(t *testing.T) {
-	backendtest.RunExcept(t, func() autograd.Backend { return gpu }, "Conv2D", "ConvTranspose2D", "Linear")
+	backendtest.Run(t, func() autograd.Backend { return gpu })
 }
 
 func randn(rng *rand.Rand, n int) []float32 {

@@ -1,6 +1,7 @@
 # gpu_bench_torch.py times PyTorch's versions of the kernel cases in
 # cuda/bench_test.go (same names, same sizes, channels_last so that memory
-# order matches gocnn's NHWC) and writes {name: milliseconds} as JSON to
+# order matches gocnn's NHWC, fp32 with TF32 off for the convolutions and
+# GEMMs) and writes {name: milliseconds} as JSON to
 # the path given. Run on the GPU machine by scripts/gpu-check.sh.
 import json, sys, torch, torch.nn.functional as F
 
@@ -68,6 +69,25 @@ def cases():
     adamw = torch.optim.AdamW([w], lr=1e-3, weight_decay=0.01, fused=True)
     yield "adamw", adamw.step
     yield "grad_norm", lambda: torch.linalg.vector_norm(w.grad)
+    # Compute-bound cases in fp32 (TF32 off), as gocnn's fp32 kernels.
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    for name, (n, c, hw, k, ks, stride, pad, groups) in {
+        "conv3x3_c64_56_k64": (64, 64, 56, 64, 3, 1, 1, 1),
+        "conv3x3_c256_14_k256": (64, 256, 14, 256, 3, 1, 1, 1),
+        "conv1x1_c256_56_k64": (64, 256, 56, 64, 1, 1, 0, 1),
+        "conv7x7s2_c3_224_k64": (64, 3, 224, 64, 7, 2, 3, 1),
+        "dwconv3x3_c144_56": (64, 144, 56, 144, 3, 1, 1, 144),
+    }.items():
+        cx = nchw(n, c, hw, hw).requires_grad_(True)
+        cw = r(k, c // groups, ks, ks).contiguous(memory_format=cl).requires_grad_(True)
+        conv = lambda cx=cx, cw=cw, stride=stride, pad=pad, groups=groups: F.conv2d(cx, cw, stride=stride, padding=pad, groups=groups)
+        yield name, conv
+        cout = conv(); cdy = torch.randn_like(cout)
+        yield name + "_backward", lambda cout=cout, cx=cx, cw=cw, cdy=cdy: torch.autograd.grad(cout, (cx, cw), cdy, retain_graph=True)
+    la, lw = r(128, 2048).requires_grad_(True), r(1000, 2048).requires_grad_(True)
+    yield "linear_2048_1000", lambda: F.linear(la, lw)
+    lout = F.linear(la, lw); ldy = torch.randn_like(lout)
+    yield "linear_2048_1000_backward", lambda: torch.autograd.grad(lout, (la, lw), ldy, retain_graph=True)
 
 if __name__ == "__main__":
     res = {}

@@ -1,0 +1,149 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// tile is one of gemm_tile.cuh's tile configurations.
+type tile struct {
+	name       string
+	bm, bn, bk int
+	threads    int
+}
+
+var (
+	bigTile   = tile{"big", 128, 128, 8, 256}
+	smallTile = tile{"small", 64, 64, 16, 256}
+)
+
+// minSplitSteps is the fewest BK-deep steps a split of a reduction gets:
+// shorter splits spend more on their partial products than they save.
+const minSplitSteps = 32
+
+// blocks returns the number of blocks t needs for batch (m, n) outputs.
+func (t tile) blocks(m, n, batch int) int { return ceilDiv(m, t.bm) * ceilDiv(n, t.bn) * batch }
+
+// plan picks the tile and the split of a reduction of length k for batch
+// (m, n) products: the big tile when it (split or not) fills the device,
+// else the small one; a split along k only when the output alone gives
+// fewer blocks than SMs, into about two blocks per SM. The choice depends
+// on the shape and the SM count only, so results are reproducible on one
+// kind of GPU. chunk is the length of every split but the last.
+func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
+	for _, t = range []tile{bigTile, smallTile} {
+		blocks := t.blocks(m, n, batch)
+		splits = 1
+		if blocks < b.sms {
+			splits = max(1, min(ceilDiv(2*b.sms, blocks), k/(t.bk*minSplitSteps)))
+		}
+		if blocks*splits >= b.sms {
+			break
+		}
+	}
+	chunk = ceilDiv(ceilDiv(k, splits), t.bk) * t.bk
+	if splits > 1 {
+		splits = ceilDiv(k, chunk)
+	} else {
+		chunk = k
+	}
+	return t, splits, chunk
+}
+
+// gemmOp is a batch of row-major products c = alpha*op(a)*op(b) + beta*c,
+// op(a) (m, k), op(b) (k, n); matrix i of each operand starts i strides
+// (in elements) after the first.
+type gemmOp struct {
+	transA, transB bool
+	m, n, k, batch int
+	a              *buffer
+	lda, sa        int
+	b              *buffer
+	ldb, sb        int
+	c              *buffer
+	ldc, sc        int
+	alpha, beta    float32
+}
+
+// gemm queues g; the caller holds the backend. A split reduction writes
+// its partial products to scratch memory and sum_splits_f32 adds them up
+// in split order.
+func (b *Backend) gemm(op string, g gemmOp) {
+	if g.m == 0 || g.n == 0 || g.batch == 0 {
+		return
+	}
+	t, splits, chunk := b.plan(g.m, g.n, g.k, g.batch)
+	name := fmt.Sprintf("sgemm_%s%s_%s_f32", transName(g.transA), transName(g.transB), t.name)
+	grid := dim3{ceilDiv(g.m, t.bm), ceilDiv(g.n, t.bn), g.batch * splits}
+	block := dim3{t.threads, 1, 1}
+	if splits == 1 {
+		b.launch(op, "gemm", name, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, g.c, g.ldc, g.sc, 0,
+			g.m, g.n, g.k, 1, chunk, g.alpha, g.beta)
+		return
+	}
+	mn := g.m * g.n
+	ws := b.scratch(op, 4*g.batch*splits*mn) // (batch, splits, m, n)
+	defer b.release(ws)
+	b.launch(op, "gemm", name, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, ws, g.n, splits*mn, mn,
+		g.m, g.n, g.k, splits, chunk, float32(1), float32(0))
+	b.launch(op, "gemm", "sum_splits_f32", b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
+		ws, splits, g.batch, g.m, g.n, g.c, g.ldc, g.sc, g.alpha, g.beta)
+}
+
+func transName(t bool) string {
+	if t {
+		return "t"
+	}
+	return "n"
+}
+
+// Gemm sets c = alpha*op(a)*op(b) + beta*c for row-major matrices; with
+// beta == 0, c is not read. It panics when a size is negative or a buffer
+// is too short.
+func (b *Backend) Gemm(transA, transB bool, m, n, k int, alpha float32, a, bb autograd.Buffer, beta float32, c autograd.Buffer) {
+	const op = "Gemm"
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("cuda: Gemm: negative size m=%d n=%d k=%d", m, n, k))
+	}
+	ad, bd, cd := b.dev(op, a, autograd.Float32), b.dev(op, bb, autograd.Float32), b.dev(op, c, autograd.Float32)
+	mustHold(op, m*k, ad.n)
+	mustHold(op, k*n, bd.n)
+	mustHold(op, m*n, cd.n)
+	mustIndex32(op, m*k, k*n, m*n)
+	if m == 0 || n == 0 {
+		return
+	}
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	defer b.enter()()
+	b.gemm(op, gemmOp{transA: transA, transB: transB, m: m, n: n, k: k, batch: 1,
+		a: ad, lda: lda, b: bd, ldb: ldb, c: cd, ldc: n, alpha: alpha, beta: beta})
+}
+
+// mustHold panics unless a buffer of got elements holds want.
+func mustHold(op string, want, got int) {
+	if got < want {
+		panic(fmt.Sprintf("cuda: %s: buffer of %d elements, want at least %d", op, got, want))
+	}
+}
+
+// mustIndex32 panics when a tensor has 2^31 elements or more: the GEMM
+// and convolution kernels index within a tensor in 32 bits.
+func mustIndex32(op string, lens ...int) {
+	for _, n := range lens {
+		if n > math.MaxInt32 {
+			panic(fmt.Sprintf("cuda: %s: %d elements, more than the kernels index (2^31-1)", op, n))
+		}
+	}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

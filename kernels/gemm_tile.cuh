@@ -1,0 +1,172 @@
+// The tiled SGEMM main loop that gemm.cu and conv.cu share.
+//
+// A block computes a BM x BN tile of C = A * B, where A is (M, Kred) and B
+// is (Kred, N), walking Kred in steps of BK. Loaders hide where elements of
+// A and B come from (a plain matrix, an implicit im2col of an NHWC tensor,
+// a flipped filter): each thread loads its few elements of the next step
+// into registers while the block multiplies the current step out of shared
+// memory, then stores them; every thread keeps a TM x TN block of C in
+// registers (register blocking). Each k step adds into every accumulator
+// in the order of k, so a result depends only on the inputs and the tile
+// configuration.
+#pragma once
+#include "common.cuh"
+
+// Tile is one configuration: BM x BN outputs per block, BK deep steps,
+// TM x TN outputs per thread (multiples of 4, read from shared memory as
+// float4), T threads, EA and EB elements of A and B loaded per thread and
+// step.
+template <int BM_, int BN_, int BK_, int TM_, int TN_>
+struct Tile {
+	enum {
+		BM = BM_, BN = BN_, BK = BK_, TM = TM_, TN = TN_,
+		T = (BM / TM) * (BN / TN),
+		EA = BM * BK / T,
+		EB = BN * BK / T,
+	};
+};
+
+// Big suits large products; Small gives four times the blocks for the
+// products (late layers, small batches) where Big would leave SMs idle.
+typedef Tile<128, 128, 8, 8, 8> Big;
+typedef Tile<64, 64, 16, 4, 4> Small;
+
+// tile_pos places element e of thread tid in a ROWS x BK step of a loader:
+// with KMAJOR, consecutive threads take consecutive k (memory contiguous
+// along the reduction), otherwise consecutive rows.
+template <int ROWS, int BK, int T, bool KMAJOR>
+__device__ __forceinline__ void tile_pos(int tid, int e, int* row, int* k) {
+	int idx = tid + e * T;
+	if (KMAJOR) {
+		*k = idx % BK;
+		*row = idx / BK;
+	} else {
+		*row = idx % ROWS;
+		*k = idx / ROWS;
+	}
+}
+
+// Dense loads a matrix whose element (row, k) lies at p[row*rs + k*ks]
+// (both strides in elements), zero outside rows x kext.
+template <int ROWS, int BK, int T, bool KMAJOR_>
+struct Dense {
+	enum { E = ROWS * BK / T };
+	static constexpr bool KMAJOR = KMAJOR_;
+	const float* p;
+	i64 rs, ks;
+	int rows, kext;
+	int row[E], k[E];
+
+	__device__ __forceinline__ Dense(const float* p_, i64 rs_, i64 ks_, int rows_, int kext_, int row0)
+	    : p(p_), rs(rs_), ks(ks_), rows(rows_), kext(kext_) {
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			int r, kk;
+			tile_pos<ROWS, BK, T, KMAJOR>(threadIdx.x, e, &r, &kk);
+			row[e] = row0 + r;
+			k[e] = kk;
+		}
+	}
+	__device__ __forceinline__ void load(float* v) const {
+#pragma unroll
+		for (int e = 0; e < E; e++) v[e] = (row[e] < rows && k[e] < kext) ? p[row[e] * rs + k[e] * ks] : 0.f;
+	}
+	__device__ __forceinline__ void next() {
+#pragma unroll
+		for (int e = 0; e < E; e++) k[e] += BK;
+	}
+};
+
+// Acc is one thread's block of C. Thread (ty, tx) owns rows
+// g*(BM*4/TM) + ty*4 + i (i < 4, g < TM/4) and likewise columns, so that a
+// warp's float4 reads of shared memory fall on distinct banks.
+template <class C>
+struct Acc {
+	float v[C::TM][C::TN];
+
+	__device__ __forceinline__ static int row(int i) {
+		return (i / 4) * (C::BM * 4 / C::TM) + (threadIdx.x / (C::BN / C::TN)) * 4 + i % 4;
+	}
+	__device__ __forceinline__ static int col(int j) {
+		return (j / 4) * (C::BN * 4 / C::TN) + (threadIdx.x % (C::BN / C::TN)) * 4 + j % 4;
+	}
+};
+
+// mainloop sets acc to the product of kTiles steps of la's A and lb's B.
+// kTiles is the same for the whole block (it synchronises).
+template <class C, class LA, class LB>
+__device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, Acc<C>& acc) {
+	static_assert(LA::E == C::EA && LB::E == C::EB, "loader does not match the tile");
+	__shared__ __align__(16) float As[C::BK][C::BM + 4]; // (BK, BM): A transposed
+	__shared__ __align__(16) float Bs[C::BK][C::BN + 4]; // (BK, BN)
+	const int tid = threadIdx.x;
+	const int ty = tid / (C::BN / C::TN), tx = tid % (C::BN / C::TN);
+#pragma unroll
+	for (int i = 0; i < C::TM; i++)
+#pragma unroll
+		for (int j = 0; j < C::TN; j++) acc.v[i][j] = 0.f;
+	if (kTiles <= 0) return;
+	float ra[C::EA], rb[C::EB];
+	la.load(ra);
+	lb.load(rb);
+	for (int t = 0; t < kTiles; t++) {
+#pragma unroll
+		for (int e = 0; e < C::EA; e++) {
+			int r, k;
+			tile_pos<C::BM, C::BK, C::T, LA::KMAJOR>(tid, e, &r, &k);
+			As[k][r] = ra[e];
+		}
+#pragma unroll
+		for (int e = 0; e < C::EB; e++) {
+			int r, k;
+			tile_pos<C::BN, C::BK, C::T, LB::KMAJOR>(tid, e, &r, &k);
+			Bs[k][r] = rb[e];
+		}
+		__syncthreads();
+		if (t + 1 < kTiles) { // the next step's loads overlap this step's math
+			la.next();
+			lb.next();
+			la.load(ra);
+			lb.load(rb);
+		}
+#pragma unroll
+		for (int k = 0; k < C::BK; k++) {
+			float a[C::TM], b[C::TN];
+#pragma unroll
+			for (int g = 0; g < C::TM / 4; g++) {
+				float4 v = *reinterpret_cast<const float4*>(&As[k][g * (C::BM * 4 / C::TM) + ty * 4]);
+				a[g * 4] = v.x, a[g * 4 + 1] = v.y, a[g * 4 + 2] = v.z, a[g * 4 + 3] = v.w;
+			}
+#pragma unroll
+			for (int g = 0; g < C::TN / 4; g++) {
+				float4 v = *reinterpret_cast<const float4*>(&Bs[k][g * (C::BN * 4 / C::TN) + tx * 4]);
+				b[g * 4] = v.x, b[g * 4 + 1] = v.y, b[g * 4 + 2] = v.z, b[g * 4 + 3] = v.w;
+			}
+#pragma unroll
+			for (int i = 0; i < C::TM; i++)
+#pragma unroll
+				for (int j = 0; j < C::TN; j++) acc.v[i][j] = fmaf(a[i], b[j], acc.v[i][j]);
+		}
+		__syncthreads();
+	}
+}
+
+// store writes the block's tile of c (row0, col0 its corner; (m, n) the
+// whole matrix, row stride ldc): c = alpha*acc + beta*c, c not read when
+// beta is 0.
+template <class C>
+__device__ __forceinline__ void store(const Acc<C>& acc, float* c, i64 ldc, int m, int n, int row0, int col0,
+                                      float alpha, float beta) {
+#pragma unroll
+	for (int i = 0; i < C::TM; i++) {
+		int r = row0 + Acc<C>::row(i);
+		if (r >= m) continue;
+#pragma unroll
+		for (int j = 0; j < C::TN; j++) {
+			int cc = col0 + Acc<C>::col(j);
+			if (cc >= n) continue;
+			float* p = c + (i64)r * ldc + cc;
+			*p = beta == 0.f ? alpha * acc.v[i][j] : alpha * acc.v[i][j] + beta * *p;
+		}
+	}
+}
