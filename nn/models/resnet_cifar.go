@@ -14,8 +14,10 @@ import (
 // stride-2 subsample and zero channels added when the shape changes. With
 // PreAct it is the pre-activation variant (He et al. 2016, "Identity
 // mappings"), as fb.resnet.torch builds it and Veit et al. 2016 study it.
+// It is Lesionable: its blocks are the 3n residual blocks.
 type CIFARResNet struct {
 	nn.Base
+	stages
 	conv1  *nn.Conv2d
 	bn1    *nn.BatchNorm2d // nil in the pre-activation variant
 	Layers []*nn.Sequential
@@ -61,9 +63,12 @@ func NewCIFARResNet(b *nn.Builder, o Options, n int, preAct bool) *CIFARResNet {
 			} else {
 				layer.Append(newCIFARBlock(b, in, width, stride, o.ZeroInitResidual))
 			}
+			down := stride != 1 || in != width
+			m.add(layer, Block{Name: fmt.Sprintf("layer%d.%d", i+1, j), Downsample: down, Deletable: true, Group: stageGroup(i, down)})
 			in = width
 		}
 		m.Layers = append(m.Layers, nn.Child(&m.Base, fmt.Sprintf("layer%d", i+1), layer))
+		m.seqs = append(m.seqs, layer)
 	}
 	if preAct {
 		m.bn = nn.Child(&m.Base, "bn", b.BatchNorm2d(in))
@@ -113,7 +118,10 @@ type cifarBlock struct {
 	conv1, conv2 *nn.Conv2d
 	bn1, bn2     *nn.BatchNorm2d
 	out, stride  int
+	mode         BlockMode
 }
+
+func (k *cifarBlock) setMode(m BlockMode) { k.mode = m }
 
 func newCIFARBlock(b *nn.Builder, in, out, stride int, zeroInit bool) *cifarBlock {
 	k := &cifarBlock{out: out, stride: stride}
@@ -128,9 +136,11 @@ func newCIFARBlock(b *nn.Builder, in, out, stride int, zeroInit bool) *cifarBloc
 }
 
 func (k *cifarBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-	y = k.bn2.Forward(k.conv2.Forward(y))
-	return k.Out(autograd.ReLU(autograd.Add(y, shortcutA(x, k.out, k.stride))))
+	y := k.mode.join(func() *autograd.Tensor {
+		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
+		return k.bn2.Forward(k.conv2.Forward(y))
+	}, func() *autograd.Tensor { return shortcutA(x, k.out, k.stride) })
+	return k.Out(autograd.ReLU(y))
 }
 
 // preActBlock is the pre-activation basic block, BN-ReLU-conv twice, added
@@ -143,7 +153,10 @@ type preActBlock struct {
 	conv1, conv2 *nn.Conv2d
 	out, stride  int
 	bothPreact   bool
+	mode         BlockMode
 }
+
+func (k *preActBlock) setMode(m BlockMode) { k.mode = m }
 
 func newPreActBlock(b *nn.Builder, in, out, stride int, bothPreact bool) *preActBlock {
 	k := &preActBlock{out: out, stride: stride, bothPreact: bothPreact}
@@ -155,10 +168,16 @@ func newPreActBlock(b *nn.Builder, in, out, stride int, bothPreact bool) *preAct
 }
 
 func (k *preActBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
-	a := autograd.ReLU(k.bn1.Forward(x))
+	// A deleted block that does not pre-activate its shortcut is the
+	// identity and need not compute a.
+	var a *autograd.Tensor
+	if k.mode != BlockDeleted || k.bothPreact {
+		a = autograd.ReLU(k.bn1.Forward(x))
+	}
 	if k.bothPreact {
 		x = a
 	}
-	y := k.conv2.Forward(autograd.ReLU(k.bn2.Forward(k.conv1.Forward(a))))
-	return k.Out(autograd.Add(y, shortcutA(x, k.out, k.stride)))
+	return k.Out(k.mode.join(func() *autograd.Tensor {
+		return k.conv2.Forward(autograd.ReLU(k.bn2.Forward(k.conv1.Forward(a))))
+	}, func() *autograd.Tensor { return shortcutA(x, k.out, k.stride) }))
 }
