@@ -1,0 +1,64 @@
+// Command train trains and inspects gocnn's models.
+//
+//	train -models                           list the model zoo
+//	train -model resnet50 -summary          per-layer output shapes and parameters
+//	train -model resnet20 -dataset builtin  train (see -h for every flag)
+//
+// Errors are printed as one line, with a non-zero exit status.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/gocnn/gocnn/train"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses args, then lists models, prints a summary or trains.
+func run(args []string, out io.Writer) error {
+	// Flags.
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // parse errors come back as one line
+	tf := addTrainFlags(fs)
+	sf := addSummaryFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(out)
+			fs.PrintDefaults()
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
+	}
+
+	// Inspection actions need no training configuration.
+	switch {
+	case sf.list:
+		return listModels(out)
+	case sf.summary:
+		return summarize(out, tf.cfg.Model, sf)
+	}
+
+	// Config, then training.
+	cfg, err := tf.config()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return train.Run(ctx, cfg, out)
+}

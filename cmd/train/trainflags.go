@@ -1,0 +1,105 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gocnn/gocnn/train"
+)
+
+// trainFlags holds the training flags, named after torchvision's
+// references/classification/train.py options where those exist.
+type trainFlags struct {
+	cfg        train.Config
+	gpus       string
+	milestones string
+	output     string
+	seed       uint64
+}
+
+// addTrainFlags defines the training flags on fs, with DefaultConfig's
+// values as defaults.
+func addTrainFlags(fs *flag.FlagSet) *trainFlags {
+	f := &trainFlags{cfg: train.DefaultConfig()}
+	c := &f.cfg
+	fs.StringVar(&c.Model, "model", c.Model, "model to train (-models lists them)")
+	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset kind: "+strings.Join(train.Datasets(), ", "))
+	fs.StringVar(&c.Data, "data", c.Data, "dataset folder (not for builtin and builtin-seg)")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs to train")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "images per batch per device (0: the dataset's default, 32; 8 for builtin-seg)")
+	fs.IntVar(&c.TrainCropSize, "train-crop-size", 0, "training crop size (0: the dataset's default)")
+	fs.IntVar(&c.ValResizeSize, "val-resize-size", 0, "validation resize of the shorter side (0: the dataset's default)")
+	fs.IntVar(&c.ValCropSize, "val-crop-size", 0, "validation centre crop size (0: the dataset's default)")
+	fs.StringVar(&c.Opt, "opt", c.Opt, "optimizer: sgd, sgd_nesterov, adamw or rmsprop")
+	fs.Float64Var(&c.LR, "lr", c.LR, "initial learning rate (for the whole batch over all devices)")
+	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum (sgd, rmsprop)")
+	fs.Float64Var(&c.WeightDecay, "wd", c.WeightDecay, "weight decay")
+	fs.StringVar(&c.LRScheduler, "lr-scheduler", c.LRScheduler, "cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant")
+	fs.IntVar(&c.LRStepSize, "lr-step-size", c.LRStepSize, "steplr: epochs between decays")
+	fs.StringVar(&f.milestones, "lr-milestones", "", "multisteplr: comma-separated epochs at which to decay")
+	fs.Float64Var(&c.LRGamma, "lr-gamma", c.LRGamma, "steplr, multisteplr, exponentiallr: decay factor")
+	fs.Float64Var(&c.LRMin, "lr-min", c.LRMin, "cosineannealinglr: final learning rate")
+	fs.IntVar(&c.LRWarmupEpochs, "lr-warmup-epochs", c.LRWarmupEpochs, "epochs of learning-rate warmup")
+	fs.StringVar(&c.LRWarmupMethod, "lr-warmup-method", c.LRWarmupMethod, "warmup: linear or constant")
+	fs.Float64Var(&c.LRWarmupDecay, "lr-warmup-decay", c.LRWarmupDecay, "warmup: starting fraction of -lr")
+	fs.Float64Var(&c.LabelSmoothing, "label-smoothing", c.LabelSmoothing, "label smoothing, e.g. 0.1")
+	fs.IntVar(&c.Workers, "workers", c.Workers, "data loading goroutines (0: one per core)")
+	fs.StringVar(&f.output, "output", "", "folder for checkpoints, metrics.jsonl and curves.png (default runs/<model>)")
+	fs.StringVar(&c.Resume, "resume", "", "continue the run in this output folder (or from this checkpoint .json)")
+	fs.BoolVar(&c.EvalOnly, "eval-only", false, "only evaluate the -weights or -resume model")
+	fs.StringVar(&c.Weights, "weights", "", "initial weights: a safetensors file from PyTorch or gocnn")
+	fs.Uint64Var(&f.seed, "seed", c.Seed, "seed of the initial weights, data order, augmentation and dropout")
+	fs.StringVar(&f.gpus, "gpus", "", "comma-separated CUDA devices for data parallel training (GPU build only)")
+	fs.IntVar(&c.Devices, "devices", c.Devices, "CPU logical devices for data parallel training")
+	fs.StringVar(&c.AMP, "amp", c.AMP, "compute mode: fp32 (tf32 and bf16 need a GPU backend)")
+	fs.IntVar(&c.PrintFreq, "print-freq", c.PrintFreq, "steps between progress lines when not on a terminal")
+	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
+	fs.IntVar(&c.Limit, "limit", 0, "use only the first N training and validation images (0: the dataset's default, all but 500 for builtin-seg; -1: all)")
+	return f
+}
+
+// config returns the flags as a train.Config, or an error naming a flag
+// whose value cannot be read.
+func (f *trainFlags) config() (train.Config, error) {
+	c := f.cfg
+	c.Seed = f.seed
+	c.Output = f.output
+	if c.Output == "" && !c.Bench && !c.EvalOnly {
+		c.Output = filepath.Join("runs", c.Model)
+	}
+	if c.Resume != "" && f.output == "" && !c.EvalOnly {
+		// Continue in the folder resumed from.
+		c.Output = c.Resume
+		if fi, err := os.Stat(c.Resume); err == nil && !fi.IsDir() {
+			c.Output = filepath.Dir(c.Resume)
+		}
+	}
+	var err error
+	if c.GPUs, err = parseInts("-gpus", f.gpus); err != nil {
+		return c, err
+	}
+	if c.LRMilestones, err = parseInts("-lr-milestones", f.milestones); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// parseInts reads a comma-separated list of non-negative integers.
+func parseInts(flagName, s string) ([]int, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(part))
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("%s %q: want comma-separated non-negative integers", flagName, s)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

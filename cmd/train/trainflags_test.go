@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func parse(t *testing.T, args ...string) (*trainFlags, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := addTrainFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func TestTrainFlagsConfig(t *testing.T) {
+	f, err := parse(t, "-model", "resnet56", "-epochs", "3", "-batch", "32", "-lr", "0.05", "-wd", "5e-4",
+		"-opt", "sgd_nesterov", "-lr-scheduler", "multisteplr", "-lr-milestones", "1,2", "-devices", "2", "-seed", "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Model != "resnet56" || c.Epochs != 3 || c.Batch != 32 || c.LR != 0.05 || c.WeightDecay != 5e-4 ||
+		c.Opt != "sgd_nesterov" || !slices.Equal(c.LRMilestones, []int{1, 2}) || c.Devices != 2 || c.Seed != 7 {
+		t.Errorf("config %+v does not hold the flags given", c)
+	}
+	if c.Output != filepath.Join("runs", "resnet56") {
+		t.Errorf("default output %q, want runs/resnet56", c.Output)
+	}
+}
+
+func TestTrainFlagsResumeContinuesInItsFolder(t *testing.T) {
+	f, err := parse(t, "-resume", "runs/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Output != "runs/x" {
+		t.Errorf("-resume runs/x writes to %q, want runs/x", c.Output)
+	}
+}
+
+// TestTrainFlagsBadValues checks that each bad value gives an error that
+// names its flag.
+func TestTrainFlagsBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-epochs", "0"}, "-epochs"},
+		{[]string{"-batch", "-1"}, "-batch"},
+		{[]string{"-lr", "0"}, "-lr"},
+		{[]string{"-opt", "lbfgs"}, "-opt"},
+		{[]string{"-lr-scheduler", "onecycle"}, "-lr-scheduler"},
+		{[]string{"-dataset", "imagenet22k"}, "-dataset"},
+		{[]string{"-amp", "bf16"}, "fp32 only"},
+		{[]string{"-amp", "fp8"}, "-amp"},
+		{[]string{"-gpus", "0,1"}, "-tags cuda"},
+		{[]string{"-gpus", "zero"}, "-gpus"},
+		{[]string{"-lr-milestones", "3,x"}, "-lr-milestones"},
+		{[]string{"-devices", "0"}, "-devices"},
+		{[]string{"-eval-only"}, "-eval-only"},
+		{[]string{"-label-smoothing", "1"}, "-label-smoothing"},
+	} {
+		f, err := parse(t, tc.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.config()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}

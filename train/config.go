@@ -1,0 +1,193 @@
+package train
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/nn/models"
+)
+
+// Config is one training run: what cmd/train's flags set. Its zero value
+// is not usable; start from DefaultConfig.
+type Config struct {
+	Model   string // registered name, see models.All
+	Dataset string // one of Datasets
+	Data    string // root folder of the dataset (not for builtin ones)
+
+	Epochs int
+	Batch  int // per device; 0 means the dataset's default (defaultBatch)
+	// TrainCropSize, ValResizeSize and ValCropSize are the image sizes of
+	// the transforms; 0 takes the dataset's own (see Datasets).
+	TrainCropSize, ValResizeSize, ValCropSize int
+
+	Opt            string // sgd, sgd_nesterov, adamw or rmsprop
+	LR             float64
+	Momentum       float64
+	WeightDecay    float64
+	LRScheduler    string // cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant
+	LRStepSize     int    // epochs, for steplr
+	LRMilestones   []int  // epochs, for multisteplr
+	LRGamma        float64
+	LRPower        float64 // polynomiallr
+	LRMin          float64 // cosineannealinglr's floor
+	LRWarmupEpochs int
+	LRWarmupMethod string // linear or constant
+	LRWarmupDecay  float64
+	LabelSmoothing float64
+
+	Workers int    // data loader goroutines; 0 means GOMAXPROCS
+	Output  string // checkpoints, metrics.jsonl, curves.png; "" saves nothing
+	Keep    int    // epoch checkpoints kept
+	// Resume continues from a checkpoint: a .json written by a
+	// Checkpointer, or a folder whose latest one is taken.
+	Resume   string
+	EvalOnly bool
+	// Weights initialises the model from a safetensors file (PyTorch's
+	// state_dict or a gocnn checkpoint).
+	Weights string
+	Seed    uint64
+
+	// GPUs lists CUDA devices for data parallel training; the CPU build
+	// rejects it.
+	GPUs []int
+	// Devices is the number of CPU logical devices for data parallel
+	// training; the host's cores are split between them.
+	Devices int
+	// AMP is the compute mode; only fp32 exists until a backend has the
+	// others.
+	AMP string
+
+	PrintFreq int
+	// Bench trains BenchSteps steps on synthetic data and reports img/s
+	// instead of a run.
+	Bench      bool
+	BenchSteps int
+	// Limit keeps only the first Limit training and validation examples,
+	// for quick experiments and tests; 0 means the dataset's default (all,
+	// but 500 for builtin-seg), negative all.
+	Limit int
+
+	// TrainSet and ValSet, when set, replace the datasets Dataset names
+	// (for programs and tests); their images are used as they are,
+	// normalised with Mean and Std.
+	TrainSet, ValSet data.Dataset
+	Mean, Std        []float32
+	Segmentation     bool
+}
+
+// DefaultConfig returns the configuration of `train` with no flags: a
+// CIFAR-style ResNet-20 on the embedded Fashion-MNIST sample, sized to
+// finish in a few minutes on two cores.
+func DefaultConfig() Config {
+	return Config{
+		Model:          "resnet20",
+		Dataset:        "builtin",
+		Epochs:         3,
+		Opt:            "sgd",
+		LR:             0.05,
+		Momentum:       0.9,
+		WeightDecay:    1e-4,
+		LRScheduler:    "cosineannealinglr",
+		LRStepSize:     30,
+		LRGamma:        0.1,
+		LRPower:        0.9,
+		LRWarmupMethod: "linear",
+		LRWarmupDecay:  0.01,
+		Keep:           3,
+		Seed:           1,
+		Devices:        1,
+		AMP:            "fp32",
+		PrintFreq:      10,
+		BenchSteps:     20,
+		Output:         "runs",
+	}
+}
+
+var (
+	optimizers = []string{"sgd", "sgd_nesterov", "adamw", "rmsprop"}
+	schedulers = []string{"cosineannealinglr", "steplr", "multisteplr", "exponentiallr", "polynomiallr", "constant"}
+	ampModes   = []string{"fp32", "tf32", "bf16"}
+)
+
+// Validate returns an error naming the first field out of range, in the
+// words of the flag that sets it.
+func (c *Config) Validate() error {
+	positive := []struct {
+		name string
+		v    int
+	}{{"-epochs", c.Epochs}, {"-devices", c.Devices}, {"-print-freq", c.PrintFreq}}
+	for _, p := range positive {
+		if p.v < 1 {
+			return fmt.Errorf("%s %d: must be at least 1", p.name, p.v)
+		}
+	}
+	nonNegative := []struct {
+		name string
+		v    int
+	}{{"-batch", c.Batch}, {"-train-crop-size", c.TrainCropSize}, {"-val-resize-size", c.ValResizeSize}, {"-val-crop-size", c.ValCropSize},
+		{"-lr-warmup-epochs", c.LRWarmupEpochs}, {"-workers", c.Workers}}
+	for _, p := range nonNegative {
+		if p.v < 0 {
+			return fmt.Errorf("%s %d: must not be negative", p.name, p.v)
+		}
+	}
+	switch {
+	case !(c.LR > 0):
+		return fmt.Errorf("-lr %v: must be positive", c.LR)
+	case !(c.Momentum >= 0 && c.Momentum < 1):
+		return fmt.Errorf("-momentum %v: must be in [0, 1)", c.Momentum)
+	case !(c.WeightDecay >= 0):
+		return fmt.Errorf("-wd %v: must not be negative", c.WeightDecay)
+	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1):
+		return fmt.Errorf("-label-smoothing %v: must be in [0, 1)", c.LabelSmoothing)
+	case !slices.Contains(optimizers, c.Opt):
+		return fmt.Errorf("-opt %q: want one of %v", c.Opt, optimizers)
+	case !slices.Contains(schedulers, c.LRScheduler):
+		return fmt.Errorf("-lr-scheduler %q: want one of %v", c.LRScheduler, schedulers)
+	case c.LRWarmupEpochs >= c.Epochs && c.LRWarmupEpochs > 0:
+		return fmt.Errorf("-lr-warmup-epochs %d: must be fewer than -epochs %d", c.LRWarmupEpochs, c.Epochs)
+	case !slices.Contains(ampModes, c.AMP):
+		return fmt.Errorf("-amp %q: want one of %v", c.AMP, ampModes)
+	case c.AMP != "fp32":
+		return fmt.Errorf("-amp %s: the CPU backend computes in fp32 only; %s needs a GPU backend that has it", c.AMP, c.AMP)
+	case len(c.GPUs) > 0:
+		return errNoGPUs(c.GPUs)
+	case c.Bench && c.BenchSteps < 1:
+		return fmt.Errorf("bench steps %d: must be at least 1", c.BenchSteps)
+	case c.EvalOnly && c.Resume == "" && c.Weights == "":
+		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
+	}
+	if _, err := models.Lookup(c.Model); err != nil {
+		return err
+	}
+	if c.TrainSet == nil && !c.Bench {
+		if _, ok := datasetSpecs[c.Dataset]; !ok {
+			return fmt.Errorf("-dataset %q: want one of %v", c.Dataset, Datasets())
+		}
+	}
+	return nil
+}
+
+// flags returns what a checkpoint records of the run as strings; Load
+// rebuilds the model and its input normalisation from them.
+func (c *Config) flags(ds *dataSource) map[string]string {
+	return map[string]string{
+		"model":        c.Model,
+		"dataset":      c.Dataset,
+		"classes":      strconv.Itoa(ds.classes),
+		"class_names":  strings.Join(ds.train.Classes(), "\n"),
+		"in_channels":  strconv.Itoa(ds.channels),
+		"segmentation": strconv.FormatBool(ds.segmentation),
+		"mean":         formatFloats(ds.mean),
+		"std":          formatFloats(ds.std),
+		"opt":          c.Opt,
+		"lr":           strconv.FormatFloat(c.LR, 'g', -1, 64),
+		"batch":        strconv.Itoa(c.Batch),
+		"devices":      strconv.Itoa(c.Devices),
+		"epochs":       strconv.Itoa(c.Epochs),
+		"seed":         strconv.FormatUint(c.Seed, 10),
+	}
+}

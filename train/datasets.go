@@ -1,0 +1,211 @@
+package train
+
+import (
+	"cmp"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/data/embedded"
+)
+
+// datasetSpec says how to open a -dataset and prepare its images: the
+// transforms torchvision's reference scripts use for its kind, at sizes
+// that suit its images.
+type datasetSpec struct {
+	open         func(root string) (train, val data.Dataset, err error)
+	needsRoot    bool
+	segmentation bool
+	channels     int
+	mean, std    []float32
+	// Default sizes; a crop of 0 keeps the image's size.
+	trainCrop, valResize, valCrop int
+	// small: pad-and-crop augmentation (CIFAR style) instead of a random
+	// resized crop.
+	small bool
+	// limit is the default -limit: the examples of each split used.
+	limit int
+	// batch is the default -batch when not defaultBatch.
+	batch int
+}
+
+// defaultBatch is the batch size of datasets that do not set their own.
+const defaultBatch = 32
+
+// Fashion-MNIST's and MNIST's pixel statistics, and CIFAR's (per channel,
+// as the CIFAR ResNet recipes normalise).
+var (
+	fashionMean, fashionStd = []float32{0.2860}, []float32{0.3530}
+	mnistMean, mnistStd     = []float32{0.1307}, []float32{0.3081}
+	cifarMean, cifarStd     = []float32{0.4914, 0.4822, 0.4465}, []float32{0.2470, 0.2435, 0.2616}
+)
+
+var datasetSpecs = map[string]datasetSpec{
+	"builtin": {open: splits(embedded.FashionMNIST), channels: 1, mean: fashionMean, std: fashionStd,
+		trainCrop: 28, small: true},
+	// U-Net halves the map four times, so 28x28 images are padded to 32.
+	// A U-Net costs a hundred times a ResNet-20's step: a part of the
+	// sample keeps the default run to minutes on a CPU, and small batches
+	// give it enough steps to learn in them.
+	"builtin-seg": {open: splits(embedded.FashionMNISTSeg), segmentation: true, channels: 1,
+		mean: fashionMean, std: fashionStd, trainCrop: 32, valCrop: 32, small: true, limit: 500, batch: 8},
+	"mnist": {open: mnist(data.MNISTClasses), needsRoot: true, channels: 1, mean: mnistMean, std: mnistStd,
+		trainCrop: 28, small: true},
+	"fashion-mnist": {open: mnist(data.FashionMNISTClasses), needsRoot: true, channels: 1,
+		mean: fashionMean, std: fashionStd, trainCrop: 28, small: true},
+	"cifar10": {open: cifar(data.CIFAR10), needsRoot: true, channels: 3, mean: cifarMean, std: cifarStd,
+		trainCrop: 32, small: true},
+	"cifar100": {open: cifar(data.CIFAR100), needsRoot: true, channels: 3, mean: cifarMean, std: cifarStd,
+		trainCrop: 32, small: true},
+	"folder": {open: folder, needsRoot: true, channels: 3, trainCrop: 224, valResize: 256, valCrop: 224},
+	"voc": {open: voc, needsRoot: true, segmentation: true, channels: 3, trainCrop: 256, valResize: 288,
+		valCrop: 256},
+	"masks": {open: masks, needsRoot: true, segmentation: true, channels: 3, trainCrop: 256, valResize: 288,
+		valCrop: 256},
+}
+
+// Datasets returns the names -dataset accepts, sorted.
+func Datasets() []string {
+	var names []string
+	for n := range datasetSpecs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func splits[D data.Dataset](load func(split string) (D, error)) func(string) (data.Dataset, data.Dataset, error) {
+	return func(string) (data.Dataset, data.Dataset, error) {
+		tr, err := load("train")
+		if err != nil {
+			return nil, nil, err
+		}
+		va, err := load("val")
+		return tr, va, err
+	}
+}
+
+func mnist(classes []string) func(string) (data.Dataset, data.Dataset, error) {
+	return func(root string) (data.Dataset, data.Dataset, error) {
+		return splits(func(s string) (*data.Memory, error) { return data.MNIST(root, s, classes) })(root)
+	}
+}
+
+func cifar(load func(dir, split string) (*data.Memory, error)) func(string) (data.Dataset, data.Dataset, error) {
+	return func(root string) (data.Dataset, data.Dataset, error) {
+		return splits(func(s string) (*data.Memory, error) { return load(root, s) })(root)
+	}
+}
+
+func folder(root string) (data.Dataset, data.Dataset, error) {
+	tr, va, err := data.ImageFolderSplits(root, data.FolderOptions{})
+	return tr, va, err
+}
+
+func voc(root string) (data.Dataset, data.Dataset, error) {
+	return splits(func(s string) (*data.Segmentation, error) { return data.NewVOC(root, s) })(root)
+}
+
+func masks(root string) (data.Dataset, data.Dataset, error) {
+	tr, err := data.NewSegFolder(filepath.Join(root, "train"), nil, 3)
+	if err != nil {
+		return nil, nil, err
+	}
+	va, err := data.NewSegFolder(filepath.Join(root, "val"), tr.ClassNames, 3)
+	return tr, va, err
+}
+
+// dataSource is a run's opened data: both splits and how to transform them.
+type dataSource struct {
+	train, val        data.Dataset
+	segmentation      bool
+	classes, channels int
+	mean, std         []float32
+	trainTfm, valTfm  []data.Transform
+}
+
+// openData opens the datasets cfg names (or takes cfg.TrainSet and
+// cfg.ValSet) and picks the transforms.
+func openData(cfg *Config) (*dataSource, error) {
+	if cfg.TrainSet != nil {
+		ds := &dataSource{train: cfg.TrainSet, val: cmp.Or[data.Dataset](cfg.ValSet, cfg.TrainSet),
+			segmentation: cfg.Segmentation, mean: cfg.Mean, std: cfg.Std}
+		return ds.finish(cfg, nil, nil)
+	}
+	spec := datasetSpecs[cfg.Dataset]
+	if spec.needsRoot && cfg.Data == "" {
+		return nil, fmt.Errorf("-dataset %s needs -data, the folder that holds it", cfg.Dataset)
+	}
+	tr, va, err := spec.open(cfg.Data)
+	if err != nil {
+		return nil, err
+	}
+	ds := &dataSource{train: tr, val: va, segmentation: spec.segmentation, mean: spec.mean, std: spec.std}
+	if cfg.Limit == 0 {
+		cfg.Limit = spec.limit
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = spec.batch
+	}
+	crop := cmp.Or(cfg.TrainCropSize, spec.trainCrop)
+	resize, vcrop := cmp.Or(cfg.ValResizeSize, spec.valResize), cmp.Or(cfg.ValCropSize, spec.valCrop)
+	var trainTfm, valTfm []data.Transform
+	if spec.small {
+		// Pad-and-crop as the CIFAR recipes: a crop of the image's own
+		// size shifts it by up to an eighth of a side.
+		trainTfm = []data.Transform{data.RandomCrop{Size: crop, Pad: max(crop/8, 2)}, data.HorizontalFlip{}}
+	} else {
+		trainTfm = []data.Transform{data.RandomResizedCrop{Size: crop}, data.HorizontalFlip{}}
+	}
+	if resize > 0 {
+		valTfm = append(valTfm, data.Resize{Shorter: resize})
+	}
+	if vcrop > 0 {
+		valTfm = append(valTfm, data.CenterCrop{W: vcrop, H: vcrop})
+	}
+	return ds.finish(cfg, trainTfm, valTfm)
+}
+
+// finish applies -limit and the default batch size, counts classes and channels and appends the
+// normalisation.
+func (ds *dataSource) finish(cfg *Config, trainTfm, valTfm []data.Transform) (*dataSource, error) {
+	cfg.Batch = cmp.Or(cfg.Batch, defaultBatch)
+	if cfg.Limit > 0 { // negative: all
+		ds.train, ds.val = limit(ds.train, cfg.Limit), limit(ds.val, cfg.Limit)
+	}
+	if ds.train.Len() == 0 || ds.val.Len() == 0 {
+		return nil, fmt.Errorf("dataset has %d training and %d validation examples; both splits need some", ds.train.Len(), ds.val.Len())
+	}
+	ds.classes = len(ds.train.Classes())
+	var ex data.Example
+	if err := ds.train.Load(0, &ex); err != nil {
+		return nil, err
+	}
+	ds.channels = ex.Image.C
+	if ds.mean == nil {
+		ds.mean, ds.std = slices.Repeat([]float32{0.5}, ds.channels), slices.Repeat([]float32{0.25}, ds.channels)
+		if ds.channels == 3 {
+			ds.mean, ds.std = data.ImageNetMean, data.ImageNetStd
+		}
+	}
+	norm := data.Normalize{Mean: ds.mean, Std: ds.std}
+	ds.trainTfm = append(trainTfm, norm)
+	ds.valTfm = append(valTfm, norm)
+	return ds, nil
+}
+
+// subset is the first n examples of a dataset.
+type subset struct {
+	data.Dataset
+	n int
+}
+
+func (s subset) Len() int { return s.n }
+
+func limit(ds data.Dataset, n int) data.Dataset {
+	if n >= ds.Len() {
+		return ds
+	}
+	return subset{ds, n}
+}

@@ -1,0 +1,29 @@
+package train
+
+import (
+	"math"
+	"testing"
+
+	"gorgonia.org/tensor"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/cpu"
+	"github.com/gocnn/gocnn/data"
+)
+
+// TestScoresSegmentation scores a 2x2 mask of 2 classes where 3 of 4
+// pixels are right and the fourth is ignored.
+func TestScoresSegmentation(t *testing.T) {
+	dev := autograd.NewDevice(cpu.New(1))
+	// (1, 2, 2, 2) logits: predictions 0, 1, 1, 0.
+	logits := autograd.FromFloat32s(dev, []float32{2, 1, 0, 3, -1, 1, 5, 4}, 1, 2, 2, 2)
+	b := &data.Batch{Masks: tensor.New(tensor.WithShape(1, 2, 2), tensor.WithBacking([]int32{0, 1, 0, data.Ignore})), Index: []int{0}}
+	s := newScores(2, true)
+	s.add(logits, 0.5, b)
+	r := NewRecord(1, 1, "val")
+	s.record(&r)
+	// Class 0: 1 right of 2 targets, 1 predicted: IoU 1/2. Class 1: IoU 1/2.
+	if r.PixelAcc != 100*2.0/3 || r.MIoU != 50 || r.Loss != 0.5 || !math.IsNaN(r.Top1) {
+		t.Errorf("record %+v, want pixel accuracy 66.7, mIoU 50, loss 0.5, no top-1", r)
+	}
+}

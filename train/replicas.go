@@ -1,0 +1,165 @@
+package train
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/cpu"
+	"github.com/gocnn/gocnn/nn"
+	"github.com/gocnn/gocnn/nn/models"
+	"github.com/gocnn/gocnn/optim"
+)
+
+// replica is one copy of the model on one device with its own optimizer.
+// Data parallel replicas start bit-identical (same seed), see the same
+// averaged gradients and so take identical steps; only batch-norm running
+// statistics drift apart, since each replica normalises its own shard, and
+// broadcastBuffers makes replica 0's the model's.
+type replica struct {
+	dev    *autograd.Device
+	model  nn.Module
+	params []nn.Named
+	opt    optim.Optimizer
+}
+
+// newReplicas builds n replicas of cfg.Model, each on a CPU logical device
+// with an equal share of the host's cores.
+func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
+	spec, err := models.Lookup(cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	workers := max(1, runtime.GOMAXPROCS(0)/n)
+	reps := make([]*replica, n)
+	for i := range reps {
+		name := "cpu"
+		if n > 1 {
+			name = fmt.Sprintf("cpu:%d", i)
+		}
+		dev := autograd.NewDevice(cpu.NewNamed(name, workers))
+		// Replicas differ in the dropout masks they draw, as DDP's ranks.
+		dev.SeedDropout(cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
+		m := spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
+		r := &replica{dev: dev, model: m, params: nn.Parameters(m)}
+		if r.opt, err = newOptimizer(cfg, r.params); err != nil {
+			return nil, err
+		}
+		reps[i] = r
+	}
+	return reps, nil
+}
+
+// newOptimizer returns the optimizer -opt names, with torchvision's
+// train.py settings for the hyperparameters that have no flag.
+func newOptimizer(cfg *Config, params []nn.Named) (optim.Optimizer, error) {
+	ps := make([]optim.Param, len(params))
+	for i, p := range params {
+		ps[i] = optim.Param{Name: p.Name, Tensor: p.Tensor}
+	}
+	groups := optim.DecayPolicy{WeightDecay: cfg.WeightDecay}.Groups(ps)
+	switch cfg.Opt {
+	case "sgd", "sgd_nesterov":
+		return optim.NewSGD(groups, optim.SGDConfig{LR: cfg.LR, Momentum: cfg.Momentum, Nesterov: cfg.Opt == "sgd_nesterov"})
+	case "adamw":
+		return optim.NewAdamW(groups, optim.AdamWConfig{LR: cfg.LR, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8})
+	case "rmsprop":
+		return optim.NewRMSprop(groups, optim.RMSpropConfig{LR: cfg.LR, Alpha: 0.9, Eps: 0.0316, Momentum: cfg.Momentum})
+	}
+	return nil, fmt.Errorf("-opt %q: want one of %v", cfg.Opt, optimizers)
+}
+
+// onEach runs f for every replica, each on its own goroutine when there
+// are several, and returns the first error. A panic in f (a model that
+// cannot take the input size the flags ask for, say) becomes an error so
+// that the command ends with one line rather than a crash.
+func onEach(reps []*replica, f func(i int, r *replica) error) error {
+	errs := make([]error, len(reps))
+	run := func(i int) {
+		defer func() {
+			if p := recover(); p != nil {
+				errs[i] = fmt.Errorf("%s: %v", reps[i].dev.Name(), p)
+				if debugPanics {
+					errs[i] = fmt.Errorf("%w\n%s", errs[i], debug.Stack())
+				}
+			}
+		}()
+		errs[i] = f(i, reps[i])
+	}
+	if len(reps) == 1 {
+		run(0)
+		return errs[0]
+	}
+	var wg sync.WaitGroup
+	for i := range reps {
+		wg.Go(func() { run(i) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// debugPanics adds the stack to errors made from panics (GOCNN_DEBUG=1).
+var debugPanics = os.Getenv("GOCNN_DEBUG") != ""
+
+// allReduce replaces every replica's gradients by their average, staged
+// through host memory and summed in replica order, so that every replica
+// gets the same bits.
+func allReduce(reps []*replica) {
+	if len(reps) == 1 {
+		return
+	}
+	inv := 1 / float32(len(reps))
+	for p := range reps[0].params {
+		g0 := reps[0].params[p].Tensor.Grad()
+		if g0 == nil {
+			continue // unused this step on every replica alike
+		}
+		sum := g0.Float32s()
+		for _, r := range reps[1:] {
+			g := r.params[p].Tensor.Grad()
+			for i, v := range g.Float32s() {
+				sum[i] += v
+			}
+		}
+		for i := range sum {
+			sum[i] *= inv
+		}
+		for _, r := range reps {
+			g := r.params[p].Tensor.Grad()
+			r.dev.Backend().WriteFloat32(g.Buffer(), sum)
+		}
+	}
+}
+
+// broadcastBuffers copies replica 0's buffers (batch-norm running
+// statistics) to the others, as DDP's broadcast_buffers does, so that
+// every replica evaluates and saves the same model.
+func broadcastBuffers(reps []*replica) {
+	if len(reps) == 1 {
+		return
+	}
+	src := nn.Buffers(reps[0].model)
+	for _, r := range reps[1:] {
+		for i, b := range nn.Buffers(r.model) {
+			hostCopyInto(b.Tensor, src[i].Tensor)
+		}
+	}
+}
+
+// hostCopyInto copies src's data (any device) into dst.
+func hostCopyInto(dst, src *autograd.Tensor) {
+	be := dst.Device().Backend()
+	if src.DType() == autograd.Int32 {
+		be.WriteInt32(dst.Buffer(), src.Int32s())
+		return
+	}
+	be.WriteFloat32(dst.Buffer(), src.Float32s())
+}

@@ -1,0 +1,163 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/nn"
+	"github.com/gocnn/gocnn/optim"
+)
+
+// What a checkpoint holds besides the weights, and why a resumed run
+// repeats the uninterrupted one bit for bit on the CPU:
+//   - optimizer buffers and step counts: the optimizer's State;
+//   - the learning rate: a pure function of State.Step (ScheduleStep);
+//   - the data: the loader's order and augmentations are functions of the
+//     seed, the epoch and the example index, so State.Epoch is enough;
+//   - dropout: each device's (seed, calls) pair, in State.RNG;
+//   - batch-norm running statistics: buffers saved with the weights. Their
+//     num_batches_tracked counters are left out (as readme says PyTorch
+//     fills them in) and no computation reads them.
+
+// stateTensors returns m's parameters and float buffers, torchvision
+// names, as host copies in gocnn layout: the weights of a checkpoint.
+func stateTensors(m nn.Module) []HostTensor {
+	var out []HostTensor
+	for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
+		if p.Tensor.DType() != autograd.Float32 {
+			continue // num_batches_tracked
+		}
+		out = append(out, HostTensor{Name: p.Name, Shape: slices.Clone([]int(p.Tensor.Shape())), Data: p.Tensor.Float32s()})
+	}
+	return out
+}
+
+// stateShapes returns the names and shapes stateTensors would give.
+func stateShapes(m nn.Module) map[string][]int {
+	want := map[string][]int{}
+	for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
+		if p.Tensor.DType() == autograd.Float32 {
+			want[p.Name] = p.Tensor.Shape()
+		}
+	}
+	return want
+}
+
+// loadState checks tensors (read from file) against the model and copies
+// them into every replica; nothing changes when they do not match.
+// PyTorch's integer num_batches_tracked entries are ignored.
+func loadState(reps []*replica, file string, tensors []HostTensor) error {
+	want := stateShapes(reps[0].model)
+	tensors = slices.DeleteFunc(slices.Clone(tensors), func(t HostTensor) bool {
+		return strings.HasSuffix(t.Name, ".num_batches_tracked")
+	})
+	if err := MatchTensors(file, tensors, want); err != nil {
+		return err
+	}
+	byName := map[string]HostTensor{}
+	for _, t := range tensors {
+		byName[t.Name] = t
+	}
+	for _, r := range reps {
+		for _, p := range slices.Concat(nn.Parameters(r.model), nn.Buffers(r.model)) {
+			if t, ok := byName[p.Name]; ok {
+				r.dev.Backend().WriteFloat32(p.Tensor.Buffer(), t.Data)
+			}
+		}
+	}
+	return nil
+}
+
+// loadWeightsFile loads -weights, a safetensors file from PyTorch or gocnn.
+func loadWeightsFile(reps []*replica, path string) error {
+	tensors, _, err := LoadWeights(path)
+	if err != nil {
+		return err
+	}
+	return loadState(reps, path, tensors)
+}
+
+// snapshot returns the run's state as a checkpoint: replica 0's weights
+// and optimizer (replicas are identical but for batch-norm statistics, see
+// broadcastBuffers) and every device's dropout sequence.
+func (t *trainer) snapshot(metrics map[string]float64) *Checkpoint {
+	broadcastBuffers(t.reps)
+	st := t.reps[0].opt.State()
+	var opt []HostTensor
+	for name, tn := range st.Tensors {
+		opt = append(opt, HostTensor{Name: name, Shape: slices.Clone([]int(tn.Shape())), Data: tn.Float32s()})
+	}
+	var rng []uint64
+	for _, r := range t.reps {
+		seed, calls := r.dev.DropoutState()
+		rng = append(rng, seed, calls)
+	}
+	return &Checkpoint{
+		State: State{Epoch: t.epoch, Step: t.step, ScheduleStep: t.step, OptimizerScalars: st.Numbers, RNG: rng,
+			Flags: t.cfg.flags(t.data), Metrics: metrics},
+		Weights:   stateTensors(t.reps[0].model),
+		Optimizer: opt,
+	}
+}
+
+// restore puts the run where ck left it. With weightsOnly (evaluation) it
+// takes only the model.
+func (t *trainer) restore(ck *Checkpoint, weightsOnly bool) error {
+	if m := ck.Flags["model"]; m != "" && m != t.cfg.Model {
+		return fmt.Errorf("-resume: the checkpoint holds a %s, not a %s (-model)", m, t.cfg.Model)
+	}
+	if err := loadState(t.reps, "checkpoint weights", ck.Weights); err != nil {
+		return err
+	}
+	if weightsOnly {
+		t.epoch, t.step = ck.Epoch, ck.Step
+		return nil
+	}
+	if len(ck.RNG) != 2*len(t.reps) {
+		return fmt.Errorf("-resume: the checkpoint was written by a run on %d device(s); resume it with -devices %d", len(ck.RNG)/2, len(ck.RNG)/2)
+	}
+	if ck.Epoch > t.cfg.Epochs {
+		return fmt.Errorf("-resume: the checkpoint has %d epochs done, more than -epochs %d", ck.Epoch, t.cfg.Epochs)
+	}
+	for i, r := range t.reps {
+		st := optim.State{Kind: r.opt.State().Kind, Numbers: ck.OptimizerScalars, Tensors: map[string]*autograd.Tensor{}}
+		for _, h := range ck.Optimizer {
+			st.Tensors[h.Name] = autograd.FromFloat32s(r.dev, h.Data, h.Shape...)
+		}
+		if err := r.opt.LoadState(st); err != nil {
+			return fmt.Errorf("-resume: %w (was the run started with another -opt?)", err)
+		}
+		r.dev.SetDropoutState(ck.RNG[2*i], ck.RNG[2*i+1])
+	}
+	t.epoch, t.step = ck.Epoch, ck.Step
+	return nil
+}
+
+// truncateLog keeps the metrics log lines of the first epochs epochs.
+func truncateLog(path string, epochs int) error {
+	recs, err := ReadMetricsLog(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	recs = slices.DeleteFunc(recs, func(r Record) bool { return r.Epoch > epochs })
+	return WriteFileAtomic(path, func(w io.Writer) error {
+		for _, r := range recs {
+			b, err := r.MarshalJSON()
+			if err != nil {
+				return err
+			}
+			if _, err := w.Write(append(b, '\n')); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
