@@ -4,7 +4,26 @@ go 1.26.0
 
 // gorgonia.org/tensor pins an assume-no-moving-gc that panics at init on Go 1.26;
 // this newer revision knows the runtime (see ../shared/DESIGN.md, pitfalls).
-require go4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6
+require go4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6 // indirect
+
+require (
+	// GPU name, memory, utilisation and temperature for the logs (cuda build only).
+	github.com/NVIDIA/go-nvml v0.13.4-1
+	// CPU feature detection for the AVX2/FMA GEMM kernel.
+	golang.org/x/sys v0.50.0
+	// Progress bar on a terminal, plain lines otherwise.
+	golang.org/x/term v0.48.0
+	// Portable SGEMM where the assembly kernel does not apply.
+	gonum.org/v1/gonum v0.17.0
+	// PNG curves of loss, accuracy and learning rate; the lesion study's figures.
+	gonum.org/v1/plot v0.17.0
+	// CUDA driver API bindings for the cuda backend (build tag cuda).
+	gorgonia.org/cu v0.9.6
+	// Independent float64 oracle for conv, pooling and batch-norm gradients (tests only).
+	gorgonia.org/gorgonia v0.9.18
+	// Host batches (data loader) and the Predict API speak tensor.Dense.
+	gorgonia.org/tensor v0.9.24
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect
@@ -20,22 +39,15 @@ require (
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/golang/protobuf v1.5.2 // indirect
 	github.com/google/flatbuffers v2.0.6+incompatible // indirect
-	github.com/google/uuid v1.3.0 // indirect
+	github.com/google/uuid v1.6.0 // indirect
 	github.com/leesper/go_rng v0.0.0-20190531154944-a612b043e353 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/xtgo/set v1.0.0 // indirect
 	golang.org/x/image v0.48.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
-	gonum.org/v1/plot v0.17.0 // indirect
 	google.golang.org/protobuf v1.28.0 // indirect
-	gorgonia.org/cu v0.9.4 // indirect
 	gorgonia.org/dawson v1.2.0 // indirect
-	gorgonia.org/gorgonia v0.9.18 // indirect
-	gorgonia.org/tensor v0.9.24 // indirect
 	gorgonia.org/vecf32 v0.9.0 // indirect
 	gorgonia.org/vecf64 v0.9.0 // indirect
 )

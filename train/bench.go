@@ -32,7 +32,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) error {
 	if size <= 32 {
 		classes = 10 // the CIFAR models
 	}
-	reps, err := newReplicas(cfg, cfg.Devices, classes, 3)
+	reps, err := newReplicas(cfg, cfg.replicas(), classes, 3)
 	if err != nil {
 		return err
 	}
@@ -90,8 +90,8 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	elapsed := time.Since(began)
 	images := cfg.BenchSteps * cfg.Batch * len(reps)
-	fmt.Fprintf(out, "%s: %dx%d, batch %d x %d device(s), %d steps in %v: %.1f img/s (%s, %s)\n",
+	fmt.Fprintf(out, "%s: %dx%d, batch %d x %d device(s), %d steps in %v: %.1f img/s (%s, %s)%s\n",
 		cfg.Model, size, size, cfg.Batch, len(reps), cfg.BenchSteps, elapsed.Round(time.Millisecond),
-		float64(images)/elapsed.Seconds(), cfg.AMP, reps[0].dev.Name())
+		float64(images)/elapsed.Seconds(), cfg.AMP, reps[0].dev.Name(), peakMemory(reps))
 	return nil
 }

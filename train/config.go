@@ -153,12 +153,15 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("-amp %q: want one of %v", c.AMP, ampModes)
 	case c.AMP != "fp32":
 		return fmt.Errorf("-amp %s: the CPU backend computes in fp32 only; %s needs a GPU backend that has it", c.AMP, c.AMP)
-	case len(c.GPUs) > 0:
-		return errNoGPUs(c.GPUs)
+	case len(c.GPUs) > 0 && c.Devices > 1:
+		return fmt.Errorf("-gpus %v and -devices %d: choose GPUs or CPU logical devices", c.GPUs, c.Devices)
 	case c.Bench && c.BenchSteps < 1:
 		return fmt.Errorf("bench steps %d: must be at least 1", c.BenchSteps)
 	case c.EvalOnly && c.Resume == "" && c.Weights == "":
 		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
+	}
+	if err := checkGPUs(c.GPUs); err != nil {
+		return err
 	}
 	if _, err := models.Lookup(c.Model); err != nil {
 		return err
@@ -190,4 +193,13 @@ func (c *Config) flags(ds *dataSource) map[string]string {
 		"epochs":       strconv.Itoa(c.Epochs),
 		"seed":         strconv.FormatUint(c.Seed, 10),
 	}
+}
+
+// replicas returns the number of model replicas: one per -gpus entry, else
+// one per CPU logical device.
+func (c *Config) replicas() int {
+	if len(c.GPUs) > 0 {
+		return len(c.GPUs)
+	}
+	return c.Devices
 }

@@ -75,7 +75,7 @@ func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
 		return nil, err
 	}
 	t := &trainer{cfg: cfg, data: ds, out: out, progress: NewProgress(out, cfg.PrintFreq), start: time.Now()}
-	if t.reps, err = newReplicas(cfg, cfg.Devices, ds.classes, ds.channels); err != nil {
+	if t.reps, err = newReplicas(cfg, cfg.replicas(), ds.classes, ds.channels); err != nil {
 		return nil, err
 	}
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
@@ -90,9 +90,9 @@ func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
 	}
 	// Replica i takes batch k*devices+i of the loader's order: the same
 	// examples one device would see in a batch of devices*batch.
-	t.stepsPerEpoch = t.trainLoader.Batches() / cfg.Devices
+	t.stepsPerEpoch = t.trainLoader.Batches() / cfg.replicas()
 	if t.stepsPerEpoch == 0 && !cfg.EvalOnly {
-		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s)", ds.train.Len(), cfg.Batch, cfg.Devices)
+		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s)", ds.train.Len(), cfg.Batch, cfg.replicas())
 	}
 	if t.sched, err = schedule(cfg, max(t.stepsPerEpoch, 1)); err != nil {
 		return nil, err

@@ -26,8 +26,9 @@ type replica struct {
 	opt    optim.Optimizer
 }
 
-// newReplicas builds n replicas of cfg.Model, each on a CPU logical device
-// with an equal share of the host's cores.
+// newReplicas builds n replicas of cfg.Model, one on each GPU of cfg.GPUs,
+// or else each on a CPU logical device with an equal share of the host's
+// cores.
 func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
@@ -36,11 +37,11 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 	workers := max(1, runtime.GOMAXPROCS(0)/n)
 	reps := make([]*replica, n)
 	for i := range reps {
-		name := "cpu"
-		if n > 1 {
-			name = fmt.Sprintf("cpu:%d", i)
+		be, err := replicaBackend(cfg, i, n, workers)
+		if err != nil {
+			return nil, err
 		}
-		dev := autograd.NewDevice(cpu.NewNamed(name, workers))
+		dev := autograd.NewDevice(be)
 		// Replicas differ in the dropout masks they draw, as DDP's ranks.
 		dev.SeedDropout(cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
 		m := spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
@@ -51,6 +52,19 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		reps[i] = r
 	}
 	return reps, nil
+}
+
+// replicaBackend returns replica i's backend of n: GPU cfg.GPUs[i], or a
+// CPU logical device of workers goroutines.
+func replicaBackend(cfg *Config, i, n, workers int) (autograd.Backend, error) {
+	if len(cfg.GPUs) > 0 {
+		return gpuBackend(cfg.GPUs[i])
+	}
+	name := "cpu"
+	if n > 1 {
+		name = fmt.Sprintf("cpu:%d", i)
+	}
+	return cpu.NewNamed(name, workers), nil
 }
 
 // newOptimizer returns the optimizer -opt names, with torchvision's

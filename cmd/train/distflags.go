@@ -53,5 +53,20 @@ func (d *distFlags) check(c *train.Config) error {
 			return err
 		}
 	}
+	return d.unsupported()
+}
+
+// unsupported rejects the valid settings that the training loop cannot run
+// yet, rather than accepting and ignoring them: the pieces exist (the split
+// model, the rendezvous, NCCL) but are not wired into train.Run.
+func (d *distFlags) unsupported() error {
+	switch {
+	case d.worldSize > 1:
+		return fmt.Errorf("-world-size %d: training across processes is not supported by the training loop yet", d.worldSize)
+	case d.split:
+		return fmt.Errorf("-split: the two-device AlexNet is not supported by the training loop yet")
+	case d.syncBN:
+		return fmt.Errorf("-sync-bn: synchronised batch norm is not implemented yet")
+	}
 	return nil
 }

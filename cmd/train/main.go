@@ -28,11 +28,16 @@ func main() {
 
 // run parses args, then lists models, prints a summary or trains.
 func run(args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "lesion" {
+		return runLesion(args[1:], out)
+	}
+
 	// Flags.
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parse errors come back as one line
 	tf := addTrainFlags(fs)
 	sf := addSummaryFlags(fs)
+	df := addDistFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(out)
@@ -56,6 +61,9 @@ func run(args []string, out io.Writer) error {
 	// Config, then training.
 	cfg, err := tf.config()
 	if err != nil {
+		return err
+	}
+	if err := df.check(&cfg); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

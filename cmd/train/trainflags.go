@@ -82,6 +82,9 @@ func (f *trainFlags) config() (train.Config, error) {
 	if c.GPUs, err = parseInts("-gpus", f.gpus); err != nil {
 		return c, err
 	}
+	if f.gpus == "" && c.Devices <= 1 {
+		c.GPUs = train.DefaultGPUs() // GPU 0 on the cuda build
+	}
 	if c.LRMilestones, err = parseInts("-lr-milestones", f.milestones); err != nil {
 		return c, err
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/gocnn/gocnn/autograd"
-	"github.com/gocnn/gocnn/cpu"
 	"github.com/gocnn/gocnn/data/embedded"
 	"github.com/gocnn/gocnn/nn"
 )
@@ -75,17 +74,18 @@ var slow = map[string]bool{
 	"resnet152": true, "resnext101_32x8d": true, "densenet201": true,
 }
 
-// TestTrainingLowersLoss runs every model on the CPU on one small batch of
-// real Fashion-MNIST images (one input channel): the output has the right
-// shape, every parameter gets a finite gradient of its shape that is not all
-// zeros, and a few plain SGD steps lower the loss on that batch.
+// TestTrainingLowersLoss runs every model on one small batch of real
+// Fashion-MNIST images (one input channel), on the CPU, or on GPU 0 in the
+// cuda build: the output has the right shape, every parameter gets a
+// finite gradient of its shape that is not all zeros, and a few plain SGD
+// steps lower the loss on that batch.
 func TestTrainingLowersLoss(t *testing.T) {
 	for _, s := range All() {
 		t.Run(s.Name, func(t *testing.T) {
 			if testing.Short() && slow[s.Name] {
 				t.Skip("slow; -short")
 			}
-			dev := autograd.NewDevice(cpu.New(0))
+			dev := autograd.NewDevice(trainBackend())
 			const n = 4
 			size := smallInput(s.Name)
 			x, labels, classes := fashionBatch(t, dev, s.Name, n, size)
