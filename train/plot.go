@@ -83,7 +83,7 @@ func PlotCurves(path string, recs []Record, width, height int) error {
 		// Step schedules span decades; a log axis keeps every phase visible.
 		if pn.logY && minY > 0 && maxY/minY > 10 {
 			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+			p.Y.Tick.Marker = plot.LogTicks{Prec: 1} // one significant digit: 1e-05, not 9.999999999999999e-06
 		}
 		plots = append(plots, []*plot.Plot{p})
 	}

@@ -136,7 +136,7 @@ func (r *Results) pathPlots() []*plot.Plot {
 		b := newPlot("gradient magnitude per path", "path length", "grad magnitude at input")
 		addLine(b, "", grad, plotutil.Color(1))
 		b.Y.Scale = plot.LogScale{}
-		b.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		b.Y.Tick.Marker = plot.LogTicks{Prec: 1} // one significant digit: 1e-05, not 9.999999999999999e-06
 		c := newPlot("total gradient per path length", "path length", "total grad magnitude")
 		addLine(c, "", total, plotutil.Color(2))
 		ps = append(ps, b, c)
