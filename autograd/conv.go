@@ -62,3 +62,5 @@ func orOne(v int) int {
 	}
 	return v
 }
+
+func orOnes(v [2]int) [2]int { return [2]int{orOne(v[0]), orOne(v[1])} }

@@ -25,7 +25,7 @@ func ConvTranspose2D(x, w *Tensor, o ConvTranspose2DOptions) *Tensor {
 	// p describes the convolution this op transposes: it maps the output
 	// (N, Ho, Wo, Cout) back to x (N, H, W, Cin).
 	groups := orOne(o.Groups)
-	stride, dil := [2]int{orOne(o.Stride[0]), orOne(o.Stride[1])}, [2]int{orOne(o.Dilation[0]), orOne(o.Dilation[1])}
+	stride, dil := orOnes(o.Stride), orOnes(o.Dilation)
 	outSize := func(in, i int, taps int) int {
 		return (in-1)*stride[i] - 2*o.Padding[i] + dil[i]*(taps-1) + o.OutputPadding[i] + 1
 	}

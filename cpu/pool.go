@@ -31,40 +31,47 @@ func covering(i, stride, pad, k, out int) (lo, hi int) {
 // argmax is then the window's first tap).
 func (b *Backend) MaxPool2D(p autograd.PoolParams, x, y, argmax autograd.Buffer) {
 	xv, yv, av := floats(x), floats(y), ints(argmax)
-	P, Q := p.P(), p.Q()
 	mustLen("MaxPool2D", p.N*p.H*p.W*p.C, len(xv))
-	mustLen("MaxPool2D", p.N*P*Q*p.C, len(yv), len(av))
+	mustLen("MaxPool2D", p.N*p.P()*p.Q()*p.C, len(yv), len(av))
+	b.eachWindow(p, xv, func(img []float32, out, _, _, h0, h1, w0, w1 int) {
+		ym := yv[out : out+p.C]
+		am := av[out:][:len(ym)]
+		maxRows(ym, img, p.W, p.C, h0, h1, w0, w1)
+		// A second sweep, last tap first, finds the first tap holding the
+		// maximum; both sweeps are branch-free, which on random data beats
+		// one sweep with an unpredictable "greater" branch.
+		for c := range am {
+			am[c] = int32(h0*p.W + w0)
+		}
+		for h := h1 - 1; h >= h0; h-- {
+			for w := w1 - 1; w >= w0; w-- {
+				idx := int32(h*p.W + w)
+				xs := img[int(idx)*p.C:][:len(ym)]
+				for c, v := range xs {
+					a := am[c]
+					if v == ym[c] {
+						a = idx
+					}
+					am[c] = a
+				}
+			}
+		}
+	})
+}
+
+// eachWindow calls f, in parallel over output rows, for every output
+// position (op, oq) of p with the offset out of its C outputs, the image
+// img of x (H, W, C) it reads and its taps [h0, h1) x [w0, w1) there.
+func (b *Backend) eachWindow(p autograd.PoolParams, x []float32, f func(img []float32, out, op, oq, h0, h1, w0, w1 int)) {
+	P, Q := p.P(), p.Q()
 	b.parallelFor(p.N*P, rowGrain(Q*p.R*p.S*p.C), func(lo, hi int) {
 		for row := lo; row < hi; row++ {
 			n, op := row/P, row%P
 			h0, h1 := window(op, p.StrideH, p.PadH, p.R, p.H)
-			img := xv[n*p.H*p.W*p.C:]
+			img := x[n*p.H*p.W*p.C:]
 			for oq := range Q {
 				w0, w1 := window(oq, p.StrideW, p.PadW, p.S, p.W)
-				out := (row*Q + oq) * p.C
-				ym := yv[out : out+p.C]
-				am := av[out:][:len(ym)]
-				maxRows(ym, img, p.W, p.C, h0, h1, w0, w1)
-				// A second sweep, last tap first, finds the first tap
-				// holding the maximum; both sweeps are branch-free, which
-				// on random data beats one sweep with an unpredictable
-				// "greater" branch.
-				for c := range am {
-					am[c] = int32(h0*p.W + w0)
-				}
-				for h := h1 - 1; h >= h0; h-- {
-					for w := w1 - 1; w >= w0; w-- {
-						idx := int32(h*p.W + w)
-						xs := img[int(idx)*p.C:][:len(ym)]
-						for c, v := range xs {
-							a := am[c]
-							if v == ym[c] {
-								a = idx
-							}
-							am[c] = a
-						}
-					}
-				}
+				f(img, (row*Q+oq)*p.C, op, oq, h0, h1, w0, w1)
 			}
 		}
 	})
@@ -134,29 +141,20 @@ func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
 	mustLen("AvgPool2D", p.N*P*Q*p.C, len(yv))
 	divH := avgDivisors(P, p.StrideH, p.PadH, p.R, p.H, p.CountIncludePad)
 	divW := avgDivisors(Q, p.StrideW, p.PadW, p.S, p.W, p.CountIncludePad)
-	b.parallelFor(p.N*P, rowGrain(Q*p.R*p.S*p.C), func(lo, hi int) {
-		for row := lo; row < hi; row++ {
-			n, op := row/P, row%P
-			h0, h1 := window(op, p.StrideH, p.PadH, p.R, p.H)
-			img := xv[n*p.H*p.W*p.C:]
-			for oq := range Q {
-				w0, w1 := window(oq, p.StrideW, p.PadW, p.S, p.W)
-				out := (row*Q + oq) * p.C
-				ys := yv[out : out+p.C]
-				clear(ys)
-				for h := h0; h < h1; h++ {
-					for w := w0; w < w1; w++ {
-						xs := img[(h*p.W+w)*p.C:][:len(ys)]
-						for c, v := range xs {
-							ys[c] += v
-						}
-					}
-				}
-				inv := 1 / float32(divH[op]*divW[oq])
-				for c := range ys {
-					ys[c] *= inv
+	b.eachWindow(p, xv, func(img []float32, out, op, oq, h0, h1, w0, w1 int) {
+		ys := yv[out : out+p.C]
+		clear(ys)
+		for h := h0; h < h1; h++ {
+			for w := w0; w < w1; w++ {
+				xs := img[(h*p.W+w)*p.C:][:len(ys)]
+				for c, v := range xs {
+					ys[c] += v
 				}
 			}
+		}
+		inv := 1 / float32(divH[op]*divW[oq])
+		for c := range ys {
+			ys[c] *= inv
 		}
 	})
 }

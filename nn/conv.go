@@ -13,6 +13,28 @@ type ConvOptions struct {
 
 func (o ConvOptions) groups() int { return max(o.Groups, 1) }
 
+// pair is v for both height and width.
+func pair(v int) [2]int { return [2]int{v, v} }
+
+// convParams registers on m a filter of the given shape and, with bias, a
+// bias of out elements, drawn by the builder's ConvWeight and ConvBias from
+// PyTorch's fanIn and fanOut; bias is nil without one.
+func (b *Builder) convParams(m *Base, bias bool, fanIn, fanOut, out int, shape ...int) (w, bs *autograd.Tensor) {
+	w = m.AddParam("weight", b.Param(b.inits.ConvWeight, fanIn, fanOut, shape...))
+	if bias {
+		bs = m.AddParam("bias", b.Param(b.inits.ConvBias, fanIn, fanOut, out))
+	}
+	return w, bs
+}
+
+// withBias returns y plus bias, or y when bias is nil.
+func withBias(y, bias *autograd.Tensor) *autograd.Tensor {
+	if bias == nil {
+		return y
+	}
+	return autograd.AddBias(y, bias)
+}
+
 // Conv2d is a 2-D convolution with an optional bias.
 type Conv2d struct {
 	Base
@@ -25,27 +47,16 @@ type Conv2d struct {
 // and bias are initialised by the builder's ConvWeight and ConvBias.
 func (b *Builder) Conv2d(cin, cout, k int, o ConvOptions) *Conv2d {
 	g := o.groups()
-	fanIn, fanOut := cin/g*k*k, cout*k*k
 	c := &Conv2d{opt: autograd.Conv2DOptions{
-		Stride:   [2]int{o.Stride, o.Stride},
-		Padding:  [2]int{o.Padding, o.Padding},
-		Dilation: [2]int{o.Dilation, o.Dilation},
-		Groups:   g,
+		Stride: pair(o.Stride), Padding: pair(o.Padding), Dilation: pair(o.Dilation), Groups: g,
 	}}
-	c.Weight = c.AddParam("weight", b.Param(b.inits.ConvWeight, fanIn, fanOut, cout, k, k, cin/g))
-	if o.Bias {
-		c.Bias = c.AddParam("bias", b.Param(b.inits.ConvBias, fanIn, fanOut, cout))
-	}
+	c.Weight, c.Bias = b.convParams(&c.Base, o.Bias, cin/g*k*k, cout*k*k, cout, cout, k, k, cin/g)
 	return c
 }
 
 // Forward convolves x (N, H, W, C) into (N, P, Q, K).
 func (c *Conv2d) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := autograd.Conv2D(x, c.Weight, c.opt)
-	if c.Bias != nil {
-		y = autograd.AddBias(y, c.Bias)
-	}
-	return c.Out(y)
+	return c.Out(withBias(autograd.Conv2D(x, c.Weight, c.opt), c.Bias))
 }
 
 // ConvTranspose2d is a transposed convolution (U-Net's up-convolution) with
@@ -62,26 +73,15 @@ type ConvTranspose2d struct {
 // weight's second dimension).
 func (b *Builder) ConvTranspose2d(cin, cout, k int, o ConvOptions) *ConvTranspose2d {
 	g := o.groups()
-	fanIn, fanOut := cout/g*k*k, cin*k*k
 	c := &ConvTranspose2d{opt: autograd.ConvTranspose2DOptions{
-		Stride:        [2]int{o.Stride, o.Stride},
-		Padding:       [2]int{o.Padding, o.Padding},
-		OutputPadding: [2]int{o.OutputPadding, o.OutputPadding},
-		Dilation:      [2]int{o.Dilation, o.Dilation},
-		Groups:        g,
+		Stride: pair(o.Stride), Padding: pair(o.Padding), OutputPadding: pair(o.OutputPadding),
+		Dilation: pair(o.Dilation), Groups: g,
 	}}
-	c.Weight = c.AddParam("weight", b.Param(b.inits.ConvWeight, fanIn, fanOut, cin, k, k, cout/g))
-	if o.Bias {
-		c.Bias = c.AddParam("bias", b.Param(b.inits.ConvBias, fanIn, fanOut, cout))
-	}
+	c.Weight, c.Bias = b.convParams(&c.Base, o.Bias, cout/g*k*k, cin*k*k, cout, cin, k, k, cout/g)
 	return c
 }
 
 // Forward applies the transposed convolution to x (N, H, W, Cin).
 func (c *ConvTranspose2d) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := autograd.ConvTranspose2D(x, c.Weight, c.opt)
-	if c.Bias != nil {
-		y = autograd.AddBias(y, c.Bias)
-	}
-	return c.Out(y)
+	return c.Out(withBias(autograd.ConvTranspose2D(x, c.Weight, c.opt), c.Bias))
 }

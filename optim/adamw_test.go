@@ -2,7 +2,6 @@ package optim_test
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/gocnn/gocnn/optim"
@@ -33,24 +32,17 @@ func adamWRef(cfg optim.AdamWConfig, wd float64, w []float64, grads [][]float64)
 }
 
 func TestAdamWMatchesFormula(t *testing.T) {
-	policy := optim.DecayPolicy{WeightDecay: 0.05, BiasWeightDecay: optim.Float(0)}
-	decays := []float64{0.05, 0}
+	f := formula{
+		seed: [2]uint64{3, 4}, steps: 6, skip: map[[2]int]bool{{0, 1}: true, {3, 1}: true},
+		policy: optim.DecayPolicy{WeightDecay: 0.05, BiasWeightDecay: optim.Float(0)},
+		decays: []float64{0.05, 0},
+	}
 	for _, cfg := range []optim.AdamWConfig{
 		{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8},
 		{LR: 0.01, Beta1: 0.5, Beta2: 0.9, Eps: 0.1},
 	} {
-		rng := rand.New(rand.NewPCG(3, 4))
-		ps := specs(rng)
-		grads := gradients(rng, ps, 6, map[[2]int]bool{{0, 1}: true, {3, 1}: true})
-		params := makeParams(newDevice(), ps)
-		opt, err := optim.NewAdamW(policy.Groups(params), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(opt, params, grads, 0)
-		for i, p := range ps {
-			near(t, p.name, params[i].Tensor.Float32s(), adamWRef(cfg, decays[i], p.w, column(grads, i)), 1e-6, 1e-5)
-		}
+		opt := f.check(t, func(g []optim.Group) (optim.Optimizer, error) { return optim.NewAdamW(g, cfg) },
+			func(wd float64, w []float64, grads [][]float64) []float64 { return adamWRef(cfg, wd, w, grads) })
 		if got := opt.State().Numbers["conv.bias.step"]; got != 4 {
 			t.Errorf("conv.bias.step = %v after 6 steps with 2 skipped, want 4", got)
 		}

@@ -61,6 +61,46 @@ func makeParams(dev *autograd.Device, ps []spec) []optim.Param {
 	return out
 }
 
+// formula is a check of an optimizer against its float64 reference on the
+// weight and bias of specs, drawn from seed with steps random gradients.
+type formula struct {
+	seed   [2]uint64
+	steps  int
+	skip   map[[2]int]bool // as in gradients
+	policy optim.DecayPolicy
+	decays []float64 // the weight decay policy gives each spec
+}
+
+// check runs the optimizer build makes over f.policy's groups and compares
+// every parameter with ref given its weight decay, start values and
+// gradients. It returns the optimizer for further checks.
+func (f formula) check(t *testing.T, build func([]optim.Group) (optim.Optimizer, error),
+	ref func(wd float64, w []float64, grads [][]float64) []float64) optim.Optimizer {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(f.seed[0], f.seed[1]))
+	ps := specs(rng)
+	grads := gradients(rng, ps, f.steps, f.skip)
+	params := makeParams(newDevice(), ps)
+	opt, err := build(f.policy.Groups(params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(opt, params, grads, 0)
+	for i, p := range ps {
+		near(t, p.name, params[i].Tensor.Float32s(), ref(f.decays[i], p.w, column(grads, i)), 1e-6, 1e-5)
+	}
+	return opt
+}
+
+// column returns param i's gradients over all steps.
+func column(grads [][][]float64, i int) [][]float64 {
+	out := make([][]float64, len(grads))
+	for s := range grads {
+		out[s] = grads[s][i]
+	}
+	return out
+}
+
 // run applies opt for every step of grads, starting at step from.
 func run(opt optim.Optimizer, params []optim.Param, grads [][][]float64, from int) {
 	for _, step := range grads[from:] {

@@ -2,7 +2,6 @@ package optim_test
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/gocnn/gocnn/optim"
@@ -38,25 +37,18 @@ func rmspropRef(cfg optim.RMSpropConfig, wd float64, w []float64, grads [][]floa
 }
 
 func TestRMSpropMatchesFormula(t *testing.T) {
-	policy := optim.DecayPolicy{WeightDecay: 1e-2, BiasWeightDecay: optim.Float(0)}
-	decays := []float64{1e-2, 0}
+	f := formula{
+		seed: [2]uint64{5, 6}, steps: 5, skip: map[[2]int]bool{{2, 0}: true},
+		policy: optim.DecayPolicy{WeightDecay: 1e-2, BiasWeightDecay: optim.Float(0)},
+		decays: []float64{1e-2, 0},
+	}
 	for _, cfg := range []optim.RMSpropConfig{
 		optim.MobileNetV3RMSprop,
 		{LR: 0.01, Alpha: 0.99, Eps: 1e-8},
 		{LR: 0.01, Alpha: 0.9, Eps: 1e-3, Momentum: 0.5, Centered: true},
 	} {
-		rng := rand.New(rand.NewPCG(5, 6))
-		ps := specs(rng)
-		grads := gradients(rng, ps, 5, map[[2]int]bool{{2, 0}: true})
-		params := makeParams(newDevice(), ps)
-		opt, err := optim.NewRMSprop(policy.Groups(params), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(opt, params, grads, 0)
-		for i, p := range ps {
-			near(t, p.name, params[i].Tensor.Float32s(), rmspropRef(cfg, decays[i], p.w, column(grads, i)), 1e-6, 1e-5)
-		}
+		f.check(t, func(g []optim.Group) (optim.Optimizer, error) { return optim.NewRMSprop(g, cfg) },
+			func(wd float64, w []float64, grads [][]float64) []float64 { return rmspropRef(cfg, wd, w, grads) })
 	}
 }
 

@@ -39,37 +39,22 @@ func sgdRef(cfg optim.SGDConfig, wd float64, w []float64, grads [][]float64) []f
 	return w
 }
 
-// column returns param i's gradients over all steps.
-func column(grads [][][]float64, i int) [][]float64 {
-	out := make([][]float64, len(grads))
-	for s := range grads {
-		out[s] = grads[s][i]
-	}
-	return out
-}
-
 func TestSGDMatchesFormula(t *testing.T) {
-	policy := optim.DecayPolicy{WeightDecay: 0.05, BiasWeightDecay: optim.Float(0.01)}
-	decays := []float64{0.05, 0.01}
+	f := formula{
+		seed: [2]uint64{1, 2}, steps: 5,
+		// The bias misses step 1: its momentum starts at its first gradient.
+		skip:   map[[2]int]bool{{1, 1}: true},
+		policy: optim.DecayPolicy{WeightDecay: 0.05, BiasWeightDecay: optim.Float(0.01)},
+		decays: []float64{0.05, 0.01},
+	}
 	for _, cfg := range []optim.SGDConfig{
 		{LR: 0.1},
 		{LR: 0.1, Momentum: 0.9},
 		{LR: 0.05, Momentum: 0.8, Dampening: 0.3},
 		{LR: 0.1, Momentum: 0.9, Nesterov: true},
 	} {
-		rng := rand.New(rand.NewPCG(1, 2))
-		ps := specs(rng)
-		// The bias misses step 1: its momentum starts at its first gradient.
-		grads := gradients(rng, ps, 5, map[[2]int]bool{{1, 1}: true})
-		params := makeParams(newDevice(), ps)
-		opt, err := optim.NewSGD(policy.Groups(params), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		run(opt, params, grads, 0)
-		for i, p := range ps {
-			near(t, p.name, params[i].Tensor.Float32s(), sgdRef(cfg, decays[i], p.w, column(grads, i)), 1e-6, 1e-5)
-		}
+		f.check(t, func(g []optim.Group) (optim.Optimizer, error) { return optim.NewSGD(g, cfg) },
+			func(wd float64, w []float64, grads [][]float64) []float64 { return sgdRef(cfg, wd, w, grads) })
 	}
 }
 

@@ -13,41 +13,40 @@ import (
 // convolution filters take the same permutation: gocnn stores them as the
 // KRSC filter of the convolution they transpose, and PyTorch's
 // (in, out/groups, kH, kW) is that filter's OIHW.
-func KRSCToOIHW(t HostTensor) HostTensor {
-	if len(t.Shape) != 4 {
-		return t
-	}
-	k, r, s, c := t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]
-	out := make([]float32, len(t.Data))
-	for ki := range k {
-		for ri := range r {
-			for si := range s {
-				for ci := range c {
-					out[((ki*c+ci)*r+ri)*s+si] = t.Data[((ki*r+ri)*s+si)*c+ci]
-				}
-			}
-		}
-	}
-	return HostTensor{Name: t.Name, Shape: []int{k, c, r, s}, Data: out}
-}
+func KRSCToOIHW(t HostTensor) HostTensor { return permute4(t, [4]int{0, 3, 1, 2}) }
 
 // OIHWToKRSC is the inverse of KRSCToOIHW.
-func OIHWToKRSC(t HostTensor) HostTensor {
+func OIHWToKRSC(t HostTensor) HostTensor { return permute4(t, [4]int{0, 2, 3, 1}) }
+
+// permute4 returns t with a 4-D shape's axes reordered so that axis i of
+// the result is axis perm[i] of t; tensors of other ranks are returned
+// unchanged.
+func permute4(t HostTensor, perm [4]int) HostTensor {
 	if len(t.Shape) != 4 {
 		return t
 	}
-	k, c, r, s := t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]
+	var inStride [4]int
+	for i, n := 3, 1; i >= 0; i-- {
+		inStride[i], n = n, n*t.Shape[i]
+	}
+	// d and st are the result's dimensions and the step each takes in t.
+	var d, st [4]int
+	for i, p := range perm {
+		d[i], st[i] = t.Shape[p], inStride[p]
+	}
 	out := make([]float32, len(t.Data))
-	for ki := range k {
-		for ci := range c {
-			for ri := range r {
-				for si := range s {
-					out[((ki*r+ri)*s+si)*c+ci] = t.Data[((ki*c+ci)*r+ri)*s+si]
+	o := 0
+	for a := range d[0] {
+		for b := range d[1] {
+			for c := range d[2] {
+				for e := range d[3] {
+					out[o] = t.Data[a*st[0]+b*st[1]+c*st[2]+e*st[3]]
+					o++
 				}
 			}
 		}
 	}
-	return HostTensor{Name: t.Name, Shape: []int{k, r, s, c}, Data: out}
+	return HostTensor{Name: t.Name, Shape: d[:], Data: out}
 }
 
 // WriteWeights writes model parameters and buffers (gocnn layout,

@@ -15,6 +15,15 @@ func didPanic(f func()) (panicked bool) {
 	return false
 }
 
+// productRef is Mul's reference: the elementwise product of two inputs.
+func productRef(in [][]float64) []float64 {
+	out := make([]float64, len(in[0]))
+	for i := range out {
+		out[i] = in[0][i] * in[1][i]
+	}
+	return out
+}
+
 func testReshape(t *testing.T, dev *autograd.Device) {
 	rng := newRand(t)
 	shape := []int{2, 3, 4, 5}
@@ -33,13 +42,7 @@ func testReshape(t *testing.T, dev *autograd.Device) {
 			}
 			return autograd.Mul(r, in[1])
 		},
-		ref: func(in [][]float64) []float64 {
-			out := make([]float64, n)
-			for i := range out {
-				out[i] = in[0][i] * in[1][i]
-			}
-			return out
-		},
+		ref:  productRef,
 		atol: 1e-6, rtol: 1e-6,
 	})
 	check(t, dev, opCase{

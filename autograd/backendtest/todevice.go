@@ -33,13 +33,7 @@ func testToDevice(t *testing.T, dev *autograd.Device) {
 			}
 			return y
 		},
-		ref: func(in [][]float64) []float64 {
-			out := make([]float64, n)
-			for i := range out {
-				out[i] = in[0][i] * in[1][i]
-			}
-			return out
-		},
+		ref:  productRef,
 		atol: 1e-6, rtol: 1e-6,
 	})
 
