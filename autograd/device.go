@@ -1,17 +1,37 @@
 package autograd
 
+import (
+	"sync"
+	"sync/atomic"
+)
+
 // Device pairs a Backend with the autograd state that belongs to one device:
-// whether ops are being recorded, and the dropout seed sequence.
+// whether ops are being recorded, the dropout seed sequence, and the
+// buffers of dropped tensors waiting to be freed.
 // A Device is driven by one goroutine at a time.
 type Device struct {
 	backend   Backend
 	noGrad    int
 	seed      uint64
 	dropCalls uint64
+
+	// tryAlloc is backend when its memory is outside the Go heap (see
+	// TryAllocator), nil otherwise. Tensors get cleanups only then.
+	tryAlloc TryAllocator
+
+	// Buffers of tensors the garbage collector found unreachable, handed
+	// over by cleanups (on runtime goroutines) and freed by the goroutine
+	// driving the device on its next allocation; see drain.
+	pendingMu  sync.Mutex
+	pending    []Buffer
+	hasPending atomic.Bool // len(pending) > 0, read without the lock by every allocation
 }
 
 // NewDevice returns a Device that runs on b and records gradients.
-func NewDevice(b Backend) *Device { return &Device{backend: b} }
+func NewDevice(b Backend) *Device {
+	ta, _ := b.(TryAllocator)
+	return &Device{backend: b, tryAlloc: ta}
+}
 
 // Backend returns the backend the device runs on.
 func (d *Device) Backend() Backend { return d.backend }

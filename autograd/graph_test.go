@@ -2,6 +2,7 @@ package autograd_test
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 	"unsafe"
@@ -140,32 +141,62 @@ func TestBackwardOfNonScalarPanics(t *testing.T) {
 }
 
 // freeChecker is a backend whose Free is real in the ways that matter for
-// ownership bugs: it poisons freed Float32 buffers with NaN, so a gradient
-// read after its buffer was freed shows up as NaN, and it records buffers
-// freed twice.
+// ownership bugs: it poisons freed buffers (NaN, or math.MinInt32 for
+// Int32), so data read after its buffer was freed shows up, it records
+// buffers freed twice, and it counts allocations and frees, so that the
+// buffers still live are known. Its methods are called by the goroutine
+// driving the device only (cleanups hand buffers to the device, they do not
+// free them), so it needs no lock.
 type freeChecker struct {
 	autograd.Backend
-	freed   map[*float32]bool
-	doubles int
+	freed         map[unsafe.Pointer]bool
+	allocs, frees int
+	doubles       int
+}
+
+func newFreeChecker(b autograd.Backend) *freeChecker {
+	return &freeChecker{Backend: b, freed: map[unsafe.Pointer]bool{}}
+}
+
+func (f *freeChecker) Alloc(dt autograd.DType, n int) autograd.Buffer {
+	f.allocs++
+	return f.Backend.Alloc(dt, n)
+}
+
+// TryAlloc makes the checker an autograd.TryAllocator, so that autograd
+// frees the buffers of dropped tensors on it as it does on a GPU.
+func (f *freeChecker) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
+	return f.Alloc(dt, n), nil
 }
 
 func (f *freeChecker) Free(b autograd.Buffer) {
-	if b.DType() != autograd.Float32 || b.Len() == 0 {
-		return
+	f.frees++
+	if b.Len() == 0 {
+		return // empty slices may all share one address
 	}
-	key := unsafe.SliceData(cpu.Float32s(b))
+	// The map keeps every freed slice alive, so its address is never
+	// handed out again and cannot be mistaken for a double free.
+	key := reflect.ValueOf(b).UnsafePointer()
 	if f.freed[key] {
 		f.doubles++
+		return
 	}
 	f.freed[key] = true
+	if b.DType() == autograd.Int32 {
+		f.WriteInt32(b, slices.Repeat([]int32{math.MinInt32}, b.Len()))
+		return
+	}
 	f.Fill(b, float32(math.NaN()))
 }
+
+// live returns the number of buffers allocated and not freed.
+func (f *freeChecker) live() int { return f.allocs - f.frees }
 
 // TestReshapeGradientOwnership runs Reshape's backward, which hands dy back
 // under a new shape, on a backend that catches a buffer freed twice or
 // read after it was freed.
 func TestReshapeGradientOwnership(t *testing.T) {
-	fc := &freeChecker{Backend: cpu.New(1), freed: map[*float32]bool{}}
+	fc := newFreeChecker(cpu.New(1))
 	dev := autograd.NewDevice(fc)
 	x := autograd.FromFloat32s(dev, []float32{1, 2, 3, 4, 5, 6}, 2, 3).SetRequiresGrad(true)
 	w := autograd.FromFloat32s(dev, []float32{6, 5, 4, 3, 2, 1}, 6)

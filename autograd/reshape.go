@@ -3,19 +3,17 @@ package autograd
 import "fmt"
 
 // Reshape returns x with a new shape of the same number of elements; one
-// dimension may be -1 and is inferred. The result shares x's buffer, so
-// releasing either frees both. It panics when the shape does not fit.
+// dimension may be -1 and is inferred. The result shares x's buffer, which
+// is freed once both are released or unreachable. It panics when the shape
+// does not fit or x was released.
 func Reshape(x *Tensor, shape ...int) *Tensor {
 	s := inferShape(x.shape, shape)
-	y := &Tensor{shape: s, buf: x.buf, dev: x.dev}
+	y := x.view(s)
 	return record("Reshape", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
-		// A new *Tensor viewing dy's buffer would be freed twice on a
-		// backend whose Free is real: the engine releases dy when the
-		// closure does not return it, and later releases the view. dy
-		// belongs to the engine alone here (BackwardWith takes ownership
+		// dy belongs to the engine alone here (BackwardWith takes ownership
 		// of its seed, and every gradient it hands out is its own), so
 		// reshaping dy in place and returning it passes that ownership on
-		// without a copy.
+		// without another tensor.
 		dy.shape = x.shape
 		return []*Tensor{dy}
 	})

@@ -1,6 +1,9 @@
 package autograd
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 // Tensor is an n-dimensional array in a device buffer, with the autograd
 // state attached to it: whether it wants a gradient, its gradient, and the
@@ -12,10 +15,14 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor
 	node         *node // nil for leaves and for tensors made without recording
+	st           *storage
+	cleanup      runtime.Cleanup // drops st when t is dropped unreleased; zero unless the backend is a TryAllocator
 }
 
 // Empty returns a tensor of the given shape and dtype on dev with
-// unspecified contents.
+// unspecified contents. When the backend is out of memory it first reclaims
+// unreachable tensors (see Device.Reclaim); it panics, as the backend's
+// Alloc does, when that is not enough.
 func Empty(dev *Device, dt DType, shape ...int) *Tensor {
 	s := Shape(shape).Clone()
 	for _, d := range s {
@@ -23,7 +30,7 @@ func Empty(dev *Device, dt DType, shape ...int) *Tensor {
 			panic(fmt.Sprintf("autograd: negative dimension in shape %v", s))
 		}
 	}
-	return &Tensor{shape: s, buf: dev.backend.Alloc(dt, s.Numel()), dev: dev}
+	return newTensor(dev, s, dev.alloc(dt, s.Numel()))
 }
 
 // Zeros returns a Float32 tensor of zeros.
@@ -69,7 +76,10 @@ func (t *Tensor) DType() DType { return t.buf.DType() }
 // Numel returns the number of elements.
 func (t *Tensor) Numel() int { return t.shape.Numel() }
 
-// Buffer returns the device buffer holding the data.
+// Buffer returns the device buffer holding the data. The buffer stays valid
+// while t is reachable and not released; code that keeps the buffer beyond
+// its last use of t must keep t alive (runtime.KeepAlive), or the garbage
+// collector may hand the buffer back to the device.
 func (t *Tensor) Buffer() Buffer { return t.buf }
 
 // Device returns the device the tensor lives on.
@@ -141,17 +151,27 @@ func (t *Tensor) CopyFrom(src *Tensor) {
 	t.dev.backend.Copy(t.buf, src.buf)
 }
 
-// Detach returns a tensor sharing t's data with no autograd history.
-func (t *Tensor) Detach() *Tensor { return &Tensor{shape: t.shape, buf: t.buf, dev: t.dev} }
+// Detach returns a tensor sharing t's data with no autograd history. The
+// data lives until both t and the result are released or unreachable. It
+// panics when t was released.
+func (t *Tensor) Detach() *Tensor { return t.view(t.shape) }
 
-// Release frees the tensor's buffer now instead of leaving it to the
-// backend (the CPU backend lets the garbage collector do it). t must not be
-// used afterwards.
+// Release gives up t's hold on its buffer, which is freed now unless a view
+// of the same data (Reshape, Detach) still holds it. A tensor dropped
+// without Release has its buffer freed after the garbage collector finds it
+// unreachable (see TryAllocator); Release returns device memory sooner.
+// t must not be used afterwards; releasing it again does nothing.
 func (t *Tensor) Release() {
-	if t.buf != nil {
-		t.dev.backend.Free(t.buf)
-		t.buf = nil
+	if t.st == nil {
+		return
 	}
+	// t is reachable across Stop (it is written below), so Stop cancels the
+	// cleanup before the collector could queue it.
+	t.cleanup.Stop()
+	if t.st.refs.Add(-1) == 0 {
+		t.dev.backend.Free(t.buf)
+	}
+	t.st, t.buf = nil, nil
 }
 
 func (t *Tensor) String() string {

@@ -4,10 +4,14 @@ package cuda
 
 import (
 	"errors"
+	"fmt"
 	"math/bits"
 
+	"github.com/gocnn/gocnn/autograd"
 	"gorgonia.org/cu"
 )
+
+var _ autograd.TryAllocator = (*Backend)(nil)
 
 // MemStats reports a backend's device memory, in bytes.
 type MemStats struct {
@@ -101,6 +105,28 @@ func (a *allocator) trim() error {
 		delete(a.free, class)
 	}
 	return nil
+}
+
+// TryAlloc returns a device buffer of n elements of dt with unspecified
+// contents, or an error when the device is out of memory even after the
+// cache is emptied: autograd.Empty then frees the buffers of tensors the
+// program dropped (autograd.Device.Reclaim) and calls Alloc again. It
+// panics on an unsupported dtype.
+func (b *Backend) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
+	if dt != autograd.Float32 && dt != autograd.Int32 {
+		panic(fmt.Sprintf("cuda: %v buffers are not supported", dt))
+	}
+	buf := &buffer{n: n, dt: dt, owner: b}
+	if n == 0 {
+		return buf, nil
+	}
+	defer b.enter()()
+	p, class, err := b.alloc.get(buf.bytes())
+	if err != nil {
+		return nil, wrap(b, "Alloc", "cuMemAlloc", fmt.Errorf("%d bytes: %w", buf.bytes(), err))
+	}
+	buf.ptr, buf.class = p, class
+	return buf, nil
 }
 
 // MemStats returns the backend's device memory use.

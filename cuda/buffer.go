@@ -71,19 +71,10 @@ func mustLen(op string, want, got int) {
 // contents. It panics on an unsupported dtype or when the device is out of
 // memory even after its cache is emptied.
 func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
-	if dt != autograd.Float32 && dt != autograd.Int32 {
-		panic(fmt.Sprintf("cuda: %v buffers are not supported", dt))
-	}
-	buf := &buffer{n: n, dt: dt, owner: b}
-	if n == 0 {
-		return buf
-	}
-	defer b.enter()()
-	p, class, err := b.alloc.get(buf.bytes())
+	buf, err := b.TryAlloc(dt, n)
 	if err != nil {
-		panic(wrap(b, "Alloc", "cuMemAlloc", fmt.Errorf("%d bytes: %w", buf.bytes(), err)))
+		panic(err)
 	}
-	buf.ptr, buf.class = p, class
 	return buf
 }
 

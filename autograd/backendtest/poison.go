@@ -12,22 +12,46 @@ const PoisonInt32 = math.MinInt32
 
 // Poisoned wraps b so that every buffer it allocates starts as NaN (Float32)
 // or PoisonInt32 (Int32): a kernel that leaves part of its output unwritten
-// then fails its comparison instead of passing on leftover zeros.
-func Poisoned(b autograd.Backend) autograd.Backend { return poisoned{b} }
+// then fails its comparison instead of passing on leftover zeros. A b that
+// is an autograd.TryAllocator stays one, so that the suite runs it with the
+// buffer lifetimes it has outside the suite.
+func Poisoned(b autograd.Backend) autograd.Backend {
+	if ta, ok := b.(autograd.TryAllocator); ok {
+		return poisonedTry{poisoned{b}, ta}
+	}
+	return poisoned{b}
+}
 
 type poisoned struct{ autograd.Backend }
 
 func (p poisoned) Alloc(dt autograd.DType, n int) autograd.Buffer {
 	buf := p.Backend.Alloc(dt, n)
-	switch dt {
+	p.poison(buf)
+	return buf
+}
+
+func (p poisoned) poison(buf autograd.Buffer) {
+	switch buf.DType() {
 	case autograd.Float32:
 		p.Fill(buf, float32(math.NaN()))
 	case autograd.Int32:
-		fill := make([]int32, n)
+		fill := make([]int32, buf.Len())
 		for i := range fill {
 			fill[i] = PoisonInt32
 		}
 		p.WriteInt32(buf, fill)
 	}
-	return buf
+}
+
+type poisonedTry struct {
+	poisoned
+	ta autograd.TryAllocator
+}
+
+func (p poisonedTry) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
+	buf, err := p.ta.TryAlloc(dt, n)
+	if err == nil {
+		p.poison(buf)
+	}
+	return buf, err
 }
