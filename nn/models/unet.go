@@ -28,15 +28,21 @@ var _ = register(
 )
 
 // UNet2015 returns the U-Net of the paper: 3x3 convolutions with biases,
-// no batch norm.
-func UNet2015(b *nn.Builder, o Options) nn.Module { return NewUNet(b, o, false) }
+// no batch norm, initialised as the paper does (Gaussian, std sqrt(2/N) for
+// N inputs per unit; Ronneberger et al. 2015, section 3). Without batch norm
+// PyTorch's default initialisation shrinks the signal through the 23 layers
+// and the network does not start learning.
+func UNet2015(b *nn.Builder, o Options) nn.Module {
+	return NewUNet(b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanIn, ConvBias: nn.Zeros}), o, false)
+}
 
 // UNetBN returns the common modern variant: bias-free convolutions each
 // followed by batch norm.
 func UNetBN(b *nn.Builder, o Options) nn.Module { return NewUNet(b, o, true) }
 
 // NewUNet returns a U-Net with widths 64 to 1024, with batch norm when
-// batchNorm is set. PyTorch's default initialisation, as milesial's.
+// batchNorm is set, initialised as b says (PyTorch's default unless set, as
+// milesial's).
 func NewUNet(b *nn.Builder, o Options, batchNorm bool) *UNet {
 	m := &UNet{}
 	m.inc = nn.Child(&m.Base, "inc", doubleConv(b, o.inChannels(), 64, batchNorm))
