@@ -15,15 +15,26 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/gocnn/gocnn/train"
 )
 
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "train:", err)
+		fmt.Fprintln(os.Stderr, oneLine(err))
 		os.Exit(1)
 	}
+}
+
+// oneLine is the message train exits with: the error, prefixed "train: "
+// unless the train package already named itself.
+func oneLine(err error) string {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "train: ") {
+		msg = "train: " + msg
+	}
+	return msg
 }
 
 // run parses args, then lists models, prints a summary or trains.
