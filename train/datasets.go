@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/data/embedded"
@@ -75,6 +76,20 @@ func Datasets() []string {
 	return names
 }
 
+// OpenSplits opens the training and validation splits of the -dataset
+// called name, stored in the folder root (unused by the built-in ones),
+// without transforms: what train.Run trains and evaluates on.
+func OpenSplits(name, root string) (trainSet, valSet data.Dataset, err error) {
+	spec, ok := datasetSpecs[name]
+	if !ok {
+		return nil, nil, fmt.Errorf("-dataset %q: want one of %s", name, strings.Join(Datasets(), ", "))
+	}
+	if spec.needsRoot && root == "" {
+		return nil, nil, fmt.Errorf("-dataset %s needs -data, the folder that holds it", name)
+	}
+	return spec.open(root)
+}
+
 func splits[D data.Dataset](load func(split string) (D, error)) func(string) (data.Dataset, data.Dataset, error) {
 	return func(string) (data.Dataset, data.Dataset, error) {
 		tr, err := load("train")
@@ -134,10 +149,7 @@ func openData(cfg *Config) (*dataSource, error) {
 		return ds.finish(cfg, nil, nil)
 	}
 	spec := datasetSpecs[cfg.Dataset]
-	if spec.needsRoot && cfg.Data == "" {
-		return nil, fmt.Errorf("-dataset %s needs -data, the folder that holds it", cfg.Dataset)
-	}
-	tr, va, err := spec.open(cfg.Data)
+	tr, va, err := OpenSplits(cfg.Dataset, cfg.Data)
 	if err != nil {
 		return nil, err
 	}

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/cpu"
 	"github.com/gocnn/gocnn/data"
-	"github.com/gocnn/gocnn/data/embedded"
 	"github.com/gocnn/gocnn/nn/models"
 	"github.com/gocnn/gocnn/train"
 	"github.com/gocnn/gocnn/train/lesion"
@@ -109,30 +110,18 @@ func loadLesionable(path string, dev *autograd.Device) (models.Lesionable, train
 	return l, info, nil
 }
 
+// lesionDatasets are the classification datasets the study evaluates on.
+var lesionDatasets = []string{"builtin", "fashion-mnist", "mnist", "cifar10", "cifar100"}
+
 // openSplits opens the training and test splits of a classification
 // dataset as train.Run does.
 func openSplits(name, root string) (trainSet, testSet data.Dataset, err error) {
-	var load func(split string) (*data.Memory, error)
-	switch name {
-	case "builtin":
-		load = embedded.FashionMNIST
-	case "fashion-mnist", "mnist":
-		classes := map[string][]string{"fashion-mnist": data.FashionMNISTClasses, "mnist": data.MNISTClasses}[name]
-		load = func(s string) (*data.Memory, error) { return data.MNIST(root, s, classes) }
-	case "cifar10":
-		load = func(s string) (*data.Memory, error) { return data.CIFAR10(root, s) }
-	case "cifar100":
-		load = func(s string) (*data.Memory, error) { return data.CIFAR100(root, s) }
-	default:
-		return nil, nil, fmt.Errorf("lesion: -dataset %q: want builtin, fashion-mnist, mnist, cifar10 or cifar100", name)
+	if !slices.Contains(lesionDatasets, name) {
+		return nil, nil, fmt.Errorf("lesion: -dataset %q: want %s", name, strings.Join(lesionDatasets, ", "))
 	}
-	if name != "builtin" && root == "" {
-		return nil, nil, fmt.Errorf("lesion: -dataset %s needs -data, the folder that holds it", name)
-	}
-	tr, err := load("train")
+	trainSet, testSet, err = train.OpenSplits(name, root)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("lesion: %w", err)
 	}
-	te, err := load("val")
-	return tr, te, err
+	return trainSet, testSet, nil
 }
