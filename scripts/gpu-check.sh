@@ -19,15 +19,8 @@ bin=.device/cuda.test
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 
 status=0
-step() { # step NAME SECONDS COMMAND...: runs COMMAND with a limit, logs to $out/NAME.log
-	local name=$1 limit=$2
-	shift 2
-	local t0=$SECONDS
-	timeout "$limit" "$@" >"$out/$name.log" 2>&1
-	local rc=$?
-	echo "gpu-check: $name rc=$rc ($((SECONDS - t0))s)"
-	return $rc
-}
+step_prefix=gpu-check
+. scripts/gpu-step.sh
 
 budget=${GPU_CHECK_SECONDS:-470}
 if ! step suite 90 "$bin" -test.count=1 -test.v -test.run 'Test'; then

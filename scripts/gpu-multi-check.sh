@@ -46,15 +46,8 @@ nvidia-smi --query-gpu=index,name,driver_version,memory.total --format=csv,nohea
 ldconfig -p | grep -E 'libnccl\.so' | tee "$out/nccl-lib.txt" || echo "gpu-multi-check: libnccl.so.2 not in the linker cache"
 
 status=0
-step() { # step NAME SECONDS COMMAND...: runs COMMAND with a limit, logs to $out/NAME.log
-	local name=$1 limit=$2
-	shift 2
-	local t0=$SECONDS
-	timeout "$limit" "$@" >"$out/$name.log" 2>&1
-	local rc=$?
-	echo "gpu-multi-check: $name rc=$rc ($((SECONDS - t0))s)"
-	return $rc
-}
+step_prefix=gpu-multi-check
+. scripts/gpu-step.sh
 
 # NCCL: one rank, two ranks refused on one GPU, two GPUs when present.
 if ! step nccl 120 "$bin/cuda.test" -test.count=1 -test.v -test.run 'TestNCCL'; then
