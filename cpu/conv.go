@@ -54,7 +54,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		return
 	}
 	if q, ok := g.transposedAsConv(); ok && !g.pointwise() {
-		b.Conv2D(q, dy, f32(g.flipFilters(wv)), dx)
+		b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
 		return
 	}
 	// Workers own whole images of dx, so the scatter-add of col2im never
@@ -90,28 +90,47 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 		b.depthwiseBackwardFilter(g, xv, dyv, dwv)
 		return
 	}
-	// Each group's gradient is accumulated transposed, (RSCg, Kg) =
-	// columns^T x dy: that keeps the GEMM's short side (Kg, often 16) as
-	// its width, where the micro-kernel wastes nothing, instead of its
-	// height.
+	if g.kg >= wideFilterBank {
+		b.reduceChunks(g.N, dwv, func(n0, n1 int, acc []float32) {
+			g.backwardFilterBlocks(xv, n0, n1, func(gr, r0, r1 int, a []float32, lda int) {
+				// (Kg, RSCg) += dy^T x columns, straight into dw.
+				sgemm(true, false, g.kg, g.rsc, r1-r0, 1, dyv[r0*g.K+gr*g.kg:], g.K, a, lda, 1, acc[gr*g.kg*g.rsc:], g.rsc)
+			})
+		})
+		return
+	}
+	// Narrow banks are accumulated transposed, (RSCg, Kg) = columns^T x dy:
+	// that keeps the GEMM's short side (Kg, often 16) as its width, where
+	// the micro-kernel wastes nothing, instead of its height.
 	acc := make([]float32, len(dwv)) // (G, RSCg, Kg)
 	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
-		col := g.colBuffer()
-		defer colPool.Put(col)
-		g.forBlocks(n0, n1, func(r0, r1 int) {
-			for gr := range g.Groups {
-				a, lda := g.lower(xv, *col, gr, r0, r1)
-				sgemm(true, false, g.rsc, g.kg, r1-r0, 1, a, lda, dyv[r0*g.K+gr*g.kg:], g.K, 1, acc[gr*g.rsc*g.kg:], g.kg)
-			}
+		g.backwardFilterBlocks(xv, n0, n1, func(gr, r0, r1 int, a []float32, lda int) {
+			sgemm(true, false, g.rsc, g.kg, r1-r0, 1, a, lda, dyv[r0*g.K+gr*g.kg:], g.K, 1, acc[gr*g.rsc*g.kg:], g.kg)
 		})
 	})
 	for gr := range g.Groups {
-		for j := range g.rsc {
-			for k := range g.kg {
-				dwv[(gr*g.kg+k)*g.rsc+j] = acc[(gr*g.rsc+j)*g.kg+k]
-			}
-		}
+		b.transpose(dwv[gr*g.kg*g.rsc:], g.rsc, acc[gr*g.rsc*g.kg:], g.kg, g.rsc, g.kg)
 	}
+}
+
+// wideFilterBank is the filters per group from which Conv2DBackwardFilter
+// accumulates straight into dw's (Kg, RSCg) layout: the micro-kernel then
+// fills its height well, and skipping the transposed copy of dw saves more
+// than the narrow layout gains (measured on U-Net's 1024-filter layers).
+const wideFilterBank = 64
+
+// backwardFilterBlocks lowers images [n0, n1) of x a block of rows at a
+// time and calls gemm with each group's columns (a, row stride lda) and the
+// block's rows [r0, r1) of dy.
+func (g convGeom) backwardFilterBlocks(xv []float32, n0, n1 int, gemm func(gr, r0, r1 int, a []float32, lda int)) {
+	col := g.colBuffer()
+	defer colPool.Put(col)
+	g.forBlocks(n0, n1, func(r0, r1 int) {
+		for gr := range g.Groups {
+			a, lda := g.lower(xv, *col, gr, r0, r1)
+			gemm(gr, r0, r1, a, lda)
+		}
+	})
 }
 
 // transposedAsConv returns the convolution that computes dx from dy when
@@ -132,18 +151,17 @@ func (g convGeom) transposedAsConv() (autograd.ConvParams, bool) {
 }
 
 // flipFilters returns w (K, R, S, Cg) as (C, R, S, Kg), each group's
-// filters rotated by 180 degrees and their channel axes swapped.
-func (g convGeom) flipFilters(w []float32) []float32 {
+// filters rotated by 180 degrees and their channel axes swapped: for every
+// group and tap, a (Kg, Cg) matrix transposed into the flipped tap.
+func (b *Backend) flipFilters(g convGeom, w []float32) []float32 {
 	out := make([]float32, len(w))
+	rs := g.R * g.S
 	for gr := range g.Groups {
-		for k := range g.kg {
-			for r := range g.R {
-				for s := range g.S {
-					src := w[(((gr*g.kg+k)*g.R+r)*g.S+s)*g.cg:][:g.cg]
-					for c, v := range src {
-						out[(((gr*g.cg+c)*g.R+g.R-1-r)*g.S+g.S-1-s)*g.kg+k] = v
-					}
-				}
+		for r := range g.R {
+			for s := range g.S {
+				src := w[((gr*g.kg*g.R+r)*g.S+s)*g.cg:]
+				dst := out[((gr*g.cg*g.R+g.R-1-r)*g.S+g.S-1-s)*g.kg:]
+				b.transpose(dst, rs*g.kg, src, rs*g.cg, g.kg, g.cg)
 			}
 		}
 	}

@@ -75,3 +75,28 @@ func BenchmarkResNet20TrainStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img/s")
 }
+
+// BenchmarkUNetTrainStep measures the 2015 U-Net's training steps as
+// `train -model unet -dataset builtin-seg` runs them: batch 8 of 32x32
+// grayscale images, 11 classes per pixel.
+func BenchmarkUNetTrainStep(b *testing.B) {
+	dev := autograd.NewDevice(cpu.New(0))
+	m := UNet2015(nn.NewBuilder(dev, 1), Options{Classes: 11, InChannels: 1})
+	const batch, side = 8, 32
+	r := rand.New(rand.NewPCG(1, 2))
+	img := make([]float32, batch*side*side)
+	for i := range img {
+		img[i] = float32(r.NormFloat64())
+	}
+	mask := make([]int32, batch*side*side)
+	for i := range mask {
+		mask[i] = int32(r.IntN(11))
+	}
+	x, labels := autograd.FromFloat32s(dev, img, batch, side, side, 1), autograd.FromInt32s(dev, mask, batch, side, side)
+	trainStep(m, x, labels, 0.01) // warm-up
+	b.ResetTimer()
+	for b.Loop() {
+		trainStep(m, x, labels, 0.01)
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "img/s")
+}
