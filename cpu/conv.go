@@ -91,10 +91,15 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 		return
 	}
 	if g.kg >= wideFilterBank {
-		b.reduceChunks(g.N, dwv, func(n0, n1 int, acc []float32) {
-			g.backwardFilterBlocks(xv, n0, n1, func(gr, r0, r1 int, a []float32, lda int) {
-				// (Kg, RSCg) += dy^T x columns, straight into dw.
-				sgemm(true, false, g.kg, g.rsc, r1-r0, 1, dyv[r0*g.K+gr*g.kg:], g.K, a, lda, 1, acc[gr*g.kg*g.rsc:], g.rsc)
+		// Workers own bands of each group's filters and sum over the
+		// whole batch: nothing to reduce, and the order of the sums
+		// does not depend on the worker count. Each worker lowers x
+		// itself, which costs 1/band of its arithmetic.
+		clear(dwv)
+		b.parallelFor(g.kg, wideFilterBank/2, func(k0, k1 int) {
+			g.backwardFilterBlocks(xv, 0, g.N, func(gr, r0, r1 int, a []float32, lda int) {
+				// (k1-k0, RSCg) += dy^T x columns, straight into dw.
+				sgemm(true, false, k1-k0, g.rsc, r1-r0, 1, dyv[r0*g.K+gr*g.kg+k0:], g.K, a, lda, 1, dwv[(gr*g.kg+k0)*g.rsc:], g.rsc)
 			})
 		})
 		return

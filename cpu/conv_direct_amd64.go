@@ -16,8 +16,11 @@ func convDirect(b *Backend, g convGeom, x, w, y []float32) bool {
 		return false
 	}
 	// op(b) = w^T (RSC, K), packed into 16-column strips of depth RSC.
-	wp := make([]float32, g.rsc*(g.K+nr-1)/nr*nr)
-	packB(true, w, g.rsc, 0, g.rsc, 0, g.K, wp)
+	strips := (g.K + nr - 1) / nr
+	wp := make([]float32, g.rsc*strips*nr)
+	b.parallelFor(strips, 1, func(s0, s1 int) {
+		packB(true, w, g.rsc, 0, g.rsc, s0*nr, min(s1*nr, g.K)-s0*nr, wp[s0*nr*g.rsc:])
+	})
 	run := g.S * g.C
 	rowsAll := g.N * g.pq()
 	// Chunks are six consecutive output pixels (n, p, q) in NHWC order;

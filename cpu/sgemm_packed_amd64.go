@@ -72,6 +72,10 @@ func packEdgeA(a []float32, rs, ks, rows, kb int, dst []float32) []float32 {
 	return dst
 }
 
+// packDepth is the rows of a strip packB fills per pass when op(b) is
+// transposed: 64 rows of 16 floats, 4 KiB.
+const packDepth = 64
+
 // packB copies op(b)[p0:p0+kb, j0:j0+nb] into 16-column strips, each laid
 // out (kb, 16), columns past nb zero.
 func packB(trans bool, b []float32, ldb, p0, kb, j0, nb int, dst []float32) {
@@ -79,10 +83,15 @@ func packB(trans bool, b []float32, ldb, p0, kb, j0, nb int, dst []float32) {
 		strip := dst[jr*kb:][:kb*nr]
 		cols := min(nr, nb-jr)
 		if trans {
-			for j := range cols {
-				src := b[(j0+jr+j)*ldb+p0:][:kb]
-				for l, v := range src {
-					strip[l*nr+j] = v
+			// A band of packDepth rows of the strip at a time, so the
+			// band stays in L1 while each column is scattered into it.
+			for l0 := 0; l0 < kb; l0 += packDepth {
+				lb := min(packDepth, kb-l0)
+				for j := range cols {
+					src := b[(j0+jr+j)*ldb+p0+l0:][:lb]
+					for l, v := range src {
+						strip[(l0+l)*nr+j] = v
+					}
 				}
 			}
 			for l := range kb {

@@ -40,6 +40,10 @@ var convCases = []convCase{
 	{"depthwise multiplier 2", 1, 5, 4, 3, 6, 3, 3, opts(1, 1, 1, 3)},
 	{"1x1 groups=2 pointwise", 2, 3, 3, 4, 6, 1, 1, opts(1, 0, 1, 2)},
 	{"resnext groups=4 8ch/group", 1, 4, 4, 32, 8, 3, 3, opts(1, 1, 1, 4)},
+	// Banks of 64 or more filters per group, which kernels may lay out
+	// apart from narrow ones (the CPU backend's filter gradient does).
+	{"3x3s1p1 70 filters", 2, 4, 5, 3, 70, 3, 3, opts(1, 1, 1, 1)},
+	{"3x3s1p1 groups=2, 65 filters each", 1, 3, 4, 4, 130, 3, 3, opts(1, 1, 1, 2)},
 	{"3x3 dilation 2", 1, 7, 8, 3, 4, 3, 3, opts(1, 2, 2, 1)},
 	{"single input channel", 2, 5, 5, 1, 4, 3, 3, opts(1, 1, 1, 1)},
 	{"non-square", 1, 4, 9, 2, 3, 3, 2, autograd.Conv2DOptions{Stride: [2]int{1, 2}, Padding: [2]int{1, 0}, Dilation: [2]int{1, 2}}},
