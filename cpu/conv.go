@@ -12,9 +12,14 @@ const colBudget = 1 << 18
 
 var colPool = sync.Pool{New: func() any { s := make([]float32, colBudget); return &s }}
 
-// directConv, where the build has one (conv_direct_amd64.go), computes
-// Conv2D without im2col and reports whether it handled the geometry.
-var directConv func(b *Backend, g convGeom, x, w, y []float32) bool
+// directConv and directConvFlipped, where the build has them
+// (conv_direct_amd64.go), compute Conv2D, and Conv2DBackwardData as the
+// convolution q of transposedAsConv, without im2col; they report whether
+// they handled the geometry.
+var (
+	directConv        func(b *Backend, g convGeom, x, w, y []float32) bool
+	directConvFlipped func(b *Backend, g convGeom, q autograd.ConvParams, dy, w, dx []float32) bool
+)
 
 // Conv2D sets y to the cross-correlation of x with w.
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
@@ -54,7 +59,9 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		return
 	}
 	if q, ok := g.transposedAsConv(); ok && !g.pointwise() {
-		b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
+		if directConvFlipped == nil || !directConvFlipped(b, g, q, dyv, wv, dxv) {
+			b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
+		}
 		return
 	}
 	// Workers own whole images of dx, so the scatter-add of col2im never

@@ -2,25 +2,77 @@
 
 package cpu
 
+import "github.com/gocnn/gocnn/autograd"
+
 // convDirect computes a Conv2D with one group and no horizontal dilation
-// without an im2col matrix. In NHWC the S taps of one filter row, over all
-// C channels, are one contiguous run of x, and six neighbouring output
-// pixels start C*StrideW apart: the micro-kernel reads them in place, one
-// call per filter row, against filters packed once. Only chunks of output
-// pixels whose taps reach the padding go through a six-row im2col buffer.
-// Each output element is summed by one task in a fixed order, so the
-// result does not depend on the worker count. It reports false, computing
-// nothing, for other geometries.
+// without an im2col matrix (see convDirectPacked), and reports false,
+// computing nothing, for other geometries.
 func convDirect(b *Backend, g convGeom, x, w, y []float32) bool {
-	if g.Groups != 1 || g.DilW != 1 || g.pointwise() {
+	if !g.direct() {
 		return false
 	}
-	// op(b) = w^T (RSC, K), packed into 16-column strips of depth RSC.
-	strips := (g.K + nr - 1) / nr
-	wp := make([]float32, g.rsc*strips*nr)
-	b.parallelFor(strips, 1, func(s0, s1 int) {
-		packB(true, w, g.rsc, 0, g.rsc, s0*nr, min(s1*nr, g.K)-s0*nr, wp[s0*nr*g.rsc:])
+	// op(b) = w^T (RSC, K): each strip row is one tap of 16 filters.
+	wp := b.packFilterStrips(g.K, g.rsc, func(strip []float32, k0, k1 int) {
+		packB(true, w, g.rsc, 0, g.rsc, k0, k1-k0, strip)
 	})
+	b.convDirectPacked(g, x, wp, y)
+	return true
+}
+
+// convDirectFlipped computes Conv2DBackwardData of g, when it is the
+// stride-1 convolution q of dy (see transposedAsConv), straight from w:
+// the flipped, transposed filters are never formed, because a strip row of
+// q's packed filters, tap (r, s) of input channel k for 16 output channels
+// c, is 16 consecutive channels of w's filter k at tap (R-1-r, S-1-s): a
+// plain copy. It reports false for geometries convDirect does not take.
+func convDirectFlipped(b *Backend, g convGeom, q autograd.ConvParams, dy, w, dx []float32) bool {
+	qg := newConvGeom("Conv2DBackwardData", q)
+	if !qg.direct() {
+		return false
+	}
+	wp := b.packFilterStrips(g.C, qg.rsc, func(strip []float32, c0, c1 int) {
+		for r := range g.R {
+			for s := range g.S {
+				for k := range g.K {
+					row := strip[((r*g.S+s)*g.K+k)*nr:][:nr]
+					copy(row, w[((k*g.R+g.R-1-r)*g.S+g.S-1-s)*g.C+c0:][:c1-c0])
+					clear(row[c1-c0:])
+				}
+			}
+		}
+	})
+	b.convDirectPacked(qg, dy, wp, dx)
+	return true
+}
+
+// direct reports whether convDirectPacked computes g: one group, no
+// horizontal dilation, and taps that are not x itself.
+func (g convGeom) direct() bool { return g.Groups == 1 && g.DilW == 1 && !g.pointwise() }
+
+// packFilterStrips returns the packed filters of a direct convolution with
+// k filters of depth taps each: 16-filter strips laid out (depth, 16),
+// filters past k zero. pack fills the strip of filters [k0, k1); strips are
+// packed in parallel.
+func (b *Backend) packFilterStrips(k, depth int, pack func(strip []float32, k0, k1 int)) []float32 {
+	strips := (k + nr - 1) / nr
+	wp := make([]float32, depth*strips*nr)
+	b.parallelFor(strips, 1, func(s0, s1 int) {
+		for s := s0; s < s1; s++ {
+			pack(wp[s*nr*depth:][:nr*depth], s*nr, min(s*nr+nr, k))
+		}
+	})
+	return wp
+}
+
+// convDirectPacked computes the Conv2D g of x with the filters packed in
+// wp by packFilterStrips, without an im2col matrix. In NHWC the S taps of
+// one filter row, over all C channels, are one contiguous run of x, and
+// six neighbouring output pixels start C*StrideW apart: the micro-kernel
+// reads them in place, one call per filter row. Only chunks of output
+// pixels whose taps reach the padding go through a six-row im2col buffer.
+// Each output element is summed by one task in a fixed order, so the
+// result does not depend on the worker count.
+func (b *Backend) convDirectPacked(g convGeom, x, wp, y []float32) {
 	run := g.S * g.C
 	rowsAll := g.N * g.pq()
 	// Chunks are six consecutive output pixels (n, p, q) in NHWC order;
@@ -65,5 +117,4 @@ func convDirect(b *Backend, g convGeom, x, w, y []float32) bool {
 			}
 		}
 	})
-	return true
 }

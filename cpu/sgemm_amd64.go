@@ -8,6 +8,7 @@ func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		fastSgemm = packedSgemm
 		directConv = convDirect
+		directConvFlipped = convDirectFlipped
 	}
 }
 
