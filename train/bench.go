@@ -22,12 +22,12 @@ const benchWarmup = 2
 // input size (or -train-crop-size) with 3 channels, as
 // shared/bench/torch_anchor.py does, and prints images per second.
 func bench(ctx context.Context, cfg *Config, out io.Writer) error {
+	*cfg = cfg.DatasetDefaults()
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
 		return err
 	}
 	size := cmp.Or(cfg.TrainCropSize, spec.Input)
-	cfg.Batch = cmp.Or(cfg.Batch, defaultBatch)
 	classes := 1000
 	if size <= 32 {
 		classes = 10 // the CIFAR models

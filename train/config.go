@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -17,14 +18,16 @@ type Config struct {
 	Dataset string // one of Datasets
 	Data    string // root folder of the dataset (not for builtin ones)
 
+	// Epochs, Batch (per device), Opt and LR left zero take the dataset's
+	// recipe; see DatasetDefaults.
 	Epochs int
-	Batch  int // per device; 0 means the dataset's default (defaultBatch)
+	Batch  int
 	// TrainCropSize, ValResizeSize and ValCropSize are the image sizes of
 	// the transforms; 0 takes the dataset's own (see Datasets).
 	TrainCropSize, ValResizeSize, ValCropSize int
 
-	Opt            string // sgd, sgd_nesterov, adamw or rmsprop
-	LR             float64
+	Opt            string  // sgd, sgd_nesterov, adamw or rmsprop
+	LR             float64 // for the whole batch over all devices
 	Momentum       float64
 	WeightDecay    float64
 	LRScheduler    string // cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant
@@ -80,14 +83,12 @@ type Config struct {
 
 // DefaultConfig returns the configuration of `train` with no flags: a
 // CIFAR-style ResNet-20 on the embedded Fashion-MNIST sample, sized to
-// finish in a few minutes on two cores.
+// finish in a few minutes on two cores. Its epochs, batch, optimizer and
+// learning rate are left to the dataset's recipe.
 func DefaultConfig() Config {
 	return Config{
 		Model:          "resnet20",
 		Dataset:        "builtin",
-		Epochs:         3,
-		Opt:            "sgd",
-		LR:             0.05,
 		Momentum:       0.9,
 		WeightDecay:    1e-4,
 		LRScheduler:    "cosineannealinglr",
@@ -112,9 +113,32 @@ var (
 	ampModes   = []string{"fp32", "tf32", "bf16"}
 )
 
+// DatasetDefaults returns c with the fields left zero filled from the
+// dataset's recipe (see datasetSpec): its epochs, batch, optimizer,
+// learning rate and -limit. Run trains with these.
+func (c Config) DatasetDefaults() Config {
+	spec := datasetSpecs[c.Dataset]
+	if c.TrainSet != nil {
+		spec = datasetSpec{}
+	}
+	r := cmp.Or(spec.recipe, defaultRecipe)
+	c.Epochs = cmp.Or(c.Epochs, r.epochs)
+	c.Batch = cmp.Or(c.Batch, r.batch)
+	c.Opt = cmp.Or(c.Opt, r.opt)
+	c.LR = cmp.Or(c.LR, r.lr)
+	c.Limit = cmp.Or(c.Limit, spec.limit)
+	return c
+}
+
 // Validate returns an error naming the first field out of range, in the
-// words of the flag that sets it.
+// words of the flag that sets it. Zero fields that take the dataset's
+// recipe are checked as DatasetDefaults fills them.
 func (c *Config) Validate() error {
+	r := c.DatasetDefaults()
+	return r.validate()
+}
+
+func (c *Config) validate() error {
 	positive := []struct {
 		name string
 		v    int

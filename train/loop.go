@@ -69,7 +69,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	return nil
 }
 
+// newTrainer fills cfg's recipe fields (see Config.DatasetDefaults),
+// opens the data and builds the replicas, resuming or loading weights as
+// cfg says.
 func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
+	*cfg = cfg.DatasetDefaults()
 	ds, err := openData(cfg)
 	if err != nil {
 		return nil, err

@@ -29,13 +29,13 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&c.Model, "model", c.Model, "model to train (-models lists them)")
 	fs.StringVar(&c.Dataset, "dataset", c.Dataset, "dataset kind: "+strings.Join(train.Datasets(), ", "))
 	fs.StringVar(&c.Data, "data", c.Data, "dataset folder (not for builtin and builtin-seg)")
-	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs to train")
-	fs.IntVar(&c.Batch, "batch", c.Batch, "images per batch per device (0: the dataset's default, 32; 8 for builtin-seg)")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, recipeHelp("epochs to train", "0", func(c train.Config) any { return c.Epochs }))
+	fs.IntVar(&c.Batch, "batch", c.Batch, recipeHelp("images per batch per device", "0", func(c train.Config) any { return c.Batch }))
 	fs.IntVar(&c.TrainCropSize, "train-crop-size", 0, "training crop size (0: the dataset's default)")
 	fs.IntVar(&c.ValResizeSize, "val-resize-size", 0, "validation resize of the shorter side (0: the dataset's default)")
 	fs.IntVar(&c.ValCropSize, "val-crop-size", 0, "validation centre crop size (0: the dataset's default)")
-	fs.StringVar(&c.Opt, "opt", c.Opt, "optimizer: sgd, sgd_nesterov, adamw or rmsprop")
-	fs.Float64Var(&c.LR, "lr", c.LR, "initial learning rate (for the whole batch over all devices)")
+	fs.StringVar(&c.Opt, "opt", c.Opt, recipeHelp("optimizer: sgd, sgd_nesterov, adamw or rmsprop", "empty", func(c train.Config) any { return c.Opt }))
+	fs.Float64Var(&c.LR, "lr", c.LR, recipeHelp("initial learning rate, for the whole batch over all devices", "0", func(c train.Config) any { return c.LR }))
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum (sgd, rmsprop)")
 	fs.Float64Var(&c.WeightDecay, "wd", c.WeightDecay, "weight decay")
 	fs.StringVar(&c.LRScheduler, "lr-scheduler", c.LRScheduler, "cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant")
@@ -60,6 +60,17 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
 	fs.IntVar(&c.Limit, "limit", 0, "use only the first N training and validation images (0: the dataset's default, all but 500 for builtin-seg; -1: all)")
 	return f
+}
+
+// recipeHelp is the usage of a flag that the dataset's recipe sets when it
+// is left at zero: what zero means, for the embedded classification sample
+// (and the datasets without a recipe of their own) and for builtin-seg.
+func recipeHelp(usage, zero string, value func(train.Config) any) string {
+	builtin := train.DefaultConfig()
+	seg := builtin
+	seg.Dataset = "builtin-seg"
+	return fmt.Sprintf("%s (%s: the dataset's default, %v; %v for builtin-seg)", usage, zero,
+		value(builtin.DatasetDefaults()), value(seg.DatasetDefaults()))
 }
 
 // config returns the flags as a train.Config, or an error naming a flag

@@ -60,9 +60,9 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-epochs", "0"}, "-epochs"},
+		{[]string{"-epochs", "-1"}, "-epochs"},
 		{[]string{"-batch", "-1"}, "-batch"},
-		{[]string{"-lr", "0"}, "-lr"},
+		{[]string{"-lr", "-0.1"}, "-lr"},
 		{[]string{"-opt", "lbfgs"}, "-opt"},
 		{[]string{"-lr-scheduler", "onecycle"}, "-lr-scheduler"},
 		{[]string{"-dataset", "imagenet22k"}, "-dataset"},
