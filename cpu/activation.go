@@ -11,6 +11,14 @@ import (
 func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
 	xv, yv := floats(x), floats(y)
 	mustLen("Activation", len(yv), len(xv))
+	if kind == autograd.ActReLU { // most layers: a loop without a call per element
+		b.parallelFor(len(yv), elementGrain, func(lo, hi int) {
+			for i, v := range xv[lo:hi] {
+				yv[lo+i] = max(v, 0)
+			}
+		})
+		return
+	}
 	f := activationForward(kind)
 	b.parallelFor(len(yv), elementGrain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -23,6 +31,18 @@ func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
 func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx autograd.Buffer) {
 	xv, yv, dyv, dxv := floats(x), floats(y), floats(dy), floats(dx)
 	mustLen("ActivationBackward", len(dxv), len(xv), len(yv), len(dyv))
+	if kind == autograd.ActReLU {
+		b.parallelFor(len(dxv), elementGrain, func(lo, hi int) {
+			dx, dy := dxv[lo:hi], dyv[lo:hi]
+			for i, v := range xv[lo:hi] {
+				dx[i] = 0
+				if v > 0 {
+					dx[i] = dy[i]
+				}
+			}
+		})
+		return
+	}
 	df := activationDerivative(kind)
 	b.parallelFor(len(dxv), elementGrain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
