@@ -18,8 +18,8 @@ type Config struct {
 	Dataset string // one of Datasets
 	Data    string // root folder of the dataset (not for builtin ones)
 
-	// Epochs, Batch (per device), Opt and LR left zero take the dataset's
-	// recipe; see DatasetDefaults.
+	// Epochs, Batch (per device), Opt, LR, LRScheduler and LRMilestones
+	// left zero take the dataset's recipe; see DatasetDefaults.
 	Epochs int
 	Batch  int
 	// TrainCropSize, ValResizeSize and ValCropSize are the image sizes of
@@ -83,15 +83,14 @@ type Config struct {
 
 // DefaultConfig returns the configuration of `train` with no flags: a
 // CIFAR-style ResNet-20 on the embedded Fashion-MNIST sample, sized to
-// finish in a few minutes on two cores. Its epochs, batch, optimizer and
-// learning rate are left to the dataset's recipe.
+// finish in a few minutes on two cores. Its epochs, batch, optimizer,
+// learning rate and schedule are left to the dataset's recipe.
 func DefaultConfig() Config {
 	return Config{
 		Model:          "resnet20",
 		Dataset:        "builtin",
 		Momentum:       0.9,
 		WeightDecay:    1e-4,
-		LRScheduler:    "cosineannealinglr",
 		LRStepSize:     30,
 		LRGamma:        0.1,
 		LRPower:        0.9,
@@ -115,7 +114,8 @@ var (
 
 // DatasetDefaults returns c with the fields left zero filled from the
 // dataset's recipe (see datasetSpec): its epochs, batch, optimizer,
-// learning rate and -limit. Run trains with these.
+// learning rate, schedule and milestones, and -limit. Run trains with
+// these.
 func (c Config) DatasetDefaults() Config {
 	spec := datasetSpecs[c.Dataset]
 	if c.TrainSet != nil {
@@ -126,6 +126,10 @@ func (c Config) DatasetDefaults() Config {
 	c.Batch = cmp.Or(c.Batch, r.batch)
 	c.Opt = cmp.Or(c.Opt, r.opt)
 	c.LR = cmp.Or(c.LR, r.lr)
+	c.LRScheduler = cmp.Or(c.LRScheduler, r.scheduler)
+	if c.LRMilestones == nil {
+		c.LRMilestones = slices.Clone(r.milestones)
+	}
 	c.Limit = cmp.Or(c.Limit, spec.limit)
 	return c
 }

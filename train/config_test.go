@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -14,31 +15,45 @@ func TestDatasetDefaults(t *testing.T) {
 		epochs, batch, limit int
 		opt                  string
 		lr                   float64
+		scheduler            string
+		milestones           string
 	}
 	got := func(c Config) fields {
 		c = c.DatasetDefaults()
-		return fields{c.Epochs, c.Batch, c.Limit, c.Opt, c.LR}
+		return fields{c.Epochs, c.Batch, c.Limit, c.Opt, c.LR, c.LRScheduler, fmt.Sprint(c.LRMilestones)}
 	}
-	builtin := DefaultConfig()
-	seg := DefaultConfig()
-	seg.Dataset = "builtin-seg"
-	explicit := seg
-	explicit.Epochs, explicit.Batch, explicit.Limit, explicit.Opt, explicit.LR = 2, 4, -1, "sgd", 0.1
-	custom := DefaultConfig()
-	custom.Dataset, custom.TrainSet = "builtin-seg", &data.Memory{}
+	on := func(dataset string) Config {
+		c := DefaultConfig()
+		c.Dataset = dataset
+		return c
+	}
+	explicit := on("cifar10")
+	explicit.Epochs, explicit.Batch, explicit.Limit, explicit.Opt, explicit.LR = 2, 4, -1, "adamw", 0.5
+	explicit.LRScheduler, explicit.LRMilestones = "multisteplr", []int{1}
+	custom := on("builtin-seg")
+	custom.TrainSet = &data.Memory{}
 	for _, tc := range []struct {
 		name string
 		cfg  Config
 		want fields
 	}{
-		{"builtin", builtin, fields{3, 32, 0, "sgd", 0.05}},
-		{"builtin-seg", seg, fields{6, 8, 500, "adamw", 3e-4}},
-		{"builtin-seg, every field given", explicit, fields{2, 4, -1, "sgd", 0.1}},
-		{"own datasets take the default recipe", custom, fields{3, 32, 0, "sgd", 0.05}},
+		{"builtin", DefaultConfig(), fields{3, 32, 0, "sgd", 0.05, "cosineannealinglr", "[]"}},
+		{"builtin-seg", on("builtin-seg"), fields{6, 8, 500, "adamw", 3e-4, "cosineannealinglr", "[]"}},
+		{"cifar10: He et al.", on("cifar10"), fields{164, 128, 0, "sgd", 0.1, "multisteplr", "[82 123]"}},
+		{"folder: torchvision classification", on("folder"), fields{90, 32, 0, "sgd", 0.1, "steplr", "[]"}},
+		{"voc: torchvision segmentation", on("voc"), fields{30, 8, 0, "sgd", 0.01, "polynomiallr", "[]"}},
+		{"every field given", explicit, fields{2, 4, -1, "adamw", 0.5, "multisteplr", "[1]"}},
+		{"own datasets take the default recipe", custom, fields{3, 32, 0, "sgd", 0.05, "cosineannealinglr", "[]"}},
 	} {
 		if g := got(tc.cfg); g != tc.want {
 			t.Errorf("%s: %+v, want %+v", tc.name, g, tc.want)
 		}
+	}
+	// The recipe's milestones are copied, not shared.
+	a := on("cifar10").DatasetDefaults()
+	a.LRMilestones[0] = 1
+	if b := on("cifar10").DatasetDefaults(); b.LRMilestones[0] != 82 {
+		t.Errorf("changing one run's milestones changed the recipe: %v", b.LRMilestones)
 	}
 }
 

@@ -27,21 +27,35 @@ type datasetSpec struct {
 	small bool
 	// limit is the default -limit: the examples of each split used.
 	limit int
-	// recipe is how to train on it; the zero value takes defaultRecipe.
-	recipe recipe
+	// recipe is how to train on it; nil takes defaultRecipe.
+	recipe *recipe
 }
 
-// recipe is the training defaults of a dataset: what -epochs, -batch, -opt
-// and -lr mean when left at 0.
+// recipe is the training defaults of a dataset: what -epochs, -batch,
+// -opt, -lr, -lr-scheduler and -lr-milestones mean when left at zero.
 type recipe struct {
 	epochs, batch int
 	opt           string
 	lr            float64
+	scheduler     string
+	milestones    []int
 }
 
-// defaultRecipe trains the CIFAR-style ResNets on the embedded sample in a
-// minute on two cores; the other datasets keep it until they get their own.
-var defaultRecipe = recipe{epochs: 3, batch: 32, opt: "sgd", lr: 0.05}
+var (
+	// defaultRecipe trains the CIFAR-style ResNets on the embedded sample
+	// in a minute on two cores.
+	defaultRecipe = &recipe{epochs: 3, batch: 32, opt: "sgd", lr: 0.05, scheduler: "cosineannealinglr"}
+	// cifarRecipe is He et al. 2016's for the CIFAR ResNets (section 4.2):
+	// 64k iterations of 128 images, the learning rate divided by 10 at 32k
+	// and 48k.
+	cifarRecipe = &recipe{epochs: 164, batch: 128, opt: "sgd", lr: 0.1, scheduler: "multisteplr", milestones: []int{82, 123}}
+	// imagenetRecipe is torchvision's classification reference default:
+	// 90 epochs, the rate divided by 10 every 30 (-lr-step-size, -lr-gamma).
+	imagenetRecipe = &recipe{epochs: 90, batch: 32, opt: "sgd", lr: 0.1, scheduler: "steplr"}
+	// segmentationRecipe is torchvision's segmentation reference default:
+	// 30 epochs, a polynomial decay of power 0.9 (-lr-power) per step.
+	segmentationRecipe = &recipe{epochs: 30, batch: 8, opt: "sgd", lr: 0.01, scheduler: "polynomiallr"}
+)
 
 // Fashion-MNIST's and MNIST's pixel statistics, and CIFAR's (per channel,
 // as the CIFAR ResNet recipes normalise).
@@ -62,20 +76,21 @@ var datasetSpecs = map[string]datasetSpec{
 	// 3e-4 did best of the rates tried (see README, First run).
 	"builtin-seg": {open: splits(embedded.FashionMNISTSeg), segmentation: true, channels: 1,
 		mean: fashionMean, std: fashionStd, trainCrop: 32, valCrop: 32, small: true, limit: 500,
-		recipe: recipe{epochs: 6, batch: 8, opt: "adamw", lr: 3e-4}},
+		recipe: &recipe{epochs: 6, batch: 8, opt: "adamw", lr: 3e-4, scheduler: "cosineannealinglr"}},
 	"mnist": {open: mnist(data.MNISTClasses), needsRoot: true, channels: 1, mean: mnistMean, std: mnistStd,
 		trainCrop: 28, small: true},
 	"fashion-mnist": {open: mnist(data.FashionMNISTClasses), needsRoot: true, channels: 1,
 		mean: fashionMean, std: fashionStd, trainCrop: 28, small: true},
 	"cifar10": {open: cifar(data.CIFAR10), needsRoot: true, channels: 3, mean: cifarMean, std: cifarStd,
-		trainCrop: 32, small: true},
+		trainCrop: 32, small: true, recipe: cifarRecipe},
 	"cifar100": {open: cifar(data.CIFAR100), needsRoot: true, channels: 3, mean: cifarMean, std: cifarStd,
-		trainCrop: 32, small: true},
-	"folder": {open: folder, needsRoot: true, channels: 3, trainCrop: 224, valResize: 256, valCrop: 224},
+		trainCrop: 32, small: true, recipe: cifarRecipe},
+	"folder": {open: folder, needsRoot: true, channels: 3, trainCrop: 224, valResize: 256, valCrop: 224,
+		recipe: imagenetRecipe},
 	"voc": {open: voc, needsRoot: true, segmentation: true, channels: 3, trainCrop: 256, valResize: 288,
-		valCrop: 256},
+		valCrop: 256, recipe: segmentationRecipe},
 	"masks": {open: masks, needsRoot: true, segmentation: true, channels: 3, trainCrop: 256, valResize: 288,
-		valCrop: 256},
+		valCrop: 256, recipe: segmentationRecipe},
 }
 
 // Datasets returns the names -dataset accepts, sorted.

@@ -38,9 +38,9 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.Float64Var(&c.LR, "lr", c.LR, recipeHelp("initial learning rate, for the whole batch over all devices", "0", func(c train.Config) any { return c.LR }))
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum (sgd, rmsprop)")
 	fs.Float64Var(&c.WeightDecay, "wd", c.WeightDecay, "weight decay")
-	fs.StringVar(&c.LRScheduler, "lr-scheduler", c.LRScheduler, "cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant")
+	fs.StringVar(&c.LRScheduler, "lr-scheduler", c.LRScheduler, recipeHelp("cosineannealinglr, steplr, multisteplr, exponentiallr, polynomiallr or constant", "empty", func(c train.Config) any { return c.LRScheduler }))
 	fs.IntVar(&c.LRStepSize, "lr-step-size", c.LRStepSize, "steplr: epochs between decays")
-	fs.StringVar(&f.milestones, "lr-milestones", "", "multisteplr: comma-separated epochs at which to decay")
+	fs.StringVar(&f.milestones, "lr-milestones", "", recipeHelp("multisteplr: comma-separated epochs at which to decay", "empty", func(c train.Config) any { return joinInts(c.LRMilestones) }))
 	fs.Float64Var(&c.LRGamma, "lr-gamma", c.LRGamma, "steplr, multisteplr, exponentiallr: decay factor")
 	fs.Float64Var(&c.LRMin, "lr-min", c.LRMin, "cosineannealinglr: final learning rate")
 	fs.IntVar(&c.LRWarmupEpochs, "lr-warmup-epochs", c.LRWarmupEpochs, "epochs of learning-rate warmup")
@@ -63,14 +63,27 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 }
 
 // recipeHelp is the usage of a flag that the dataset's recipe sets when it
-// is left at zero: what zero means, for the embedded classification sample
-// (and the datasets without a recipe of their own) and for builtin-seg.
+// is left at zero: what zero means for each dataset, read from the recipes
+// themselves, e.g. "3 for builtin, mnist; 6 for builtin-seg".
 func recipeHelp(usage, zero string, value func(train.Config) any) string {
-	builtin := train.DefaultConfig()
-	seg := builtin
-	seg.Dataset = "builtin-seg"
-	return fmt.Sprintf("%s (%s: the dataset's default, %v; %v for builtin-seg)", usage, zero,
-		value(builtin.DatasetDefaults()), value(seg.DatasetDefaults()))
+	var order []string
+	datasets := map[string][]string{}
+	for _, name := range train.Datasets() {
+		c := train.DefaultConfig()
+		c.Dataset = name
+		v := fmt.Sprint(value(c.DatasetDefaults()))
+		if datasets[v] == nil {
+			order = append(order, v)
+		}
+		datasets[v] = append(datasets[v], name)
+	}
+	var parts []string
+	for _, v := range order {
+		if v != "" { // the recipes that leave the flag unused
+			parts = append(parts, v+" for "+strings.Join(datasets[v], ", "))
+		}
+	}
+	return fmt.Sprintf("%s (%s: the dataset's recipe: %s)", usage, zero, strings.Join(parts, "; "))
 }
 
 // config returns the flags as a train.Config, or an error naming a flag
@@ -100,6 +113,15 @@ func (f *trainFlags) config() (train.Config, error) {
 		return c, err
 	}
 	return c, c.Validate()
+}
+
+// joinInts writes v as parseInts reads it.
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }
 
 // parseInts reads a comma-separated list of non-negative integers.

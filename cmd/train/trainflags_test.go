@@ -4,9 +4,13 @@ import (
 	"flag"
 	"io"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gocnn/gocnn/train"
 )
 
 func parse(t *testing.T, args ...string) (*trainFlags, error) {
@@ -82,6 +86,29 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		_, err = f.config()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one mentioning %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestRecipeHelpNamesEveryDataset checks that a recipe flag's usage says
+// what zero means for every dataset, each once, and agrees with the recipe.
+func TestRecipeHelpNamesEveryDataset(t *testing.T) {
+	help := recipeHelp("epochs to train", "0", func(c train.Config) any { return c.Epochs })
+	for _, name := range train.Datasets() {
+		c := train.DefaultConfig()
+		c.Dataset = name
+		re := regexp.MustCompile(`(^|[:;] )` + strconv.Itoa(c.DatasetDefaults().Epochs) + ` for [a-z0-9, -]*\b` + regexp.QuoteMeta(name) + `\b`)
+		if !re.MatchString(help) {
+			t.Errorf("usage %q does not give %s's %d epochs", help, name, c.DatasetDefaults().Epochs)
+		}
+	}
+}
+
+func TestJoinIntsRoundTrips(t *testing.T) {
+	for _, v := range [][]int{nil, {82}, {82, 123}} {
+		back, err := parseInts("-lr-milestones", joinInts(v))
+		if err != nil || !slices.Equal(back, v) {
+			t.Errorf("%v -> %q -> %v, %v", v, joinInts(v), back, err)
 		}
 	}
 }
