@@ -13,6 +13,7 @@ var _ autograd.Backend = (*Backend)(nil)
 type Backend struct {
 	name    string
 	workers int
+	free    freeList
 }
 
 // New returns a backend using workers goroutines per kernel; workers < 1

@@ -44,10 +44,15 @@ func ints(b autograd.Buffer) i32 {
 	return v
 }
 
-// Alloc returns a zeroed buffer (Go memory is always zeroed).
+// Alloc returns a buffer of n elements: a float32 buffer given back by Free
+// when there is one of that length (its contents are stale), else new
+// zeroed memory.
 func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
 	switch dt {
 	case autograd.Float32:
+		if v := b.free.take(n); v != nil {
+			return v
+		}
 		return make(f32, n)
 	case autograd.Int32:
 		return make(i32, n)
@@ -55,8 +60,14 @@ func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
 	panic(fmt.Sprintf("cpu: %v buffers are not supported", dt))
 }
 
-// Free does nothing: the garbage collector reclaims host buffers.
-func (b *Backend) Free(autograd.Buffer) {}
+// Free keeps a float32 buffer for Alloc to reuse (see freeList); int32
+// buffers, and float32 ones never reused, are left to the garbage
+// collector.
+func (b *Backend) Free(buf autograd.Buffer) {
+	if v, ok := buf.(f32); ok {
+		b.free.put(v)
+	}
+}
 
 // WriteFloat32 copies src into dst.
 func (b *Backend) WriteFloat32(dst autograd.Buffer, src []float32) { copyExact(floats(dst), src) }
