@@ -11,92 +11,123 @@ import (
 func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
 	xv, yv := floats(x), floats(y)
 	mustLen("Activation", len(yv), len(xv))
-	if kind == autograd.ActReLU { // most layers: a loop without a call per element
-		b.parallelFor(len(yv), elementGrain, func(lo, hi int) {
-			for i, v := range xv[lo:hi] {
-				yv[lo+i] = max(v, 0)
-			}
-		})
-		return
-	}
 	f := activationForward(kind)
-	b.parallelFor(len(yv), elementGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			yv[i] = f(xv[i])
-		}
-	})
+	b.parallelFor(len(yv), elementGrain, func(lo, hi int) { f(xv[lo:hi], yv[lo:hi]) })
 }
 
 // ActivationBackward sets dx = f'(x) * dy.
 func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx autograd.Buffer) {
 	xv, yv, dyv, dxv := floats(x), floats(y), floats(dy), floats(dx)
 	mustLen("ActivationBackward", len(dxv), len(xv), len(yv), len(dyv))
-	if kind == autograd.ActReLU {
-		b.parallelFor(len(dxv), elementGrain, func(lo, hi int) {
-			dx, dy := dxv[lo:hi], dyv[lo:hi]
-			for i, v := range xv[lo:hi] {
+	df := activationBackward(kind)
+	b.parallelFor(len(dxv), elementGrain, func(lo, hi int) { df(xv[lo:hi], yv[lo:hi], dyv[lo:hi], dxv[lo:hi]) })
+}
+
+func relu6(x float32) float32 { return min(max(x, 0), 6) }
+
+// activationForward returns the loop that sets y[i] = f(x[i]). Each kind
+// has a loop of its own, so that f is inlined rather than called once per
+// element.
+func activationForward(kind autograd.Activation) func(x, y []float32) {
+	switch kind {
+	case autograd.ActReLU:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = max(v, 0)
+			}
+		}
+	case autograd.ActReLU6:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = relu6(v)
+			}
+		}
+	case autograd.ActSigmoid:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+			}
+		}
+	case autograd.ActHardSigmoid:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = relu6(v+3) / 6
+			}
+		}
+	case autograd.ActHardSwish:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = v * relu6(v+3) / 6
+			}
+		}
+	case autograd.ActTanh:
+		return func(x, y []float32) {
+			for i, v := range x {
+				y[i] = float32(math.Tanh(float64(v)))
+			}
+		}
+	}
+	panic(fmt.Sprintf("cpu: unknown activation %d", kind))
+}
+
+// activationBackward returns the loop that sets dx[i] = f'(x[i]) * dy[i],
+// given y = f(x), with one loop per kind as activationForward. At kinks it
+// takes PyTorch's side: relu'(0) = 0, relu6'(6) = 0, hardswish'(±3) as
+// PyTorch. ReLU passes dy or 0, as PyTorch's threshold_backward, rather
+// than multiplying by 0 or 1.
+func activationBackward(kind autograd.Activation) func(x, y, dy, dx []float32) {
+	switch kind {
+	case autograd.ActReLU:
+		return func(x, _, dy, dx []float32) {
+			for i, v := range x {
 				dx[i] = 0
 				if v > 0 {
 					dx[i] = dy[i]
 				}
 			}
-		})
-		return
-	}
-	df := activationDerivative(kind)
-	b.parallelFor(len(dxv), elementGrain, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dxv[i] = df(xv[i], yv[i]) * dyv[i]
 		}
-	})
-}
-
-func relu6(x float32) float32 { return min(max(x, 0), 6) }
-
-func activationForward(kind autograd.Activation) func(float32) float32 {
-	switch kind {
-	case autograd.ActReLU:
-		return func(x float32) float32 { return max(x, 0) }
 	case autograd.ActReLU6:
-		return relu6
-	case autograd.ActSigmoid:
-		return func(x float32) float32 { return float32(1 / (1 + math.Exp(-float64(x)))) }
-	case autograd.ActHardSigmoid:
-		return func(x float32) float32 { return relu6(x+3) / 6 }
-	case autograd.ActHardSwish:
-		return func(x float32) float32 { return x * relu6(x+3) / 6 }
-	case autograd.ActTanh:
-		return func(x float32) float32 { return float32(math.Tanh(float64(x))) }
-	}
-	panic(fmt.Sprintf("cpu: unknown activation %d", kind))
-}
-
-// activationDerivative returns f'(x) given x and y = f(x). At kinks it takes
-// PyTorch's side: relu'(0) = 0, relu6'(6) = 0, hardswish'(±3) as PyTorch.
-func activationDerivative(kind autograd.Activation) func(x, y float32) float32 {
-	switch kind {
-	case autograd.ActReLU:
-		return func(x, _ float32) float32 { return step(x > 0) }
-	case autograd.ActReLU6:
-		return func(x, _ float32) float32 { return step(x > 0 && x < 6) }
-	case autograd.ActSigmoid:
-		return func(_, y float32) float32 { return y * (1 - y) }
-	case autograd.ActHardSigmoid:
-		return func(x, _ float32) float32 { return step(x > -3 && x < 3) / 6 }
-	case autograd.ActHardSwish:
-		return func(x, _ float32) float32 {
-			switch {
-			case x < -3:
-				return 0
-			case x <= 3:
-				return (2*x + 3) / 6
+		return func(x, _, dy, dx []float32) {
+			for i, v := range x {
+				dx[i] = step(v > 0 && v < 6) * dy[i]
 			}
-			return 1
+		}
+	case autograd.ActSigmoid:
+		return func(_, y, dy, dx []float32) {
+			for i, v := range y {
+				dx[i] = v * (1 - v) * dy[i]
+			}
+		}
+	case autograd.ActHardSigmoid:
+		return func(x, _, dy, dx []float32) {
+			for i, v := range x {
+				dx[i] = step(v > -3 && v < 3) / 6 * dy[i]
+			}
+		}
+	case autograd.ActHardSwish:
+		return func(x, _, dy, dx []float32) {
+			for i, v := range x {
+				dx[i] = hardSwishDerivative(v) * dy[i]
+			}
 		}
 	case autograd.ActTanh:
-		return func(_, y float32) float32 { return 1 - y*y }
+		return func(_, y, dy, dx []float32) {
+			for i, v := range y {
+				dx[i] = (1 - v*v) * dy[i]
+			}
+		}
 	}
 	panic(fmt.Sprintf("cpu: unknown activation %d", kind))
+}
+
+func hardSwishDerivative(x float32) float32 {
+	switch {
+	case x < -3:
+		return 0
+	case x <= 3:
+		return (2*x + 3) / 6
+	}
+	return 1
 }
 
 func step(b bool) float32 {
