@@ -22,7 +22,6 @@ const benchWarmup = 2
 // input size (or -train-crop-size) with 3 channels, as
 // shared/bench/torch_anchor.py does, and prints images per second.
 func bench(ctx context.Context, cfg *Config, out io.Writer) error {
-	*cfg = cfg.DatasetDefaults()
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
 		return err

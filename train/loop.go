@@ -40,6 +40,7 @@ type trainer struct {
 // stops early, with ctx's error, when ctx is cancelled. Errors are one line
 // that names the flag, file or step at fault.
 func Run(ctx context.Context, cfg Config, out io.Writer) error {
+	cfg = cfg.DatasetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -69,11 +70,10 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	return nil
 }
 
-// newTrainer fills cfg's recipe fields (see Config.DatasetDefaults),
-// opens the data and builds the replicas, resuming or loading weights as
-// cfg says.
+// newTrainer opens the data and builds the replicas, resuming or loading
+// weights as cfg says; cfg's recipe fields are filled in (see
+// Config.DatasetDefaults).
 func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
-	*cfg = cfg.DatasetDefaults()
 	ds, err := openData(cfg)
 	if err != nil {
 		return nil, err

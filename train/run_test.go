@@ -15,7 +15,8 @@ import (
 
 // tinyConfig is a run small enough for a unit test: ResNet-20 on the
 // first n images of the embedded Fashion-MNIST sample, with warmup and a
-// cosine decay so that the learning rate changes every step.
+// cosine decay so that the learning rate changes every step. Its recipe
+// fields are filled in, as Run does before it calls newTrainer.
 func tinyConfig(t *testing.T, n int) Config {
 	cfg := DefaultConfig()
 	cfg.Limit = n
@@ -24,7 +25,7 @@ func tinyConfig(t *testing.T, n int) Config {
 	cfg.LRWarmupEpochs = 1
 	cfg.Output = t.TempDir()
 	cfg.Workers = 2
-	return cfg
+	return cfg.DatasetDefaults()
 }
 
 func run(t *testing.T, cfg Config) {
