@@ -1,0 +1,126 @@
+// fiber.cpp: fiber stacks and context switches. On x86-64 a switch is a
+// dozen instructions (callee-saved registers, MXCSR and the x87 control
+// word); elsewhere it falls back to ucontext, which also saves the signal
+// mask with a system call and is much slower.
+#include "fiber.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace standin {
+
+FiberStack new_fiber_stack(size_t size) {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size = (size + page - 1) / page * page;
+	FiberStack s;
+	s.bytes = size + page;
+	void* p = mmap(nullptr, s.bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("gocnn stand-in: fiber stack");
+		abort();
+	}
+	mprotect(p, page, PROT_NONE);
+	s.base = (char*)p;
+	return s;
+}
+
+bool in_guard_page(const FiberStack& s, const void* addr) {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	return (const char*)addr >= s.base && (const char*)addr < s.base + page;
+}
+
+} // namespace standin
+
+#if defined(__x86_64__)
+
+// standin_switch(save, load): push the callee-saved state, store the stack
+// pointer in *save, continue on the stack load with the state found there.
+asm(R"(
+	.text
+	.globl standin_switch
+	.hidden standin_switch
+	.type standin_switch, @function
+standin_switch:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	subq $8, %rsp
+	stmxcsr (%rsp)
+	fnstcw 4(%rsp)
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	ldmxcsr (%rsp)
+	fldcw 4(%rsp)
+	addq $8, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+	.size standin_switch, .-standin_switch
+)");
+extern "C" void standin_switch(void** save, void* load);
+
+namespace standin {
+
+struct FiberContext {
+	void* sp = nullptr;
+};
+
+FiberContext* new_fiber_context() { return new FiberContext; }
+
+void prepare(FiberContext* ctx, const FiberStack& s, void (*entry)()) {
+	// The frame standin_switch pops: MXCSR and control word, six
+	// registers, then the return address, which must sit 16-byte aligned
+	// so that entry starts as if called.
+	uintptr_t top = (uintptr_t)s.top() & ~(uintptr_t)15;
+	uint64_t* frame = (uint64_t*)(top - 16 - 7 * 8);
+	uint32_t mxcsr;
+	uint16_t fpucw;
+	asm volatile("stmxcsr %0" : "=m"(mxcsr));
+	asm volatile("fnstcw %0" : "=m"(fpucw));
+	frame[0] = mxcsr | (uint64_t)fpucw << 32;
+	for (int i = 1; i <= 6; i++) frame[i] = 0;
+	frame[7] = (uint64_t)entry;
+	ctx->sp = frame;
+}
+
+void switch_to(FiberContext* from, FiberContext* to) { standin_switch(&from->sp, to->sp); }
+
+} // namespace standin
+
+#else
+
+#include <ucontext.h>
+
+namespace standin {
+
+struct FiberContext {
+	ucontext_t uc;
+};
+
+FiberContext* new_fiber_context() { return new FiberContext; }
+
+void prepare(FiberContext* ctx, const FiberStack& s, void (*entry)()) {
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	getcontext(&ctx->uc);
+	ctx->uc.uc_stack.ss_sp = s.base + page;
+	ctx->uc.uc_stack.ss_size = s.bytes - page;
+	ctx->uc.uc_link = nullptr;
+	makecontext(&ctx->uc, entry, 0);
+}
+
+void switch_to(FiberContext* from, FiberContext* to) { swapcontext(&from->uc, &to->uc); }
+
+} // namespace standin
+
+#endif
