@@ -24,6 +24,7 @@ void read(const Counters& c, gocnn_standin_counters* out) {
 	out->frees += c.frees;
 	out->mem_in_use += c.mem_in_use;
 	out->mem_peak += c.mem_peak;
+	out->busy_ns += c.busy_ns;
 }
 
 std::string mib(uint64_t b) {
@@ -63,7 +64,7 @@ extern "C" int gocnn_standin_read(int device, gocnn_standin_counters* c) {
 extern "C" void gocnn_standin_reset(void) {
 	for (auto& c : all()) {
 		c.launches = c.syncs = c.htod_bytes = c.dtoh_bytes = c.dtod_bytes = c.peer_bytes = 0;
-		c.allocs = c.frees = 0;
+		c.allocs = c.frees = c.busy_ns = 0;
 		c.mem_peak = c.mem_in_use.load();
 	}
 }

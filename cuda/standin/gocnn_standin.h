@@ -23,6 +23,7 @@ struct gocnn_standin_counters {
 	uint64_t frees;      /* cuMemFree calls */
 	uint64_t mem_in_use; /* device memory allocated now, bytes */
 	uint64_t mem_peak;   /* most device memory allocated at once, bytes */
+	uint64_t busy_ns;    /* time the device's streams spent running kernels */
 };
 
 /* gocnn_standin_read fills *c with device's counters, or with their sum

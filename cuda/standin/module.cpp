@@ -5,6 +5,7 @@
 // compiled from the same .cu source. An entry whose compiled kernel is
 // missing or takes other parameters fails the load, so a stale stand-in
 // or stale PTX is caught before anything runs.
+#include <chrono>
 #include <cstring>
 #include <sstream>
 
@@ -277,7 +278,10 @@ CUresult cuLaunchKernel(CUfunction h, unsigned gx, unsigned gy, unsigned gz, uns
 	if (config().skip_kernels) return CUDA_SUCCESS;
 	enqueue(s, [g, c] {
 		std::string message;
+		auto start = std::chrono::steady_clock::now();
 		CUresult r = run_grid(*g, &message);
+		counters(c->device).busy_ns +=
+		    std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
 		if (r != CUDA_SUCCESS) fail(c, r, message);
 	});
 	return CUDA_SUCCESS;

@@ -48,7 +48,7 @@ void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct Counters {
 	std::atomic<uint64_t> launches{0}, syncs{0}, htod_bytes{0}, dtoh_bytes{0}, dtod_bytes{0}, peer_bytes{0},
-	    allocs{0}, frees{0}, mem_in_use{0}, mem_peak{0};
+	    allocs{0}, frees{0}, mem_in_use{0}, mem_peak{0}, busy_ns{0};
 };
 Counters& counters(int device);
 void print_counters();
