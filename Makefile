@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short vet bench bench-cpu fuzz-short build
+.PHONY: test test-short vet bench bench-cpu fuzz-short build standin
 
 ## test: the full test suite (pure-Go build)
 test:
@@ -36,5 +36,9 @@ fuzz-short:
 		echo "fuzz $$name ($$pkg, $(FUZZ_TIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) -fuzzminimizetime 3s $$pkg || exit 1; \
 	done
+
+## standin: the stand-in CUDA device (libcuda.so.1, libnccl.so.2, libnvidia-ml.so.1) in .standin/lib
+standin:
+	$(MAKE) -C cuda/standin OUT=$(CURDIR)/.standin
 
 include docker/docker.mk
