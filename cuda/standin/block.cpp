@@ -221,8 +221,14 @@ BlockFailure Runner::run(const Grid& g, uint3 b) {
 		prepare(t.ctx, t.stack, entry);
 	}
 	make_order(g, b);
-	if (sigsetjmp(fault_jmp_, 1)) {
+	// The signal mask is not saved here (a system call per block); the
+	// fault path unblocks the signal it left the handler with instead.
+	if (sigsetjmp(fault_jmp_, 0)) {
 		in_fiber_ = false;
+		sigset_t faults;
+		sigemptyset(&faults);
+		for (int sig : {SIGSEGV, SIGBUS, SIGFPE}) sigaddset(&faults, sig);
+		pthread_sigmask(SIG_UNBLOCK, &faults, nullptr);
 		return fault_;
 	}
 	unsigned done = 0;

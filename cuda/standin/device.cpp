@@ -194,10 +194,6 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
 		retained--;
 	}
 	drain_context(c);
-	if (c->refs == 0) {
-		uint64_t left = counters(d).mem_in_use.load();
-		if (left) log("device %d: primary context released with %llu bytes still allocated", d, (unsigned long long)left);
-	}
 	if (retained == 0 && config().print_stats) print_counters();
 	return CUDA_SUCCESS;
 }
@@ -256,8 +252,5 @@ CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned flags) {
 	if (p == current) return CUDA_ERROR_INVALID_DEVICE;
 	return CUDA_SUCCESS;
 }
-
-CUresult cuGetErrorName(CUresult r, const char** s);
-CUresult cuGetErrorString(CUresult r, const char** s);
 
 } // extern "C"

@@ -5,6 +5,7 @@
 // compiled from the same .cu source. An entry whose compiled kernel is
 // missing or takes other parameters fails the load, so a stale stand-in
 // or stale PTX is caught before anything runs.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <sstream>
@@ -212,7 +213,11 @@ CUresult cuModuleGetFunction(CUfunction* out, CUmodule h, const char* name) {
 	if (!m) return CUDA_ERROR_INVALID_HANDLE;
 	auto it = m->entries.find(name);
 	if (it == m->entries.end()) return CUDA_ERROR_NOT_FOUND;
-	*out = (CUfunction) new Function{m, &it->second, find_kernel(name)};
+	auto* f = new Function{m, &it->second, find_kernel(name)};
+	// As on a GPU, static and dynamic shared memory share the 48 KiB a
+	// block gets without opting in.
+	f->max_dynamic_shared = (int)(kSharedPerBlock - std::min(kSharedPerBlock, it->second.static_shared));
+	*out = (CUfunction)f;
 	return CUDA_SUCCESS;
 }
 

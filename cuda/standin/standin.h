@@ -136,7 +136,10 @@ struct Function {
 	Module* module;
 	const Entry* entry;
 	const Kernel* kernel;
-	int max_dynamic_shared = 48 * 1024 - 0; // raised by cuFuncSetAttribute
+	// Dynamic shared memory a launch may ask for: what the entry's static
+	// shared memory leaves of 48 KiB (cuModuleGetFunction), unless
+	// cuFuncSetAttribute raised it.
+	int max_dynamic_shared = 0;
 };
 
 // Grid is one launch's shape and packed arguments.
