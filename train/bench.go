@@ -21,7 +21,7 @@ const benchWarmup = 2
 // all-reduce, optimizer step) of cfg.Model on random images of its usual
 // input size (or -train-crop-size) with 3 channels, as
 // shared/bench/torch_anchor.py does, and prints images per second.
-func bench(ctx context.Context, cfg *Config, out io.Writer) error {
+func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
 		return err
@@ -35,6 +35,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer func() { err = cmp.Or(err, closeReplicas(reps)) }()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
 	xs := make([]*autograd.Tensor, len(reps))
 	labels := make([]*autograd.Tensor, len(reps))

@@ -21,7 +21,8 @@ func checkGPUs([]int) error { return nil }
 func gpuBackend(id int) (autograd.Backend, error) { return cuda.New(id, cuda.Options{}) }
 
 // peakMemory returns ", peak device memory N MiB", the largest peak of the
-// replicas' GPU allocators, or "" for CPU replicas.
+// replicas' GPU allocators, or "" for CPU replicas. On the stand-in device
+// it says so: its timings are the CPU's, not a GPU's.
 func peakMemory(reps []*replica) string {
 	var peak int64 = -1
 	for _, r := range reps {
@@ -32,5 +33,9 @@ func peakMemory(reps []*replica) string {
 	if peak < 0 {
 		return ""
 	}
-	return fmt.Sprintf(", peak device memory %.0f MiB", float64(peak)/(1<<20))
+	note := ""
+	if cuda.IsStandIn() {
+		note = " (stand-in device: a CPU emulation, not a GPU speed)"
+	}
+	return fmt.Sprintf(", peak device memory %.0f MiB%s", float64(peak)/(1<<20), note)
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -39,7 +40,7 @@ type trainer struct {
 // once; with cfg.Bench it measures training speed on synthetic data. It
 // stops early, with ctx's error, when ctx is cancelled. Errors are one line
 // that names the flag, file or step at fault.
-func Run(ctx context.Context, cfg Config, out io.Writer) error {
+func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	cfg = cfg.DatasetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -51,6 +52,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer func() { err = cmp.Or(err, closeReplicas(t.reps)) }()
 	if t.log != nil {
 		defer t.log.Close()
 	}
@@ -73,7 +75,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) error {
 // newTrainer opens the data and builds the replicas, resuming or loading
 // weights as cfg says; cfg's recipe fields are filled in (see
 // Config.DatasetDefaults).
-func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
+func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	ds, err := openData(cfg)
 	if err != nil {
 		return nil, err
@@ -82,6 +84,11 @@ func newTrainer(cfg *Config, out io.Writer) (*trainer, error) {
 	if t.reps, err = newReplicas(cfg, cfg.replicas(), ds.classes, ds.channels); err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			closeReplicas(t.reps) // the error that stopped the start is the one to report
+		}
+	}()
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
 		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers})
 	if err != nil {

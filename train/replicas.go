@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -35,10 +36,11 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		return nil, err
 	}
 	workers := max(1, runtime.GOMAXPROCS(0)/n)
-	reps := make([]*replica, n)
-	for i := range reps {
+	reps := make([]*replica, 0, n)
+	for i := range n {
 		be, err := replicaBackend(cfg, i, n, workers)
 		if err != nil {
+			closeReplicas(reps) // the device that failed is the error to report
 			return nil, err
 		}
 		dev := autograd.NewDevice(be)
@@ -46,10 +48,11 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		dev.SeedDropout(cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
 		m := spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
 		r := &replica{dev: dev, model: m, params: nn.Parameters(m)}
+		reps = append(reps, r)
 		if r.opt, err = newOptimizer(cfg, r.params); err != nil {
+			closeReplicas(reps)
 			return nil, err
 		}
-		reps[i] = r
 	}
 	return reps, nil
 }
@@ -176,4 +179,19 @@ func hostCopyInto(dst, src *autograd.Tensor) {
 		return
 	}
 	be.WriteFloat32(dst.Buffer(), src.Float32s())
+}
+
+// closeReplicas releases the replicas' devices: a GPU backend waits for
+// its queued work and gives back its memory, stream and context. CPU
+// backends hold nothing to release.
+func closeReplicas(reps []*replica) error {
+	var first error
+	for _, r := range reps {
+		if c, ok := r.dev.Backend().(io.Closer); ok {
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }

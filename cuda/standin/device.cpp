@@ -186,14 +186,22 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice d) {
 	REQUIRE_INIT();
 	if (!valid_device(d)) return CUDA_ERROR_INVALID_DEVICE;
 	Context* c;
+	bool last;
 	{
 		std::lock_guard<std::mutex> l(contexts_mu);
 		c = contexts[d];
 		if (c->refs == 0) return CUDA_ERROR_INVALID_CONTEXT;
-		c->refs--;
+		last = --c->refs == 0;
 		retained--;
 	}
 	drain_context(c);
+	if (last) {
+		// The primary context is destroyed with its last reference, and
+		// its memory with it.
+		size_t left = free_all(d);
+		if (left && config().print_stats)
+			log("device %d: its context went with %zu bytes the program had not freed", d, left);
+	}
 	if (retained == 0 && config().print_stats) print_counters();
 	return CUDA_SUCCESS;
 }

@@ -124,6 +124,24 @@ CUresult free_device(uintptr_t p, int* device) {
 	return CUDA_SUCCESS;
 }
 
+size_t free_all(int device) {
+	std::vector<uintptr_t> blocks;
+	size_t bytes = 0;
+	{
+		std::lock_guard<std::mutex> l(mu);
+		for (auto& [p, a] : live) {
+			if (a.device != device) continue;
+			blocks.push_back(p);
+			bytes += a.bytes;
+		}
+	}
+	for (uintptr_t p : blocks) {
+		int d;
+		free_device(p, &d);
+	}
+	return bytes;
+}
+
 int device_of(uintptr_t p, size_t n) {
 	std::lock_guard<std::mutex> l(mu);
 	const Allocation* a = containing(live, p, n);

@@ -10,6 +10,9 @@ namespace standin {
 CUresult alloc_device(int device, size_t bytes, uintptr_t* out);
 // free_device releases the block that starts at p and reports its device.
 CUresult free_device(uintptr_t p, int* device);
+// free_all releases every block of device, as destroying its context
+// does, and returns their bytes.
+size_t free_all(int device);
 // device_of returns the device whose live block holds [p, p+n), or -1.
 int device_of(uintptr_t p, size_t n);
 
