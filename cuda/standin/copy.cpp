@@ -3,7 +3,10 @@
 // memory is staged at once and runs later; one to pageable host memory
 // returns only when done (a host sync, counted); with page-locked memory
 // (cuMemHostAlloc) both are truly asynchronous, so a host that reuses the
-// buffer before synchronising corrupts the copy here as on a GPU.
+// buffer before synchronising corrupts the copy here as on a GPU. With
+// GOCNN_SIM_SKIP_KERNELS=1 copies are checked, ordered and counted but move
+// no data: nothing computed is worth moving, and a full-size model's
+// copies would touch tens of gigabytes of host memory.
 #include <cstring>
 
 #include "memory.h"
@@ -30,6 +33,11 @@ Context* usable(CUresult* r) {
 
 enum class Dir { HtoD, DtoH, DtoD };
 
+// move is a copy's data movement, left out when kernels are skipped.
+void move(void* dst, const void* src, size_t n) {
+	if (!config().skip_kernels) memmove(dst, src, n);
+}
+
 CUresult copy(Stream* s, void* dst, const void* src, size_t n, Dir dir, bool async) {
 	if (!s) return CUDA_ERROR_INVALID_HANDLE;
 	if (n == 0) return CUDA_SUCCESS;
@@ -42,12 +50,12 @@ CUresult copy(Stream* s, void* dst, const void* src, size_t n, Dir dir, bool asy
 	case Dir::HtoD: {
 		c.htod_bytes += n;
 		if (async && is_pinned(src, n)) {
-			enqueue(s, [=] { memcpy(dst, src, n); });
+			enqueue(s, [=] { move(dst, src, n); });
 			return CUDA_SUCCESS;
 		}
-		auto staged = std::make_shared<std::vector<unsigned char>>((const unsigned char*)src,
-		                                                           (const unsigned char*)src + n);
-		uint64_t seq = enqueue(s, [=] { memcpy(dst, staged->data(), n); });
+		auto staged = std::make_shared<std::vector<unsigned char>>();
+		if (!config().skip_kernels) staged->assign((const unsigned char*)src, (const unsigned char*)src + n);
+		uint64_t seq = enqueue(s, [=] { move(dst, staged->data(), n); });
 		if (!async) {
 			c.syncs++;
 			wait_for(s, seq);
@@ -56,7 +64,7 @@ CUresult copy(Stream* s, void* dst, const void* src, size_t n, Dir dir, bool asy
 	}
 	case Dir::DtoH: {
 		c.dtoh_bytes += n;
-		uint64_t seq = enqueue(s, [=] { memcpy(dst, src, n); });
+		uint64_t seq = enqueue(s, [=] { move(dst, src, n); });
 		if (!async || !is_pinned(dst, n)) {
 			c.syncs++;
 			wait_for(s, seq);
@@ -65,7 +73,7 @@ CUresult copy(Stream* s, void* dst, const void* src, size_t n, Dir dir, bool asy
 	}
 	case Dir::DtoD:
 		c.dtod_bytes += n;
-		enqueue(s, [=] { memmove(dst, src, n); });
+		enqueue(s, [=] { move(dst, src, n); });
 		break;
 	}
 	return s->ctx->sticky.load();
@@ -86,6 +94,7 @@ CUresult memset_on(CUstream h, CUdeviceptr dst, T v, size_t n) {
 	Stream* s = resolve_stream(h);
 	if (!s) return CUDA_ERROR_INVALID_HANDLE;
 	enqueue(s, [=] {
+		if (config().skip_kernels) return;
 		T* p = (T*)dst;
 		for (size_t i = 0; i < n; i++) p[i] = v;
 	});
@@ -174,7 +183,7 @@ CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dst_ctx, CUdeviceptr src, 
 	Stream* s = resolve_stream(h);
 	if (!s) return CUDA_ERROR_INVALID_HANDLE;
 	counters(sc->device).peer_bytes += n;
-	enqueue(s, [=] { memcpy((void*)dst, (const void*)src, n); });
+	enqueue(s, [=] { move((void*)dst, (const void*)src, n); });
 	return CUDA_SUCCESS;
 }
 

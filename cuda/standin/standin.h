@@ -34,7 +34,7 @@ struct Config {
 	int devices = 1;              // GOCNN_SIM_DEVICES
 	uint64_t memory_bytes = 0;    // GOCNN_SIM_MEMORY (per device)
 	int threads = 1;              // GOCNN_SIM_THREADS: workers running blocks
-	bool skip_kernels = false;    // GOCNN_SIM_SKIP_KERNELS=1: launches are checked and counted only
+	bool skip_kernels = false;    // GOCNN_SIM_SKIP_KERNELS=1: launches and copies are checked and counted only
 	Order order = Order::Forward; // GOCNN_SIM_ORDER=forward|reverse|shuffle
 	uint64_t seed = 1;            // GOCNN_SIM_SEED, for the shuffled order
 	bool print_stats = false;     // GOCNN_SIM_STATS=1: counters on stderr when the last context goes
