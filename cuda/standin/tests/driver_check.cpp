@@ -705,21 +705,26 @@ int child_counters() {
 	return 0;
 }
 
-// child_skip runs with GOCNN_SIM_SKIP_KERNELS=1: launches are checked and
-// counted, and nothing runs.
+// child_skip runs with GOCNN_SIM_SKIP_KERNELS=1: launches and copies are
+// checked and counted, and nothing runs or moves.
 int child_skip() {
 	Dev d = open_device(0);
 	const size_t n = 1024;
 	CUdeviceptr p = alloc_floats(n);
-	upload(p, std::vector<float>(n, 1.0f));
 	gocnn_standin_reset();
+	upload(p, std::vector<float>(n, 1.0f));
 	CU(launch(d.fn("fill_f32"), {4}, {256}, 0, nullptr, p, (i64)n, 2.0f));
 	EXPECT(launch(d.fn("fill_f32"), {1}, {1025}, 0, nullptr, p, (i64)n, 2.0f), CUDA_ERROR_INVALID_VALUE);
 	CU(cuCtxSynchronize());
+	std::vector<float> host(n, 7.0f);
+	CU(cuMemcpyDtoH(host.data(), p, n * sizeof(float)));
 	gocnn_standin_counters c = counters(0);
 	CHECK(c.launches == 1, "%llu launches counted, want 1", (unsigned long long)c.launches);
 	CHECK(c.busy_ns == 0, "busy_ns %llu with kernels skipped", (unsigned long long)c.busy_ns);
-	for (float x : download(p, n)) CHECK(x == 1.0f, "a skipped fill_f32 wrote %g", x);
+	CHECK(c.htod_bytes == n * sizeof(float) && c.dtoh_bytes == n * sizeof(float),
+	      "copies counted %llu bytes to the device and %llu back, want %zu each", (unsigned long long)c.htod_bytes,
+	      (unsigned long long)c.dtoh_bytes, n * sizeof(float));
+	for (float x : host) CHECK(x == 7.0f, "a skipped copy moved data: the host buffer holds %g", x);
 	return 0;
 }
 
@@ -1075,7 +1080,7 @@ void case_counters() {
 	must_pass("counters");
 	must_pass("skip", {"GOCNN_SIM_SKIP_KERNELS=1"});
 	ok("10 counters: launches, syncs (stream sync, pageable DtoH async), htod and dtoh bytes, peak, busy time; "
-	   "GOCNN_SIM_SKIP_KERNELS=1 counts a launch and leaves its output alone");
+	   "GOCNN_SIM_SKIP_KERNELS=1 counts a launch and copies and moves no data");
 }
 
 void case_peers() {
