@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short vet bench bench-cpu fuzz-short build standin
+.PHONY: test test-short vet bench bench-cpu fuzz-short build standin test-standin
 
 ## test: the full test suite (pure-Go build)
 test:
@@ -40,5 +40,9 @@ fuzz-short:
 ## standin: the stand-in CUDA device (libcuda.so.1, libnccl.so.2, libnvidia-ml.so.1) in .standin/lib
 standin:
 	$(MAKE) -C cuda/standin OUT=$(CURDIR)/.standin
+
+## test-standin: the cuda build's tests, zoo and a train run on the stand-in device (as CI runs them)
+test-standin:
+	scripts/standin-check.sh
 
 include docker/docker.mk
