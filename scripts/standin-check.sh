@@ -9,7 +9,8 @@
 #     suite, GEMM and convolutions against the CPU, peer copies, NCCL), and
 #     the suite and kernel checks again with each block's threads in
 #     shuffled order, which exposes a missing __syncthreads;
-#   - the train package's tests in the cuda build;
+#   - the tests of train, cmd/train and the gocnn package in the cuda build
+#     (where -gpus defaults to GPU 0);
 #   - the zoo's training test for one model of each family;
 #   - a short `train -gpus 0` run whose validation loss must fall.
 # `make test-standin` runs it; .ci/run too. About 8 minutes on 2 cores
@@ -33,6 +34,8 @@ export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -Wno-deprecated-declarations"
 go test -c -tags cuda -o "$bin/cuda.test" ./cuda/
 go test -c -tags cuda -o "$bin/models.test" ./nn/models/
 go test -c -tags cuda -o "$bin/train.test" ./train/
+go test -c -tags cuda -o "$bin/cmd-train.test" ./cmd/train/
+go test -c -tags cuda -o "$bin/gocnn.test" .
 go build -tags cuda -o "$bin/train" ./cmd/train
 say "cuda test binaries and train built"
 
@@ -49,7 +52,9 @@ say "cuda package passed on two stand-in devices"
 say "backend suite and kernels passed with shuffled thread order"
 
 (cd train && "$bin/train.test" -test.count=1)
-say "train package passed in the cuda build"
+(cd cmd/train && "$bin/cmd-train.test" -test.count=1)
+"$bin/gocnn.test" -test.count=1
+say "train, cmd/train and gocnn passed in the cuda build"
 
 # One model of each family: plain convolutions, residual, bottleneck,
 # dense, grouped, depthwise, squeeze-and-excitation, inception,

@@ -60,10 +60,16 @@ func TestTrainFlagsResumeContinuesInItsFolder(t *testing.T) {
 // TestTrainFlagsBadValues checks that each bad value gives an error that
 // names its flag.
 func TestTrainFlagsBadValues(t *testing.T) {
-	for _, tc := range []struct {
+	type badValue struct {
 		args []string
 		want string
-	}{
+	}
+	var cases []badValue
+	if train.DefaultGPUs() == nil {
+		// Only a build without CUDA refuses GPUs.
+		cases = append(cases, badValue{[]string{"-gpus", "0,1"}, "-tags cuda"})
+	}
+	for _, tc := range append(cases, []badValue{
 		{[]string{"-epochs", "-1"}, "-epochs"},
 		{[]string{"-batch", "-1"}, "-batch"},
 		{[]string{"-lr", "-0.1"}, "-lr"},
@@ -72,13 +78,12 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		{[]string{"-dataset", "imagenet22k"}, "-dataset"},
 		{[]string{"-amp", "bf16"}, "fp32 only"},
 		{[]string{"-amp", "fp8"}, "-amp"},
-		{[]string{"-gpus", "0,1"}, "-tags cuda"},
 		{[]string{"-gpus", "zero"}, "-gpus"},
 		{[]string{"-lr-milestones", "3,x"}, "-lr-milestones"},
 		{[]string{"-devices", "0"}, "-devices"},
 		{[]string{"-eval-only"}, "-eval-only"},
 		{[]string{"-label-smoothing", "1"}, "-label-smoothing"},
-	} {
+	}...) {
 		f, err := parse(t, tc.args...)
 		if err != nil {
 			t.Fatal(err)
