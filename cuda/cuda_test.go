@@ -165,6 +165,7 @@ func TestCopyPeer(t *testing.T) {
 	src := upload(t, gpu, v)
 	defer gpu.Free(src)
 	dst := other.Alloc(autograd.Float32, len(v))
+	defer other.Free(dst)
 	CopyPeer(other, dst, gpu, src)
 	back := gpu.Alloc(autograd.Float32, len(v))
 	defer gpu.Free(back)
