@@ -16,20 +16,6 @@ using namespace standin;
 
 namespace {
 
-// usable returns the current context, or nullptr with *r set.
-Context* usable(CUresult* r) {
-	if (!initialized()) {
-		*r = CUDA_ERROR_NOT_INITIALIZED;
-		return nullptr;
-	}
-	Context* c = current_context();
-	if (!c) {
-		*r = CUDA_ERROR_INVALID_CONTEXT;
-		return nullptr;
-	}
-	*r = c->sticky.load();
-	return *r == CUDA_SUCCESS ? c : nullptr;
-}
 
 enum class Dir { HtoD, DtoH, DtoD };
 
@@ -81,14 +67,14 @@ CUresult copy(Stream* s, void* dst, const void* src, size_t n, Dir dir, bool asy
 
 CUresult copy_on(CUstream h, void* dst, const void* src, size_t n, Dir dir, bool async) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	return copy(resolve_stream(h), dst, src, n, dir, async);
 }
 
 template <class T>
 CUresult memset_on(CUstream h, CUdeviceptr dst, T v, size_t n) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	if (n == 0) return CUDA_SUCCESS;
 	if (device_of(dst, n * sizeof(T)) < 0) return CUDA_ERROR_INVALID_VALUE;
 	Stream* s = resolve_stream(h);
@@ -107,7 +93,7 @@ extern "C" {
 
 CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (!p) return CUDA_ERROR_INVALID_VALUE;
 	uintptr_t a;
@@ -117,7 +103,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
 
 CUresult cuMemFree_v2(CUdeviceptr p) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (p == 0) return CUDA_SUCCESS;
 	// cuMemFree waits for the device to finish the work that may use p.
@@ -129,7 +115,7 @@ CUresult cuMemFree_v2(CUdeviceptr p) {
 
 CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (!free || !total) return CUDA_ERROR_INVALID_VALUE;
 	*total = config().memory_bytes;
@@ -139,7 +125,7 @@ CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
 
 CUresult cuMemHostAlloc(void** p, size_t bytes, unsigned flags) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	if (!p) return CUDA_ERROR_INVALID_VALUE;
 	(void)flags; // every context sees pinned memory: it is the process's
 	return alloc_pinned(bytes, p);
@@ -149,7 +135,7 @@ CUresult cuMemAllocHost_v2(void** p, size_t bytes) { return cuMemHostAlloc(p, by
 
 CUresult cuMemFreeHost(void* p) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	return free_pinned(p);
 }
 
@@ -175,7 +161,7 @@ CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstre
 CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dst_ctx, CUdeviceptr src, CUcontext src_ctx, size_t n,
                            CUstream h) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	Context *dc = context_of(dst_ctx), *sc = context_of(src_ctx);
 	if (!dc || !sc) return CUDA_ERROR_INVALID_CONTEXT;
 	if (n == 0) return CUDA_SUCCESS;

@@ -66,6 +66,15 @@ Context* context_of(CUcontext c) {
 
 Context* current_context() { return current; }
 
+Context* usable_context(CUresult* r) {
+	if (!initialized()) {
+		*r = CUDA_ERROR_NOT_INITIALIZED;
+		return nullptr;
+	}
+	*r = current ? current->sticky.load() : CUDA_ERROR_INVALID_CONTEXT;
+	return *r == CUDA_SUCCESS ? current : nullptr;
+}
+
 void fail(Context* ctx, CUresult code, const std::string& message) {
 	CUresult ok = CUDA_SUCCESS;
 	if (ctx->sticky.compare_exchange_strong(ok, code)) ctx->sticky_message = message;

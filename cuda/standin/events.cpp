@@ -24,15 +24,6 @@ int64_t now_ns() {
 	    .count();
 }
 
-Context* usable(CUresult* r) {
-	if (!initialized()) {
-		*r = CUDA_ERROR_NOT_INITIALIZED;
-		return nullptr;
-	}
-	Context* c = current_context();
-	*r = c ? c->sticky.load() : CUDA_ERROR_INVALID_CONTEXT;
-	return *r == CUDA_SUCCESS ? c : nullptr;
-}
 
 bool reached(Stream* s, uint64_t seq) {
 	std::lock_guard<std::mutex> l(s->mu);
@@ -45,7 +36,7 @@ extern "C" {
 
 CUresult cuStreamCreate(CUstream* out, unsigned flags) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (!out || (flags & ~CU_STREAM_NON_BLOCKING)) return CUDA_ERROR_INVALID_VALUE;
 	*out = (CUstream)new_stream(c, flags, false);
@@ -58,8 +49,7 @@ CUresult cuStreamCreateWithPriority(CUstream* out, unsigned flags, int priority)
 }
 
 CUresult cuStreamDestroy_v2(CUstream h) {
-	CUresult r;
-	if (!usable(&r) && r != CUDA_ERROR_ILLEGAL_ADDRESS && r != CUDA_ERROR_LAUNCH_FAILED) return r;
+	if (!initialized()) return CUDA_ERROR_NOT_INITIALIZED; // a failed context's streams may still go
 	Stream* s = resolve_stream(h);
 	if (!s || s->is_null) return CUDA_ERROR_INVALID_HANDLE;
 	destroy_stream(s);
@@ -86,7 +76,7 @@ CUresult cuStreamQuery(CUstream h) {
 
 CUresult cuLaunchHostFunc(CUstream h, CUhostFn fn, void* data) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	Stream* s = resolve_stream(h);
 	if (!s) return CUDA_ERROR_INVALID_HANDLE;
 	if (!fn) return CUDA_ERROR_INVALID_VALUE;
@@ -96,7 +86,7 @@ CUresult cuLaunchHostFunc(CUstream h, CUhostFn fn, void* data) {
 
 CUresult cuEventCreate(CUevent* out, unsigned flags) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (!out) return CUDA_ERROR_INVALID_VALUE;
 	*out = (CUevent) new Event{c, flags};
@@ -111,7 +101,7 @@ CUresult cuEventDestroy_v2(CUevent e) {
 
 CUresult cuEventRecord(CUevent h, CUstream hs) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	auto* e = (Event*)h;
 	Stream* s = resolve_stream(hs);
 	if (!e || !s) return CUDA_ERROR_INVALID_HANDLE;
@@ -153,7 +143,7 @@ CUresult cuEventElapsedTime(float* ms, CUevent start, CUevent end) {
 
 CUresult cuStreamWaitEvent(CUstream hs, CUevent h, unsigned flags) {
 	CUresult r;
-	if (!usable(&r)) return r;
+	if (!usable_context(&r)) return r;
 	auto* e = (Event*)h;
 	Stream* s = resolve_stream(hs);
 	if (!e || !s) return CUDA_ERROR_INVALID_HANDLE;

@@ -24,12 +24,19 @@ size_t type_size(const std::string& t) {
 	return bits >= 8 ? bits / 8 : 0;
 }
 
-// param_size reads ".param .align 8 .b8 name[24]" or ".param .u64 name".
-size_t param_size(const std::string& line) {
-	std::istringstream in(line);
+// Decl is a PTX variable declaration: ".param .align 8 .b8 name[24]",
+// ".param .u64 name", ".shared .align 16 .b8 name[4224];".
+struct Decl {
+	std::string name;
+	size_t bytes = 0;
+};
+
+// parse_decl reads the declaration that text starts with.
+bool parse_decl(const std::string& text, Decl* d) {
+	std::istringstream in(text);
 	std::string tok, type;
 	while (in >> tok) {
-		if (tok == ".param" || tok == ".ptr" || tok == ".global" || tok == ".shared" || tok == ".const" ||
+		if (tok == ".param" || tok == ".shared" || tok == ".ptr" || tok == ".global" || tok == ".const" ||
 		    tok == ".local")
 			continue;
 		if (tok == ".align") {
@@ -40,38 +47,21 @@ size_t param_size(const std::string& line) {
 			type = tok;
 			continue;
 		}
-		size_t n = 1, lb = tok.find('[');
+		size_t lb = tok.find('['), n = 1;
 		if (lb != std::string::npos) n = strtoull(tok.c_str() + lb + 1, nullptr, 10);
-		return n * type_size(type);
-	}
-	return 0;
-}
-
-// SharedVar is a ".shared .align 16 .b8 name[4224];" declaration.
-bool shared_decl(const std::string& line, std::string* name, size_t* bytes) {
-	size_t at = line.find(".shared");
-	if (at == std::string::npos || line.find("ld.shared") != std::string::npos ||
-	    line.find("st.shared") != std::string::npos || line.find(".extern") != std::string::npos)
-		return false;
-	std::istringstream in(line.substr(at));
-	std::string tok, type;
-	while (in >> tok) {
-		if (tok == ".shared") continue;
-		if (tok == ".align") {
-			in >> tok;
-			continue;
-		}
-		if (type.empty()) {
-			type = tok;
-			continue;
-		}
-		size_t lb = tok.find('[');
-		*name = tok.substr(0, lb == std::string::npos ? tok.find(';') : lb);
-		size_t n = lb == std::string::npos ? 1 : strtoull(tok.c_str() + lb + 1, nullptr, 10);
-		*bytes = n * type_size(type);
+		d->name = tok.substr(0, std::min(lb, tok.find_first_of(",;")));
+		d->bytes = n * type_size(type);
 		return true;
 	}
 	return false;
+}
+
+// shared_decl reads a line that declares a .shared variable.
+bool shared_decl(const std::string& line, Decl* d) {
+	size_t at = line.find(".shared");
+	bool declares = at != std::string::npos && line.find("ld.shared") == std::string::npos &&
+	                line.find("st.shared") == std::string::npos && line.find(".extern") == std::string::npos;
+	return declares && parse_decl(line.substr(at), d);
 }
 
 // parse_ptx reads the entries of a PTX module.
@@ -91,7 +81,8 @@ bool parse_ptx(const char* text, std::map<std::string, Entry>* entries, std::str
 			// parameters, up to ")"
 			bool closed = line.find(')') != std::string::npos;
 			while (!closed && std::getline(in, line)) {
-				if (line.find(".param") != std::string::npos) en.param_sizes.push_back(param_size(line));
+				Decl p;
+				if (line.find(".param") != std::string::npos && parse_decl(line, &p)) en.param_sizes.push_back(p.bytes);
 				closed = line.find(')') != std::string::npos;
 			}
 			// directives, up to "{"
@@ -107,18 +98,16 @@ bool parse_ptx(const char* text, std::map<std::string, Entry>* entries, std::str
 			depth = 1;
 			while (depth > 0 && std::getline(in, line)) {
 				for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-				std::string name;
-				size_t bytes;
-				if (shared_decl(line, &name, &bytes)) en.static_shared += bytes;
+				Decl s;
+				if (shared_decl(line, &s)) en.static_shared += s.bytes;
 				body += line;
 				body += '\n';
 			}
 			found.emplace_back(en, body);
 			continue;
 		}
-		std::string name;
-		size_t bytes;
-		if (depth == 0 && shared_decl(line, &name, &bytes)) module_shared[name] = bytes;
+		Decl s;
+		if (depth == 0 && shared_decl(line, &s)) module_shared[s.name] = s.bytes;
 	}
 	if (found.empty()) {
 		*err = "no .entry in the module image";
@@ -140,15 +129,6 @@ std::string sizes(const std::vector<size_t>& v) {
 	return s + ")";
 }
 
-Context* usable(CUresult* r) {
-	if (!initialized()) {
-		*r = CUDA_ERROR_NOT_INITIALIZED;
-		return nullptr;
-	}
-	Context* c = current_context();
-	*r = c ? c->sticky.load() : CUDA_ERROR_INVALID_CONTEXT;
-	return *r == CUDA_SUCCESS ? c : nullptr;
-}
 
 std::atomic<uint64_t> launch_serial{0};
 
@@ -158,7 +138,7 @@ extern "C" {
 
 CUresult cuModuleLoadData(CUmodule* out, const void* image) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	if (!out || !image) return CUDA_ERROR_INVALID_VALUE;
 	const char* text = (const char*)image;
@@ -249,7 +229,7 @@ CUresult cuFuncSetAttribute(CUfunction h, CUfunction_attribute a, int v) {
 CUresult cuLaunchKernel(CUfunction h, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                         unsigned shared, CUstream hs, void** params, void** extra) {
 	CUresult r;
-	Context* c = usable(&r);
+	Context* c = usable_context(&r);
 	if (!c) return r;
 	auto* f = (Function*)h;
 	if (!f) return CUDA_ERROR_INVALID_HANDLE;

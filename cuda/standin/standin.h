@@ -74,6 +74,10 @@ struct Context {
 Context* context_of(CUcontext c);
 // current_context returns the calling thread's current context, or nullptr.
 Context* current_context();
+// usable_context returns the current context when a call may use it; else
+// nullptr, with *r the error to return (not initialised, no context, or
+// the context's sticky error).
+Context* usable_context(CUresult* r);
 // fail sets ctx's sticky error (the first one wins) and logs message.
 void fail(Context* ctx, CUresult code, const std::string& message);
 // initialized reports whether cuInit succeeded.

@@ -69,48 +69,15 @@ static const bool registered = standin::register_family({
 #include <string>
 #include <vector>
 
+#include "check.h"
 #include "gocnn_standin.h"
+
+const char* check_program = "driver_check";
 
 namespace {
 
 typedef long long i64; // the kernels' integer parameters
 
-const char* self = "driver_check";
-
-[[noreturn]] void die(int line, const char* fmt, ...) {
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s: FAIL (line %d): ", self, line);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	fflush(stdout);
-	fflush(stderr);
-	_exit(1); // without running destructors under the driver's threads
-}
-
-#define CHECK(cond, ...)                         \
-	do {                                         \
-		if (!(cond)) die(__LINE__, __VA_ARGS__); \
-	} while (0)
-
-const char* error_name(CUresult r) {
-	const char* s;
-	if (cuGetErrorName(r, &s) == CUDA_SUCCESS) return s;
-	static char unknown[32];
-	snprintf(unknown, sizeof unknown, "CUresult %d", (int)r);
-	return unknown;
-}
-
-// EXPECT runs a driver call that must return want, exactly.
-#define EXPECT(call, want)                                                                                        \
-	do {                                                                                                          \
-		CUresult r_ = (call), w_ = (want);                                                                        \
-		CHECK(r_ == w_, "%s returned %s, want %s", #call, error_name(r_), std::string(error_name(w_)).c_str()); \
-	} while (0)
-#define CU(call) EXPECT(call, CUDA_SUCCESS)
-
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // ---- the kernels' PTX ------------------------------------------------------------
 
@@ -306,7 +273,7 @@ bool finishes(CUstream s, double seconds) {
 	for (double end = now() + seconds;;) {
 		CUresult r = cuStreamQuery(s);
 		if (r == CUDA_SUCCESS) return true;
-		CHECK(r == CUDA_ERROR_NOT_READY, "cuStreamQuery returned %s", error_name(r));
+		CHECK(r == CUDA_ERROR_NOT_READY, "cuStreamQuery returned %s", error_name(r).c_str());
 		if (now() > end) return false;
 		usleep(1000);
 	}
@@ -926,7 +893,7 @@ std::string indented(const std::string& s) {
 }
 
 [[noreturn]] void child_failed(int line, const Outcome& o, const std::string& why) {
-	fprintf(stderr, "%s: FAIL (line %d): child `%s` (%s): %s\n", self, line, o.name.c_str(),
+	fprintf(stderr, "%s: FAIL (line %d): child `%s` (%s): %s\n", check_program, line, o.name.c_str(),
 	        o.env.empty() ? "default settings" : o.env.c_str(), why.c_str());
 	fprintf(stderr, "  its stdout:\n%s  its stderr:\n%s", indented(o.out).c_str(), indented(o.err).c_str());
 	exit(1);
@@ -1108,7 +1075,7 @@ int main(int argc, char** argv) {
 		for (const Child& c : children)
 			if (c.name == std::string(argv[1])) {
 				static std::string me = std::string("driver_check ") + argv[1];
-				self = me.c_str();
+				check_program = me.c_str();
 				return c.run();
 			}
 	}

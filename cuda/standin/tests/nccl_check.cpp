@@ -24,6 +24,8 @@
 #include <thread>
 #include <vector>
 
+#include "check.h"
+
 // The NCCL 2 ABI, declared from its documented values as any user without
 // nccl.h would (the Go wrapper, cuda/nccl.go, does the same).
 extern "C" {
@@ -55,35 +57,18 @@ const char* ncclGetLastError(ncclComm_t);
 
 namespace {
 
-const char* self = "nccl_check";
+} // namespace
 
-[[noreturn]] void die(int line, const char* fmt, ...) {
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "%s: FAIL (line %d): ", self, line);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	fflush(stderr);
-	_exit(1); // from any thread, without running destructors under the others
-}
+const char* check_program = "nccl_check";
 
-#define CHECK(cond, ...)                             \
-	do {                                             \
-		if (!(cond)) die(__LINE__, __VA_ARGS__);     \
-	} while (0)
-#define CU(call)                                                      \
-	do {                                                              \
-		CUresult r_ = (call);                                         \
-		CHECK(r_ == CUDA_SUCCESS, "%s: CUresult %d", #call, (int)r_); \
-	} while (0)
+namespace {
+
 #define NC(call)                                                                                       \
 	do {                                                                                               \
 		ncclResult_t r_ = (call);                                                                      \
 		CHECK(r_ == ncclSuccess, "%s: %s: %s", #call, ncclGetErrorString(r_), ncclGetLastError(nullptr)); \
 	} while (0)
 
-double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // value is rank's element i: mixed magnitudes and signs, so that the order
 // of a float sum shows in its bits.
@@ -658,11 +643,11 @@ int main(int argc, char** argv) {
 	setvbuf(stdout, nullptr, _IOLBF, 0);
 	std::string mode = argc > 1 ? argv[1] : "";
 	if (mode == "rank" && argc == 6) {
-		self = "nccl_check (child rank)";
+		check_program = "nccl_check (child rank)";
 		return child_rank(atoi(argv[2]), atoi(argv[3]), argv[4], argv[5]);
 	}
 	if (mode == "timeout") {
-		self = "nccl_check (timeout child)";
+		check_program = "nccl_check (timeout child)";
 		return child_timeout();
 	}
 	CHECK(argc == 1, "usage: nccl_check (with GOCNN_SIM_DEVICES=4)");
