@@ -379,20 +379,26 @@ void test_refusals() {
 	printf("ok   invalid arguments return ncclInvalidArgument with a message; count 0 is a no-op\n");
 }
 
-// test_abort: a rank waits for one that never comes, and ncclCommAbort
-// from another thread ends the wait; the peer then fails instead of
-// hanging.
-void test_abort() {
+// init_pair makes a communicator of two ranks on devices d[0] and d[1],
+// both from this thread (in a group).
+void init_pair(const Dev d[2], ncclComm_t comm[2]) {
 	ncclUniqueId id;
 	NC(ncclGetUniqueId(&id));
-	Dev d[2] = {open_dev(0), open_dev(1)};
-	ncclComm_t comm[2];
 	NC(ncclGroupStart());
 	for (int r = 0; r < 2; r++) {
 		CU(cuCtxSetCurrent(d[r].ctx));
 		NC(ncclCommInitRank(&comm[r], 2, id, r));
 	}
 	NC(ncclGroupEnd());
+}
+
+// test_abort: a rank waits for one that never comes, and ncclCommAbort
+// from another thread ends the wait; the peer then fails instead of
+// hanging.
+void test_abort() {
+	Dev d[2] = {open_dev(0), open_dev(1)};
+	ncclComm_t comm[2];
+	init_pair(d, comm);
 	const std::vector<float> sentinel(kSmall, 12345.0f);
 	CUdeviceptr in[2], out[2];
 	for (int r = 0; r < 2; r++) {
@@ -573,16 +579,9 @@ void test_processes() {
 // rank 1 never calls the all-reduce; then a rank inits alone.
 int child_timeout() {
 	CU(cuInit(0));
-	ncclUniqueId id;
-	NC(ncclGetUniqueId(&id));
 	Dev d[2] = {open_dev(0), open_dev(1)};
 	ncclComm_t comm[2];
-	NC(ncclGroupStart());
-	for (int r = 0; r < 2; r++) {
-		CU(cuCtxSetCurrent(d[r].ctx));
-		NC(ncclCommInitRank(&comm[r], 2, id, r));
-	}
-	NC(ncclGroupEnd());
+	init_pair(d, comm);
 	CU(cuCtxSetCurrent(d[0].ctx));
 	const std::vector<float> sentinel(kSmall, 7.0f);
 	CUdeviceptr in = upload(data(0, kSmall)), out = upload(sentinel);
