@@ -601,6 +601,7 @@ int child_timeout() {
 	CU(cuMemFree(out));
 	for (int r = 0; r < 2; r++) NC(ncclCommDestroy(comm[r]));
 
+	ncclUniqueId id;
 	NC(ncclGetUniqueId(&id));
 	ncclComm_t alone;
 	t = now();
