@@ -125,12 +125,13 @@ func kernelCases() []kernelCase {
 			}, flops: 2 * fl})
 	}
 	const rows, in, out = 128, 2048, 1000
-	la, lw, ly, ldy2, lda, ldw := buf(rows*in), buf(out*in), buf(rows*out), buf(rows*out), buf(rows*in), buf(out*in)
+	// Its own names: the LRN case's closures read lx, ly, ... when they run.
+	fa, fw, fy, fdy, fda, fdw := buf(rows*in), buf(out*in), buf(rows*out), buf(rows*out), buf(rows*in), buf(out*in)
 	return append(cases,
-		kernelCase{name: "linear_2048_1000", run: func() { gpu.Gemm(false, true, rows, out, in, 1, la, lw, 0, ly) }, flops: 2 * rows * in * out},
+		kernelCase{name: "linear_2048_1000", run: func() { gpu.Gemm(false, true, rows, out, in, 1, fa, fw, 0, fy) }, flops: 2 * rows * in * out},
 		kernelCase{name: "linear_2048_1000_backward", run: func() {
-			gpu.Gemm(false, false, rows, in, out, 1, ldy2, lw, 0, lda)
-			gpu.Gemm(true, false, out, in, rows, 1, ldy2, la, 0, ldw)
+			gpu.Gemm(false, false, rows, in, out, 1, fdy, fw, 0, fda)
+			gpu.Gemm(true, false, out, in, rows, 1, fdy, fa, 0, fdw)
 		}, flops: 4 * rows * in * out})
 }
 
