@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short vet bench bench-cpu fuzz-short build standin test-standin
+.PHONY: test test-short vet bench bench-cpu fuzz-short build standin test-standin gpu-rehearsal
 
 ## test: the full test suite (pure-Go build)
 test:
@@ -44,5 +44,11 @@ standin:
 ## test-standin: the cuda build's tests, zoo and a train run on the stand-in device (as CI runs them)
 test-standin:
 	scripts/standin-check.sh
+
+## gpu-rehearsal: the GPU machine's checks (scripts/gpu-check.sh, with gpu-multi-check.sh and
+## gpu-models.sh) end to end against the stand-in device; logs in out/gpu-rehearsal/
+gpu-rehearsal:
+	scripts/gpu-prepare.sh
+	GPU_REHEARSAL=1 OUT=$(CURDIR)/out/gpu-rehearsal scripts/gpu-check.sh
 
 include docker/docker.mk

@@ -1,9 +1,10 @@
 # gpu_model_table.py prints gocnn's fp32 training throughput and peak
 # device memory beside PyTorch's, measured in the same run: the first
 # argument is gpu_models_torch.py's JSON, the second the folder of
-# `train -bench` logs named model-<torch name>.log. It ends with the
-# ResNet-50 targets of issue 7 (at least 0.5x PyTorch's img/s, at most
-# 1.5x its peak memory).
+# `train -bench` logs named model-<torch name>.log (without PyTorch's
+# numbers, the JSON may hold just "_device" and each model's batch). It
+# ends with the ResNet-50 targets of issue 7 (at least 0.5x PyTorch's
+# img/s, at most 1.5x its peak memory).
 import json, os, re, sys
 
 torch = json.load(open(sys.argv[1]))
@@ -25,10 +26,12 @@ def gocnn(name):
 print(f"device: {torch.get('_device')}  torch {torch.get('_torch')}  (fp32, TF32 off)")
 print(f"{'model':20} {'batch':>5} {'hw':>4} {'gocnn img/s':>11} {'torch img/s':>11} {'ratio':>6} {'gocnn MiB':>9} {'torch MiB':>9} {'ratio':>6}  note")
 targets = {}
-for name, t in torch.items():
-    if name.startswith("_"):
-        continue
-    t = t or {}
+# PyTorch's models, then any gocnn ran that PyTorch did not reach.
+ran = sorted(f[len("model-"):-len(".log")] for f in os.listdir(logs) if f.startswith("model-") and f.endswith(".log"))
+names = [k for k in torch if not k.startswith("_")]
+names += [n for n in ran if n not in names]
+for name in names:
+    t = torch.get(name) or {}
     ours, peak, note = gocnn(name)
     timg, tpeak = t.get("img_s"), t.get("peak_bytes")
     tmib = tpeak / 2**20 if tpeak else None
