@@ -43,6 +43,12 @@ type Backend interface {
 	Add(a, b, y Buffer)
 	// Mul sets y = a * b elementwise; a, b and y have one length.
 	Mul(a, b, y Buffer)
+	// Div sets y = a / b elementwise, rounded as IEEE 754 division; a, b
+	// and y have one length.
+	Div(a, b, y Buffer)
+	// Sqrt sets y = sqrt(x) elementwise, correctly rounded; x and y have
+	// one length.
+	Sqrt(x, y Buffer)
 	// Axpby sets y = alpha*x + beta*y. With beta == 0, y is not read (so a
 	// NaN in y does not survive), as in BLAS.
 	Axpby(alpha float32, x Buffer, beta float32, y Buffer)
@@ -52,6 +58,9 @@ type Backend interface {
 	SumRows(rows, cols int, x, y Buffer)
 	// Sum sets y[0] to the sum of every element of x. y: (1).
 	Sum(x, y Buffer)
+	// SumSquares sets y[0] to the sum of x[i]^2 (for the global gradient
+	// norm). y: (1).
+	SumSquares(x, y Buffer)
 	// Activation sets y = f(x) elementwise for the function kind names.
 	Activation(kind Activation, x, y Buffer)
 	// ActivationBackward sets dx = f'(x) * dy, given x and y = f(x).
@@ -144,24 +153,6 @@ type Backend interface {
 	Upsample(p ResizeParams, x, y Buffer)
 	// UpsampleBackward sets dx to the gradient of Upsample.
 	UpsampleBackward(p ResizeParams, dy, dx Buffer)
-
-	// Optimizer kernels: fused per-tensor updates (see optim). Unlike the
-	// methods above, they update param and their state buffers in place;
-	// grad is only read. Every buffer has param's length. Buffers a
-	// configuration does not use may be nil.
-
-	// SGDStep applies one SGD update to param and, when p.Momentum != 0,
-	// to momentum, which is not read when p.FirstStep is set.
-	SGDStep(p SGDParams, param, grad, momentum Buffer)
-	// AdamWStep applies one AdamW update to param and the moment estimates
-	// expAvg and expAvgSq. It panics when p.Step < 1.
-	AdamWStep(p AdamWParams, param, grad, expAvg, expAvgSq Buffer)
-	// RMSpropStep applies one RMSprop update to param and squareAvg, to
-	// momentum when p.Momentum > 0 and to gradAvg when p.Centered.
-	RMSpropStep(p RMSpropParams, param, grad, squareAvg, momentum, gradAvg Buffer)
-	// SumSquares sets y[0] to the sum of x[i]^2 (for the global gradient
-	// norm). y: (1).
-	SumSquares(x, y Buffer)
 }
 
 // Activation names an elementwise activation function.

@@ -43,6 +43,42 @@ func TestConvParamsOutputSize(t *testing.T) {
 	}
 }
 
+func TestConvParamsGeometry(t *testing.T) {
+	square := func(c, k, r, stride, pad, groups int) autograd.ConvParams {
+		return autograd.ConvParams{N: 2, H: 9, W: 7, C: c, K: k, R: r, S: r,
+			StrideH: stride, StrideW: stride, PadH: pad, PadW: pad, DilH: 1, DilW: 1, Groups: groups}
+	}
+	for _, c := range []struct {
+		name                 string
+		p                    autograd.ConvParams
+		cg, kg, taps         int
+		depthwise, pointwise bool
+	}{
+		{"3x3", square(4, 6, 3, 1, 1, 1), 4, 6, 36, false, false},
+		{"1x1", square(4, 6, 1, 1, 0, 1), 4, 6, 4, false, true},
+		{"1x1 stride 2 is not a plain product", square(4, 6, 1, 2, 0, 1), 4, 6, 4, false, false},
+		{"1x1 padded is not a plain product", square(4, 6, 1, 1, 1, 1), 4, 6, 4, false, false},
+		{"grouped 1x1", square(4, 6, 1, 1, 0, 2), 2, 3, 2, false, true},
+		{"depthwise", square(6, 12, 3, 2, 1, 6), 1, 2, 9, true, false},
+		{"one input channel", square(1, 4, 3, 1, 1, 1), 1, 4, 9, true, false},
+	} {
+		p := c.p
+		if err := p.Validate(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if p.Cg() != c.cg || p.Kg() != c.kg || p.Taps() != c.taps {
+			t.Errorf("%s: Cg, Kg, Taps = %d, %d, %d, want %d, %d, %d", c.name, p.Cg(), p.Kg(), p.Taps(), c.cg, c.kg, c.taps)
+		}
+		if p.Depthwise() != c.depthwise || p.Pointwise() != c.pointwise {
+			t.Errorf("%s: Depthwise, Pointwise = %v, %v, want %v, %v", c.name, p.Depthwise(), p.Pointwise(), c.depthwise, c.pointwise)
+		}
+		x, w, y := p.Sizes()
+		if x != 2*9*7*p.C || w != p.K*c.taps || y != 2*p.P()*p.Q()*p.K {
+			t.Errorf("%s: Sizes() = %d, %d, %d", c.name, x, w, y)
+		}
+	}
+}
+
 // torchPoolOut is PyTorch's pooling_output_shape (aten/src/ATen/native/Pool.h)
 // with dilation 1: the size is rounded down, or up with ceil_mode, and a
 // last window that would start in the right padding is dropped.

@@ -47,8 +47,7 @@ func Full(dev *Device, v float32, shape ...int) *Tensor {
 // when len(data) does not match shape.
 func FromFloat32s(dev *Device, data []float32, shape ...int) *Tensor {
 	t := Empty(dev, Float32, shape...)
-	checkLen(len(data), t.shape)
-	dev.backend.WriteFloat32(t.buf, data)
+	t.SetFloat32s(data)
 	return t
 }
 
@@ -56,14 +55,29 @@ func FromFloat32s(dev *Device, data []float32, shape ...int) *Tensor {
 // panics when len(data) does not match shape.
 func FromInt32s(dev *Device, data []int32, shape ...int) *Tensor {
 	t := Empty(dev, Int32, shape...)
-	checkLen(len(data), t.shape)
-	dev.backend.WriteInt32(t.buf, data)
+	t.SetInt32s(data)
 	return t
 }
 
-func checkLen(n int, s Shape) {
-	if n != s.Numel() {
-		panic(fmt.Sprintf("autograd: %d values for shape %v", n, s))
+// SetFloat32s overwrites a Float32 tensor's data with a copy of data,
+// outside autograd: for loading weights and state. It panics when t is not
+// Float32 or len(data) does not match its shape.
+func (t *Tensor) SetFloat32s(data []float32) {
+	t.checkSet(Float32, len(data))
+	t.dev.backend.WriteFloat32(t.buf, data)
+}
+
+// SetInt32s overwrites an Int32 tensor's data with a copy of data, outside
+// autograd (counters such as batch norm's num_batches_tracked). It panics
+// when t is not Int32 or len(data) does not match its shape.
+func (t *Tensor) SetInt32s(data []int32) {
+	t.checkSet(Int32, len(data))
+	t.dev.backend.WriteInt32(t.buf, data)
+}
+
+func (t *Tensor) checkSet(dt DType, n int) {
+	if t.DType() != dt || n != t.shape.Numel() {
+		panic(fmt.Sprintf("autograd: setting %d %v values into a %v tensor of shape %v", n, dt, t.DType(), t.shape))
 	}
 }
 

@@ -28,7 +28,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	g := newConvGeom("Conv2D", p)
 	xv, wv, yv := floats(x), floats(w), floats(y)
 	g.mustLens("Conv2D", xv, wv, yv)
-	if g.depthwise() {
+	if g.Depthwise() {
 		b.depthwiseForward(g, xv, wv, yv)
 		return
 	}
@@ -54,11 +54,11 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 	g := newConvGeom("Conv2DBackwardData", p)
 	dyv, wv, dxv := floats(dy), floats(w), floats(dx)
 	g.mustLens("Conv2DBackwardData", dxv, wv, dyv)
-	if g.depthwise() {
+	if g.Depthwise() {
 		b.depthwiseBackwardData(g, dyv, wv, dxv)
 		return
 	}
-	if q, ok := g.transposedAsConv(); ok && !g.pointwise() {
+	if q, ok := g.transposedAsConv(); ok && !g.Pointwise() {
 		if directConvFlipped == nil || !directConvFlipped(b, g, q, dyv, wv, dxv) {
 			b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
 		}
@@ -67,7 +67,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 	// Workers own whole images of dx, so the scatter-add of col2im never
 	// races and sums in a fixed order.
 	b.parallelFor(g.N, 1, func(n0, n1 int) {
-		if g.pointwise() {
+		if g.Pointwise() {
 			for gr := range g.Groups {
 				r0, r1 := n0*g.pq(), n1*g.pq()
 				sgemm(false, false, r1-r0, g.cg, g.kg, 1, dyv[r0*g.K+gr*g.kg:], g.K, g.filter(wv, gr), g.rsc, 0, dxv[r0*g.C+gr*g.cg:], g.C)
@@ -93,7 +93,7 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 	g := newConvGeom("Conv2DBackwardFilter", p)
 	xv, dyv, dwv := floats(x), floats(dy), floats(dw)
 	g.mustLens("Conv2DBackwardFilter", xv, dwv, dyv)
-	if g.depthwise() {
+	if g.Depthwise() {
 		b.depthwiseBackwardFilter(g, xv, dyv, dwv)
 		return
 	}

@@ -47,7 +47,7 @@ func convDirectFlipped(b *Backend, g convGeom, q autograd.ConvParams, dy, w, dx 
 
 // direct reports whether convDirectPacked computes g: one group, no
 // horizontal dilation, and taps that are not x itself.
-func (g convGeom) direct() bool { return g.Groups == 1 && g.DilW == 1 && !g.pointwise() }
+func (g convGeom) direct() bool { return g.Groups == 1 && g.DilW == 1 && !g.Pointwise() }
 
 // packFilterStrips returns the packed filters of a direct convolution with
 // k filters of depth taps each: 16-filter strips laid out (depth, 16),

@@ -20,30 +20,19 @@ func newConvGeom(kernel string, p autograd.ConvParams) convGeom {
 	if err := p.Validate(); err != nil {
 		panic(fmt.Sprintf("cpu: %s: %v", kernel, err))
 	}
-	cg := p.C / p.Groups
-	return convGeom{ConvParams: p, p: p.P(), q: p.Q(), cg: cg, kg: p.K / p.Groups, rsc: p.R * p.S * cg}
+	return convGeom{ConvParams: p, p: p.P(), q: p.Q(), cg: p.Cg(), kg: p.Kg(), rsc: p.Taps()}
 }
 
 // mustLens panics unless x: (N, H, W, C), w: (K, R, S, C/G) and
 // y: (N, P, Q, K) have exactly the lengths g implies.
 func (g convGeom) mustLens(kernel string, x, w, y []float32) {
-	mustLen(kernel+" x", g.N*g.H*g.W*g.C, len(x))
-	mustLen(kernel+" w", g.K*g.rsc, len(w))
-	mustLen(kernel+" y", g.N*g.pq()*g.K, len(y))
+	xn, wn, yn := g.Sizes()
+	mustLen(kernel+" x", xn, len(x))
+	mustLen(kernel+" w", wn, len(w))
+	mustLen(kernel+" y", yn, len(y))
 }
 
 func (g convGeom) pq() int { return g.p * g.q }
-
-// pointwise reports whether the im2col matrix is x itself (1x1, stride 1,
-// no padding), so the kernels can hand x to the GEMM directly.
-func (g convGeom) pointwise() bool {
-	return g.R == 1 && g.S == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0
-}
-
-// depthwise reports whether each group reads one input channel, where
-// im2col rows of R*S elements make GEMM wasteful and the direct kernels
-// of depthwise.go run instead.
-func (g convGeom) depthwise() bool { return g.cg == 1 }
 
 // filter returns group gr's filters within w: (Kg, R, S, Cg), contiguous.
 func (g convGeom) filter(w []float32, gr int) []float32 { return w[gr*g.kg*g.rsc:][:g.kg*g.rsc] }
@@ -71,7 +60,7 @@ func (g convGeom) forBlocks(n0, n1 int, fn func(r0, r1 int)) {
 // lower returns group gr's im2col matrix for rows [r0, r1) and its leading
 // dimension: x itself for a pointwise convolution, else col filled in.
 func (g convGeom) lower(x, col []float32, gr, r0, r1 int) ([]float32, int) {
-	if g.pointwise() {
+	if g.Pointwise() {
 		return x[r0*g.C+gr*g.cg:], g.C
 	}
 	g.im2col(x, col, gr, r0, r1)

@@ -1,14 +1,15 @@
 package cpu
 
 import (
-	"math"
-
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/optim"
 )
 
+var _ optim.Fused = (*Backend)(nil)
+
 // SGDStep updates param, and momentum when p.Momentum != 0, in place from
-// grad (see autograd.SGDParams). momentum may be nil without momentum.
-func (b *Backend) SGDStep(p autograd.SGDParams, param, grad, momentum autograd.Buffer) {
+// grad (see optim.SGDParams). momentum may be nil without momentum.
+func (b *Backend) SGDStep(p optim.SGDParams, param, grad, momentum autograd.Buffer) {
 	w, g := floats(param), floats(grad)
 	mustLen("SGDStep", len(w), len(g))
 	var buf f32
@@ -40,18 +41,11 @@ func (b *Backend) SGDStep(p autograd.SGDParams, param, grad, momentum autograd.B
 }
 
 // AdamWStep updates param and the moment estimates expAvg and expAvgSq in
-// place from grad (see autograd.AdamWParams). It panics when p.Step < 1.
-func (b *Backend) AdamWStep(p autograd.AdamWParams, param, grad, expAvg, expAvgSq autograd.Buffer) {
+// place from grad (see optim.AdamWParams). It panics when p.Step < 1.
+func (b *Backend) AdamWStep(p optim.AdamWParams, param, grad, expAvg, expAvgSq autograd.Buffer) {
 	w, g, m, v := floats(param), floats(grad), floats(expAvg), floats(expAvgSq)
 	mustLen("AdamWStep", len(w), len(g), len(m), len(v))
-	if p.Step < 1 {
-		panic("cpu: AdamWStep: step must be at least 1")
-	}
-	// The bias corrections are per call, so they are computed once in
-	// float64, as PyTorch computes them in Python floats.
-	decay := float32(1 - float64(p.LR)*float64(p.WeightDecay))
-	stepSize := float32(float64(p.LR) / (1 - math.Pow(float64(p.Beta1), float64(p.Step))))
-	bc2Sqrt := float32(math.Sqrt(1 - math.Pow(float64(p.Beta2), float64(p.Step))))
+	decay, stepSize, bc2Sqrt := p.Factors()
 	b.parallelFor(len(w), elementGrain, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			m[i] = p.Beta1*m[i] + (1-p.Beta1)*g[i]
@@ -63,9 +57,9 @@ func (b *Backend) AdamWStep(p autograd.AdamWParams, param, grad, expAvg, expAvgS
 }
 
 // RMSpropStep updates param, squareAvg, and momentum (p.Momentum > 0) and
-// gradAvg (p.Centered) in place from grad (see autograd.RMSpropParams).
+// gradAvg (p.Centered) in place from grad (see optim.RMSpropParams).
 // momentum and gradAvg may be nil when unused.
-func (b *Backend) RMSpropStep(p autograd.RMSpropParams, param, grad, squareAvg, momentum, gradAvg autograd.Buffer) {
+func (b *Backend) RMSpropStep(p optim.RMSpropParams, param, grad, squareAvg, momentum, gradAvg autograd.Buffer) {
 	w, g, sq := floats(param), floats(grad), floats(squareAvg)
 	mustLen("RMSpropStep", len(w), len(g), len(sq))
 	var buf, ga f32
@@ -98,30 +92,3 @@ func (b *Backend) RMSpropStep(p autograd.RMSpropParams, param, grad, squareAvg, 
 		}
 	})
 }
-
-// SumSquares sets y[0] to the sum of x[i]^2, accumulated in float64 per
-// chunk and combined in chunk order so the result does not depend on
-// timing. y: (1).
-func (b *Backend) SumSquares(x, y autograd.Buffer) {
-	xv, yv := floats(x), floats(y)
-	mustLen("SumSquares", 1, len(yv))
-	n := len(xv)
-	chunks := b.chunks(n, elementGrain)
-	partial := make([]float64, chunks)
-	b.parallelFor(n, elementGrain, func(lo, hi int) {
-		var s float64
-		for _, v := range xv[lo:hi] {
-			s += float64(v) * float64(v)
-		}
-		// Chunk i starts at floor(i*n/chunks); rounding lo*chunks/n up
-		// recovers i.
-		partial[(lo*chunks+n-1)/n] = s
-	})
-	var s float64
-	for _, v := range partial {
-		s += v
-	}
-	yv[0] = float32(s)
-}
-
-func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }

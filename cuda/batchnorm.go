@@ -2,7 +2,10 @@
 
 package cuda
 
-import "github.com/gocnn/gocnn/autograd"
+import (
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+)
 
 // BatchNormTrain normalises x with its own per-channel statistics, summed
 // in float64 as deviations from the first row (stable when the mean is
@@ -22,11 +25,11 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, y, mean,
 	coef := b.scratch(op, 4*2*p.C) // scale and shift
 	defer b.release(coef)
 	scale, shift := coef.floatAt(0, p.C), coef.floatAt(p.C, p.C)
-	b.launch(op, "batchnorm", "bn_stats_partial_f32", b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
+	b.launch(op, kernels.BNStatsPartial, b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
 		xd, p.M, p.C, partial)
-	b.launch(op, "batchnorm", "bn_stats_finish_f32", b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.BNStatsFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, xd, p.M, p.C, p.Eps, gd, bd, md, id, scale, shift)
-	b.launch(op, "batchnorm", "affine_rows_f32", b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
+	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
 }
 
 // BatchNormInfer normalises x with the running statistics.
@@ -43,9 +46,9 @@ func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean,
 	coef := b.scratch(op, 4*2*p.C) // scale and shift
 	defer b.release(coef)
 	scale, shift := coef.floatAt(0, p.C), coef.floatAt(p.C, p.C)
-	b.launch(op, "batchnorm", "bn_infer_coeffs_f32", b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.BNInferCoeffs, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		gd, bd, rm, rv, p.Eps, p.C, scale, shift)
-	b.launch(op, "batchnorm", "affine_rows_f32", b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
+	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
 }
 
 // BatchNormBackward sets dbeta = sum dy, dgamma = sum dy*xhat and dx, with
@@ -65,11 +68,11 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, d
 	defer b.release(partial)
 	coef := b.scratch(op, 4*3*p.C) // (3, C): scale, k, off
 	defer b.release(coef)
-	b.launch(op, "batchnorm", "bn_backward_partial_f32", b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
+	b.launch(op, kernels.BNBackwardPartial, b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
 		xd, dyd, md, p.M, p.C, partial)
-	b.launch(op, "batchnorm", "bn_backward_finish_f32", b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.BNBackwardFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, p.M, p.C, batchStats, gd, id, dgd, dbd, coef)
-	b.launch(op, "batchnorm", "bn_backward_apply_f32", b.grid1(int64(mc)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.BNBackwardApply, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0,
 		xd, dyd, md, coef, dxd, p.M, p.C)
 }
 
@@ -77,7 +80,7 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, d
 // with the unbiased variance recovered from invStd.
 func (b *Backend) BatchNormUpdateRunning(p autograd.NormParams, momentum float32, mean, invStd, runMean, runVar autograd.Buffer) {
 	const op = "BatchNormUpdateRunning"
-	b.launch1(op, "batchnorm", "bn_update_running_f32", int64(p.C),
+	b.launch1(op, kernels.BNUpdateRunning, int64(p.C),
 		b.f32(op, mean, p.C), b.f32(op, invStd, p.C), b.f32(op, runMean, p.C), b.f32(op, runVar, p.C),
 		p.M, p.C, p.Eps, momentum)
 }
@@ -85,5 +88,5 @@ func (b *Backend) BatchNormUpdateRunning(p autograd.NormParams, momentum float32
 // RunningInvStd sets invStd = 1/sqrt(runVar + eps).
 func (b *Backend) RunningInvStd(p autograd.NormParams, runVar, invStd autograd.Buffer) {
 	const op = "RunningInvStd"
-	b.launch1(op, "batchnorm", "running_inv_std_f32", int64(p.C), b.f32(op, runVar, p.C), b.f32(op, invStd, p.C), p.C, p.Eps)
+	b.launch1(op, kernels.RunningInvStd, int64(p.C), b.f32(op, runVar, p.C), b.f32(op, invStd, p.C), p.C, p.Eps)
 }

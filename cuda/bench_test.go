@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+	"github.com/gocnn/gocnn/optim"
 	"gorgonia.org/cu"
 )
 
@@ -82,9 +84,9 @@ func kernelCases() []kernelCase {
 		{"maxpool3x3s2", int64(pin+2*pout) * f, func() { gpu.MaxPool2D(pool, px, py, arg) }, 0},
 		{"maxpool3x3s2_backward", int64(pin+2*pout) * f, func() { gpu.MaxPool2DBackward(pool, pdy, arg, pdx) }, 0},
 		{"se_squeeze", int64(se*256+sec) * f, func() { gpu.GlobalAvgPool(64, 28*28, 256, sx, ss) }, 0},
-		{"se_excite_scale", int64(2*se*256+sec) * f, func() { gpu.ScaleChannelsGated(autograd.ActSigmoid, 64, 28*28, 256, sx, ss, sy) }, 0},
-		{"se_excite_scale_backward", int64(3*se*256+2*sec) * f, func() {
-			gpu.ScaleChannelsGatedBackward(autograd.ActSigmoid, 64, 28*28, 256, sx, ss, sdy, sdx, sds)
+		{"se_scale", int64(2*se*256+sec) * f, func() { gpu.ScaleChannels(64, 28*28, 256, sx, ss, sy) }, 0},
+		{"se_scale_backward", int64(3*se*256+2*sec) * f, func() {
+			gpu.ScaleChannelsBackward(64, 28*28, 256, sx, ss, sdy, sdx, sds)
 		}, 0},
 		{"ce_imagenet", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropy(ce, cx, cl, cp, loss) }, 0},
 		{"ce_imagenet_backward", 2 * 256 * 1000 * f, func() { gpu.SoftmaxCrossEntropyBackward(ce, cp, cl, dloss, cdx) }, 0},
@@ -95,14 +97,14 @@ func kernelCases() []kernelCase {
 		{"lrn", int64(3*lrn.M*96) * f, func() { gpu.LRN(lrn, lx, ly, lsc) }, 0},
 		{"lrn_backward", int64(5*lrn.M*96) * f, func() { gpu.LRNBackward(lrn, lx, ly, lsc, ldy, ldx) }, 0},
 		{"sgd_momentum", int64(5*pn) * f, func() {
-			gpu.SGDStep(autograd.SGDParams{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}, w, g, m1)
+			gpu.SGDStep(optim.SGDParams{LR: 0.1, Momentum: 0.9, WeightDecay: 1e-4}, w, g, m1)
 		}, 0},
 		{"adamw", int64(7*pn) * f, func() {
-			gpu.AdamWStep(autograd.AdamWParams{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Step: 3}, w, g, m1, m2)
+			gpu.AdamWStep(optim.AdamWParams{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01, Step: 3}, w, g, m1, m2)
 		}, 0},
 		{"grad_norm", int64(pn) * f, func() { gpu.SumSquares(g, sum) }, 0},
 	}
-	// ANCHORS.md's per-op convolutions (N=64) and ResNet-50's classifier.
+	// docs/anchors.md's per-op convolutions (N=64) and ResNet-50's classifier.
 	for _, c := range []struct {
 		name string
 		p    autograd.ConvParams
@@ -181,7 +183,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 			}
 			for range calls {
 				gpu.mu.Lock()
-				gpu.launch("Fill", "elementwise", "fill_f32", dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, one, 1, float32(1))
+				gpu.launch("Fill", kernels.Fill, dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, one, 1, float32(1))
 				gpu.mu.Unlock()
 				done <- struct{}{}
 			}

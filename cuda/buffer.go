@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
 	"gorgonia.org/cu"
 )
 
@@ -147,5 +148,5 @@ func (b *Backend) Copy(dst, src autograd.Buffer) {
 // Fill sets every element of dst (Float32) to v.
 func (b *Backend) Fill(dst autograd.Buffer, v float32) {
 	d := b.dev("Fill", dst, autograd.Float32)
-	b.launch1("Fill", "elementwise", "fill_f32", int64(d.n), d, int64(d.n), v)
+	b.launch1("Fill", kernels.Fill, int64(d.n), d, int64(d.n), v)
 }

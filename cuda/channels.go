@@ -6,12 +6,13 @@ import (
 	"fmt"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
 )
 
 // AddBias sets y[r, c] = x[r, c] + bias[c]. x, y: (rows, cols); bias: (cols).
 func (b *Backend) AddBias(rows, cols int, x, bias, y autograd.Buffer) {
 	n := rows * cols
-	b.launch1("AddBias", "channels", "add_bias_f32", int64(n),
+	b.launch1("AddBias", kernels.AddBias, int64(n),
 		b.f32("AddBias", x, n), b.f32("AddBias", bias, cols), b.f32("AddBias", y, n), rows, cols)
 }
 
@@ -27,9 +28,9 @@ func (b *Backend) SumRows(rows, cols int, x, y autograd.Buffer) {
 	splits := b.columnSplits(rows, cols)
 	partial := b.scratch(op, 8*splits*cols)
 	defer b.release(partial)
-	b.launch(op, "channels", "sum_rows_partial_f32", b.columnGrid(cols, splits), dim3{colsX, colsY, 1}, 0,
+	b.launch(op, kernels.SumRowsPartial, b.columnGrid(cols, splits), dim3{colsX, colsY, 1}, 0,
 		xd, rows, cols, partial)
-	b.launch(op, "channels", "sum_rows_finish_f32", b.grid1(int64(cols)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.SumRowsFinish, b.grid1(int64(cols)), dim3{threads, 1, 1}, 0,
 		partial, splits, cols, yd)
 }
 
@@ -43,7 +44,7 @@ func (b *Backend) CopyColumns(rows, cols int, src autograd.Buffer, srcStride, sr
 	}
 	mustAtLeast("CopyColumns src", s.n, (rows-1)*srcStride+srcOff+cols)
 	mustAtLeast("CopyColumns dst", d.n, (rows-1)*dstStride+dstOff+cols)
-	b.launch1("CopyColumns", "channels", "copy_columns_f32", int64(rows*cols),
+	b.launch1("CopyColumns", kernels.CopyColumns, int64(rows*cols),
 		s, srcStride, srcOff, d, dstStride, dstOff, rows, cols)
 }
 

@@ -2,7 +2,10 @@
 
 package cuda
 
-import "github.com/gocnn/gocnn/autograd"
+import (
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+)
 
 // ceWarps is CE_WARPS in crossentropy.cu: rows per block, one warp each.
 const ceWarps = 8
@@ -19,9 +22,9 @@ func (b *Backend) SoftmaxCrossEntropy(p autograd.CrossEntropyParams, logits, lab
 	blocks := max(1, (p.Rows+ceWarps-1)/ceWarps)
 	partial := b.scratch(op, 8*2*blocks)
 	defer b.release(partial)
-	b.launch(op, "crossentropy", "ce_forward_f32", dim3{blocks, 1, 1}, dim3{32 * ceWarps, 1, 1}, 0,
+	b.launch(op, kernels.CEForward, dim3{blocks, 1, 1}, dim3{32 * ceWarps, 1, 1}, 0,
 		xd, ld, pd, partial, p.Rows, p.Classes, p.Smoothing, int(p.IgnoreIndex))
-	b.launch(op, "crossentropy", "ce_finish_f32", dim3{1, 1, 1}, dim3{1024, 1, 1}, 0, partial, blocks, lossd)
+	b.launch(op, kernels.CEFinish, dim3{1, 1, 1}, dim3{1024, 1, 1}, 0, partial, blocks, lossd)
 }
 
 // SoftmaxCrossEntropyBackward sets dlogits to dloss[0] times the gradient
@@ -35,11 +38,11 @@ func (b *Backend) SoftmaxCrossEntropyBackward(p autograd.CrossEntropyParams, pro
 	partial := b.scratch(op, 8*reduceBlocks+4) // the counts (float64), then the scale
 	defer b.release(partial)
 	scale := partial.floatAt(2*reduceBlocks, 1)
-	b.launch(op, "crossentropy", "ce_count_f32", dim3{reduceBlocks, 1, 1}, dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.CECount, dim3{reduceBlocks, 1, 1}, dim3{threads, 1, 1}, 0,
 		ld, p.Rows, int(p.IgnoreIndex), partial)
-	b.launch(op, "crossentropy", "ce_scale_f32", dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, partial, reduceBlocks, dld, scale)
+	b.launch(op, kernels.CEScale, dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, partial, reduceBlocks, dld, scale)
 	if size > 0 {
-		b.launch(op, "crossentropy", "ce_backward_f32", b.grid1(int64(size)), dim3{threads, 1, 1}, 0,
+		b.launch(op, kernels.CEBackward, b.grid1(int64(size)), dim3{threads, 1, 1}, 0,
 			pd, ld, scale, dxd, p.Rows, p.Classes, p.Smoothing, int(p.IgnoreIndex))
 	}
 }

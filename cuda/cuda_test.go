@@ -11,7 +11,7 @@ import (
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/autograd/backendtest"
-	"github.com/gocnn/gocnn/cpu"
+	"github.com/gocnn/gocnn/kernels"
 )
 
 // gpu is the backend the tests share: every suite family may run on one
@@ -61,37 +61,6 @@ func allClose(t *testing.T, what string, got, want []float32, atol, rtol float64
 	for i := range want {
 		if d := math.Abs(float64(got[i]) - float64(want[i])); !(d <= atol+rtol*math.Abs(float64(want[i]))) {
 			t.Fatalf("%s: element %d = %g, want %g", what, i, got[i], want[i])
-		}
-	}
-}
-
-// TestScaleChannelsGated checks the fused excite-scale against the CPU
-// backend's activation followed by channel scaling, forward and backward.
-func TestScaleChannelsGated(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	host := cpu.New(1)
-	const n, hw, c = 3, 7 * 5, 37
-	x, s, dy := randn(rng, n*hw*c), randn(rng, n*c), randn(rng, n*hw*c)
-	for _, gate := range []autograd.Activation{autograd.ActSigmoid, autograd.ActHardSigmoid} {
-		// Reference: g = gate(s); y = x*g; dx = dy*g; ds = gate'(s) * sum dy*x.
-		hs, hx, hdy := upload(t, host, s), upload(t, host, x), upload(t, host, dy)
-		g, y := host.Alloc(autograd.Float32, n*c), host.Alloc(autograd.Float32, n*hw*c)
-		host.Activation(gate, hs, g)
-		host.ScaleChannels(n, hw, c, hx, g, y)
-		dx, dg, ds := host.Alloc(autograd.Float32, n*hw*c), host.Alloc(autograd.Float32, n*c), host.Alloc(autograd.Float32, n*c)
-		host.ScaleChannelsBackward(n, hw, c, hx, g, hdy, dx, dg)
-		host.ActivationBackward(gate, hs, g, dg, ds)
-
-		gs, gx, gdy := upload(t, gpu, s), upload(t, gpu, x), upload(t, gpu, dy)
-		gy := gpu.Alloc(autograd.Float32, n*hw*c)
-		gpu.ScaleChannelsGated(gate, n, hw, c, gx, gs, gy)
-		gdx, gds := gpu.Alloc(autograd.Float32, n*hw*c), gpu.Alloc(autograd.Float32, n*c)
-		gpu.ScaleChannelsGatedBackward(gate, n, hw, c, gx, gs, gdy, gdx, gds)
-		allClose(t, gate.String()+" y", download(gpu, gy), cpu.Float32s(y), 1e-6, 1e-5)
-		allClose(t, gate.String()+" dx", download(gpu, gdx), cpu.Float32s(dx), 1e-6, 1e-5)
-		allClose(t, gate.String()+" ds", download(gpu, gds), cpu.Float32s(ds), 1e-5, 1e-5)
-		for _, b := range []autograd.Buffer{gs, gx, gdy, gy, gdx, gds} {
-			gpu.Free(b)
 		}
 	}
 }
@@ -184,7 +153,30 @@ func TestLaunchErrorNamesKernel(t *testing.T) {
 		}
 	}()
 	defer gpu.enter()()
-	gpu.launch("TestOp", "elementwise", "no_such_kernel", dim3{1, 1, 1}, dim3{1, 1, 1}, 0)
+	gpu.launch("TestOp", &kernels.Kernel{Family: "elementwise", Name: "no_such_kernel"}, dim3{1, 1, 1}, dim3{1, 1, 1}, 0)
+}
+
+// TestLaunchChecksArguments checks that a launch whose arguments do not
+// match the kernel's parameters panics before it reaches the driver.
+func TestLaunchChecksArguments(t *testing.T) {
+	y := gpu.Alloc(autograd.Float32, 4)
+	defer gpu.Free(y)
+	for name, args := range map[string][]any{
+		"too few":  {y, 4},
+		"too many": {y, 4, float32(1), 0},
+		"mistyped": {y, 4, 1.0},
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(error)
+				if msg == nil || !strings.Contains(msg.Error(), "fill_f32") {
+					t.Errorf("%s: panic %v does not name the kernel", name, msg)
+				}
+			}()
+			defer gpu.enter()()
+			gpu.launch("TestOp", kernels.Fill, dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, args...)
+		}()
+	}
 }
 
 // TestDebugMode runs a few kernels with a check after each launch.

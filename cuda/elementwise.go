@@ -2,34 +2,51 @@
 
 package cuda
 
-import "github.com/gocnn/gocnn/autograd"
+import (
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+)
 
 // Add sets y = a + b.
 func (b *Backend) Add(a, bb, y autograd.Buffer) {
 	yd := b.dev("Add", y, autograd.Float32)
 	n := yd.n
-	b.launch1("Add", "elementwise", "add_f32", int64(n), b.f32("Add", a, n), b.f32("Add", bb, n), yd, n)
+	b.launch1("Add", kernels.Add, int64(n), b.f32("Add", a, n), b.f32("Add", bb, n), yd, n)
 }
 
 // Mul sets y = a * b.
 func (b *Backend) Mul(a, bb, y autograd.Buffer) {
 	yd := b.dev("Mul", y, autograd.Float32)
 	n := yd.n
-	b.launch1("Mul", "elementwise", "mul_f32", int64(n), b.f32("Mul", a, n), b.f32("Mul", bb, n), yd, n)
+	b.launch1("Mul", kernels.Mul, int64(n), b.f32("Mul", a, n), b.f32("Mul", bb, n), yd, n)
+}
+
+// Div sets y = a / b.
+func (b *Backend) Div(a, bb, y autograd.Buffer) {
+	yd := b.dev("Div", y, autograd.Float32)
+	n := yd.n
+	b.launch1("Div", kernels.Div, int64(n), b.f32("Div", a, n), b.f32("Div", bb, n), yd, n)
+}
+
+// Sqrt sets y = sqrt(x).
+func (b *Backend) Sqrt(x, y autograd.Buffer) {
+	yd := b.dev("Sqrt", y, autograd.Float32)
+	n := yd.n
+	b.launch1("Sqrt", kernels.Sqrt, int64(n), b.f32("Sqrt", x, n), yd, n)
 }
 
 // Axpby sets y = alpha*x + beta*y, not reading y when beta is 0.
 func (b *Backend) Axpby(alpha float32, x autograd.Buffer, beta float32, y autograd.Buffer) {
 	yd := b.dev("Axpby", y, autograd.Float32)
 	n := yd.n
-	b.launch1("Axpby", "elementwise", "axpby_f32", int64(n), alpha, b.f32("Axpby", x, n), beta, yd, n)
+	b.launch1("Axpby", kernels.Axpby, int64(n), alpha, b.f32("Axpby", x, n), beta, yd, n)
 }
 
 // Activation sets y = f(x) for the function kind names.
 func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
 	yd := b.dev("Activation", y, autograd.Float32)
 	n := yd.n
-	b.launch1("Activation", "elementwise", "activation_f32", int64(n), int(kind), b.f32("Activation", x, n), yd, n)
+	b.launch1("Activation", kernels.Activation, int64(n), int(kind), b.f32("Activation", x, n), yd, n)
 }
 
 // ActivationBackward sets dx = f'(x) * dy given y = f(x).
@@ -37,7 +54,7 @@ func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx auto
 	const op = "ActivationBackward"
 	d := b.dev(op, dx, autograd.Float32)
 	n := d.n
-	b.launch1(op, "elementwise", "activation_backward_f32", int64(n), int(kind),
+	b.launch1(op, kernels.ActivationBackward, int64(n), int(kind),
 		b.f32(op, x, n), b.f32(op, y, n), b.f32(op, dy, n), d, n)
 }
 
@@ -46,5 +63,5 @@ func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx auto
 func (b *Backend) DropoutMask(p float32, seed uint64, mask autograd.Buffer) {
 	m := b.dev("DropoutMask", mask, autograd.Float32)
 	keep := 1 / (1 - p)
-	b.launch1("DropoutMask", "dropout", "dropout_mask_f32", int64(m.n), m, m.n, seed, p, keep)
+	b.launch1("DropoutMask", kernels.DropoutMask, int64(m.n), m, m.n, seed, p, keep)
 }

@@ -7,18 +7,20 @@ import (
 	"math"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
 )
 
-// tile is one of gemm_tile.cuh's tile configurations.
+// tile is one of gemm_tile.cuh's tile configurations: which variant of
+// the tiled kernels it selects, and its shape.
 type tile struct {
-	name       string
+	kind       kernels.Tile
 	bm, bn, bk int
 	threads    int
 }
 
 var (
-	bigTile   = tile{"big", 128, 128, 8, 256}
-	smallTile = tile{"small", 64, 64, 16, 256}
+	bigTile   = tile{kernels.Big, 128, 128, 8, 256}
+	smallTile = tile{kernels.Small, 64, 64, 16, 256}
 )
 
 // minSplitSteps is the fewest BK-deep steps a split of a reduction gets:
@@ -77,28 +79,21 @@ func (b *Backend) gemm(op string, g gemmOp) {
 		return
 	}
 	t, splits, chunk := b.plan(g.m, g.n, g.k, g.batch)
-	name := fmt.Sprintf("sgemm_%s%s_%s_f32", transName(g.transA), transName(g.transB), t.name)
+	kern := kernels.Sgemm(g.transA, g.transB, t.kind)
 	grid := dim3{ceilDiv(g.m, t.bm), ceilDiv(g.n, t.bn), g.batch * splits}
 	block := dim3{t.threads, 1, 1}
 	if splits == 1 {
-		b.launch(op, "gemm", name, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, g.c, g.ldc, g.sc, 0,
+		b.launch(op, kern, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, g.c, g.ldc, g.sc, 0,
 			g.m, g.n, g.k, 1, chunk, g.alpha, g.beta)
 		return
 	}
 	mn := g.m * g.n
 	ws := b.scratch(op, 4*g.batch*splits*mn) // (batch, splits, m, n)
 	defer b.release(ws)
-	b.launch(op, "gemm", name, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, ws, g.n, splits*mn, mn,
+	b.launch(op, kern, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, ws, g.n, splits*mn, mn,
 		g.m, g.n, g.k, splits, chunk, float32(1), float32(0))
-	b.launch(op, "gemm", "sum_splits_f32", b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.SumSplits, b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
 		ws, splits, g.batch, g.m, g.n, g.c, g.ldc, g.sc, g.alpha, g.beta)
-}
-
-func transName(t bool) string {
-	if t {
-		return "t"
-	}
-	return "n"
 }
 
 // Gemm sets c = alpha*op(a)*op(b) + beta*c for row-major matrices; with

@@ -18,29 +18,29 @@ type kernelCache struct {
 	funcs   map[string]cu.Function
 }
 
-func (k *kernelCache) get(family, name string) (cu.Function, error) {
-	if fn, ok := k.funcs[name]; ok {
+func (k *kernelCache) get(kern *kernels.Kernel) (cu.Function, error) {
+	if fn, ok := k.funcs[kern.Name]; ok {
 		return fn, nil
 	}
-	mod, ok := k.modules[family]
+	mod, ok := k.modules[kern.Family]
 	if !ok {
-		ptx, err := kernels.PTX(family)
+		ptx, err := kernels.PTX(kern.Family)
 		if err != nil {
 			return cu.Function{}, err
 		}
 		if mod, err = cu.LoadData(ptx); err != nil {
-			return cu.Function{}, fmt.Errorf("load module %s: %w", family, err)
+			return cu.Function{}, fmt.Errorf("load module %s: %w", kern.Family, err)
 		}
 		if k.modules == nil {
 			k.modules, k.funcs = map[string]cu.Module{}, map[string]cu.Function{}
 		}
-		k.modules[family] = mod
+		k.modules[kern.Family] = mod
 	}
-	fn, err := mod.Function(name)
+	fn, err := mod.Function(kern.Name)
 	if err != nil {
-		return cu.Function{}, fmt.Errorf("module %s has no kernel %s: %w", family, name, err)
+		return cu.Function{}, fmt.Errorf("module %s has no kernel %s: %w", kern.Family, kern.Name, err)
 	}
-	k.funcs[name] = fn
+	k.funcs[kern.Name] = fn
 	return fn, nil
 }
 
@@ -67,61 +67,68 @@ func (b *Backend) grid1(n int64) dim3 {
 	return dim3{int(max(1, min(blocks, int64(b.sms)*32))), 1, 1}
 }
 
-// launch queues kernel family.name on the backend's stream; the caller
-// holds the backend. Each argument gets its own 8-byte slot, which
-// cu.Function.Launch reads whole: integers as int64 (the kernels declare
-// them long long), float32 in the low 4 bytes, float64, uint64, bool as 0
-// or 1, and a *buffer as its device pointer (nil: a null pointer).
-func (b *Backend) launch(op, family, name string, grid, block dim3, shared int, args ...any) {
-	fn, err := b.kernels.get(family, name)
-	if err != nil {
-		panic(wrap(b, op, name, err))
-	}
+// launch queues kern on the backend's stream; the caller holds the
+// backend. It panics, before the driver sees the launch, unless args match
+// kern's parameters (kernels.Kernel.CheckArgs). Each argument gets its own
+// 8-byte slot, which cu.Function.Launch reads whole: integers as int64
+// (the kernels declare them long long), float32 in the low 4 bytes,
+// float64, uint64, bool as 0 or 1, and a *buffer as its device pointer
+// (nil: a null pointer).
+func (b *Backend) launch(op string, kern *kernels.Kernel, grid, block dim3, shared int, args ...any) {
 	slots := make([]uint64, len(args))
+	kinds := make([]kernels.Arg, len(args))
 	params := make([]unsafe.Pointer, len(args))
 	for i, a := range args {
-		slots[i] = slot(a)
+		kinds[i], slots[i] = slot(a)
 		params[i] = unsafe.Pointer(&slots[i])
+	}
+	if err := kern.CheckArgs(kinds); err != nil {
+		panic(wrap(b, op, kern.Name, err))
+	}
+	fn, err := b.kernels.get(kern)
+	if err != nil {
+		panic(wrap(b, op, kern.Name, err))
 	}
 	err = fn.Launch(grid.x, grid.y, grid.z, block.x, block.y, block.z, shared, b.stream, params)
 	if err != nil {
-		panic(wrap(b, op, name, fmt.Errorf("launch grid %v block %v: %w", grid, block, err)))
+		panic(wrap(b, op, kern.Name, fmt.Errorf("launch grid %v block %v: %w", grid, block, err)))
 	}
-	b.checkDebug(op, name)
+	b.checkDebug(op, kern.Name)
 }
 
 // launch1 enters the backend and launches a one-dimensional grid-stride
 // kernel over n items.
-func (b *Backend) launch1(op, family, name string, n int64, args ...any) {
+func (b *Backend) launch1(op string, kern *kernels.Kernel, n int64, args ...any) {
 	if n == 0 {
 		return
 	}
 	defer b.enter()()
-	b.launch(op, family, name, b.grid1(n), dim3{threads, 1, 1}, 0, args...)
+	b.launch(op, kern, b.grid1(n), dim3{threads, 1, 1}, 0, args...)
 }
 
-func slot(a any) uint64 {
+// slot returns the kind of kernel parameter a passes and its 8-byte slot.
+func slot(a any) (kernels.Arg, uint64) {
 	switch v := a.(type) {
 	case *buffer:
 		if v == nil {
-			return 0
+			return kernels.Ptr, 0
 		}
-		return uint64(v.ptr)
+		return kernels.Ptr, uint64(v.ptr)
 	case int64:
-		return uint64(v)
+		return kernels.Int, uint64(v)
 	case int:
-		return uint64(int64(v))
+		return kernels.Int, uint64(int64(v))
 	case uint64:
-		return v
-	case float32:
-		return uint64(math.Float32bits(v))
-	case float64:
-		return math.Float64bits(v)
+		return kernels.Int, v
 	case bool:
 		if v {
-			return 1
+			return kernels.Int, 1
 		}
-		return 0
+		return kernels.Int, 0
+	case float32:
+		return kernels.F32, uint64(math.Float32bits(v))
+	case float64:
+		return kernels.F64, math.Float64bits(v)
 	}
 	panic(fmt.Sprintf("cuda: kernel argument of type %T", a))
 }

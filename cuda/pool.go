@@ -2,7 +2,10 @@
 
 package cuda
 
-import "github.com/gocnn/gocnn/autograd"
+import (
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+)
 
 // poolArgs returns the kernels' trailing POOL_PARAMS.
 func poolArgs(p autograd.PoolParams) []any {
@@ -15,7 +18,7 @@ func (b *Backend) MaxPool2D(p autograd.PoolParams, x, y, argmax autograd.Buffer)
 	const op = "MaxPool2D"
 	out := p.N * p.P() * p.Q() * p.C
 	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), b.i32(op, argmax, out)}, poolArgs(p)...)
-	b.launch1(op, "pool", "max_pool_f32", int64(out), args...)
+	b.launch1(op, kernels.MaxPool, int64(out), args...)
 }
 
 // MaxPool2DBackward sets dx to the sum of the dy routed to each element by
@@ -24,7 +27,7 @@ func (b *Backend) MaxPool2DBackward(p autograd.PoolParams, dy, argmax, dx autogr
 	const op = "MaxPool2DBackward"
 	out, in := p.N*p.P()*p.Q()*p.C, p.N*p.H*p.W*p.C
 	args := append([]any{b.f32(op, dy, out), b.i32(op, argmax, out), b.f32(op, dx, in)}, poolArgs(p)...)
-	b.launch1(op, "pool", "max_pool_backward_f32", int64(in), args...)
+	b.launch1(op, kernels.MaxPoolBackward, int64(in), args...)
 }
 
 // AvgPool2D sets y to the window means of x.
@@ -32,7 +35,7 @@ func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
 	const op = "AvgPool2D"
 	out := p.N * p.P() * p.Q() * p.C
 	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), p.CountIncludePad}, poolArgs(p)...)
-	b.launch1(op, "pool", "avg_pool_f32", int64(out), args...)
+	b.launch1(op, kernels.AvgPool, int64(out), args...)
 }
 
 // AvgPool2DBackward sets dx to the gradient of AvgPool2D.
@@ -40,5 +43,5 @@ func (b *Backend) AvgPool2DBackward(p autograd.PoolParams, dy, dx autograd.Buffe
 	const op = "AvgPool2DBackward"
 	out, in := p.N*p.P()*p.Q()*p.C, p.N*p.H*p.W*p.C
 	args := append([]any{b.f32(op, dy, out), b.f32(op, dx, in), p.CountIncludePad}, poolArgs(p)...)
-	b.launch1(op, "pool", "avg_pool_backward_f32", int64(in), args...)
+	b.launch1(op, kernels.AvgPoolBackward, int64(in), args...)
 }

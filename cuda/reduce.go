@@ -4,6 +4,7 @@ package cuda
 
 import (
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
 	"gorgonia.org/cu"
 )
 
@@ -23,9 +24,9 @@ func (b *Backend) sum(op string, x, y autograd.Buffer, squares bool) {
 	defer b.enter()()
 	partial := b.scratch(op, 8*reduceBlocks)
 	defer b.release(partial)
-	b.launch(op, "reduce", "sum_partial_f32", dim3{reduceBlocks, 1, 1}, dim3{threads, 1, 1}, 0,
+	b.launch(op, kernels.SumPartial, dim3{reduceBlocks, 1, 1}, dim3{threads, 1, 1}, 0,
 		xd, xd.n, squares, partial)
-	b.launch(op, "reduce", "sum_finish_f32", dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, partial, reduceBlocks, yd)
+	b.launch(op, kernels.SumFinish, dim3{1, 1, 1}, dim3{threads, 1, 1}, 0, partial, reduceBlocks, yd)
 }
 
 // scratch returns a temporary device block of at least bytes (> 0) for

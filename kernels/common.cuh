@@ -11,9 +11,7 @@ typedef long long i64;
 #define GRID_STRIDE(i, n) \
 	for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (i64)gridDim.x * blockDim.x)
 
-// Activation kinds, in the order of autograd.Activation; ACT_NONE is the
-// identity, for kernels that fuse an optional activation.
-#define ACT_NONE -1
+// Activation kinds, in the order of autograd.Activation.
 #define ACT_RELU 0
 #define ACT_RELU6 1
 #define ACT_SIGMOID 2

@@ -1,5 +1,5 @@
-// Elementwise kernels: fill, add, multiply, axpby, activations forward and
-// backward. The binary ones move float4s (allocations are 256-byte
+// Elementwise kernels: fill, add, multiply, divide, square root, axpby,
+// activations forward and backward. The binary ones move float4s (allocations are 256-byte
 // aligned), with a scalar loop for the last n%4 elements.
 #include "common.cuh"
 
@@ -45,6 +45,16 @@ extern "C" __global__ void add_f32(const float* a, const float* b, float* y, i64
 
 extern "C" __global__ void mul_f32(const float* a, const float* b, float* y, i64 n) {
 	map2(a, b, y, n, [](float u, float v) { return u * v; });
+}
+
+// div_f32 and sqrt_f32 round as IEEE 754 does (nvcc's default -prec-div and
+// -prec-sqrt), bit for bit as the CPU backend.
+extern "C" __global__ void div_f32(const float* a, const float* b, float* y, i64 n) {
+	map2(a, b, y, n, [](float u, float v) { return u / v; });
+}
+
+extern "C" __global__ void sqrt_f32(const float* x, float* y, i64 n) {
+	map1(x, y, n, [](float u, i64) { return sqrtf(u); });
 }
 
 // axpby_f32 sets y = alpha*x + beta*y; with beta == 0 y is only written,

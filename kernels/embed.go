@@ -5,6 +5,12 @@
 //
 // The PTX targets compute_80; the driver compiles it for the GPU at load
 // time. Regenerate it with `go generate ./kernels` (needs nvcc 11.8).
+//
+// Every kernel the cuda backend launches is a Kernel variable of table.go,
+// with its family and the kinds of its parameters: the launcher looks
+// kernels up there and checks its arguments against them, and a test
+// checks the table against the committed PTX, so a kernel renamed or given
+// another parameter on one side only fails without a GPU.
 package kernels
 
 //go:generate sh gen.sh

@@ -1,15 +1,13 @@
 // Squeeze-and-excitation: the squeeze (global average pool) and the
-// excite-scale (an optional gate activation fused with the per-channel
-// scaling), forward and backward. x: (n, hw, c); s: (n, c).
+// excite-scale (the per-channel scaling), forward and backward.
+// x: (n, hw, c); s: (n, c).
 #include "common.cuh"
 
 // channel_sums_f32 sets out[img, ch] = scale * sum over i of
 // a[img, i, ch] (times b[img, i, ch] when b is not null), summed in
-// float64 in a fixed order; with act != ACT_NONE the result is further
-// multiplied by act'(s[img, ch]). Grid (ceil(c/COLS_X), n), block
+// float64 in a fixed order. Grid (ceil(c/COLS_X), n), block
 // (COLS_X, COLS_Y).
-extern "C" __global__ void channel_sums_f32(const float* a, const float* b, i64 hw, i64 c, double scale, i64 act,
-                                            const float* s, float* out) {
+extern "C" __global__ void channel_sums_f32(const float* a, const float* b, i64 hw, i64 c, double scale, float* out) {
 	i64 ch = (i64)blockIdx.x * COLS_X + threadIdx.x, img = blockIdx.y;
 	const float* ai = a + img * hw * c;
 	const float* bi = b ? b + img * hw * c : nullptr;
@@ -17,23 +15,14 @@ extern "C" __global__ void channel_sums_f32(const float* a, const float* b, i64 
 	column_reduce<1>(0, hw, [=](i64 r, double* t) {
 		if (ch < c) t[0] += bi ? (double)ai[r * c + ch] * bi[r * c + ch] : (double)ai[r * c + ch];
 	}, acc);
-	if (threadIdx.y == 0 && ch < c) {
-		float v = (float)(acc[0] * scale);
-		if (act != ACT_NONE) {
-			float sv = s[img * c + ch];
-			v *= act_derivative(act, sv, act_forward(act, sv));
-		}
-		out[img * c + ch] = v;
-	}
+	if (threadIdx.y == 0 && ch < c) out[img * c + ch] = (float)(acc[0] * scale);
 }
 
-// scale_channels_f32 sets y[img, i, ch] = x[img, i, ch] * g(s[img, ch]),
-// g the gate activation act (ACT_NONE: identity).
-extern "C" __global__ void scale_channels_f32(const float* x, const float* s, float* y, i64 hw, i64 c, i64 n,
-                                              i64 act) {
+// scale_channels_f32 sets y[img, i, ch] = x[img, i, ch] * s[img, ch].
+extern "C" __global__ void scale_channels_f32(const float* x, const float* s, float* y, i64 hw, i64 c, i64 n) {
 	GRID_STRIDE(i, n * hw * c) {
 		i64 ch = i % c, img = i / (hw * c);
-		y[i] = x[i] * act_forward(act, s[img * c + ch]);
+		y[i] = x[i] * s[img * c + ch];
 	}
 }
 

@@ -2,10 +2,10 @@ package nn
 
 import "github.com/gocnn/gocnn/autograd"
 
-// BatchNorm2d normalises each channel with batch statistics while training
+// BatchNorm2D normalises each channel with batch statistics while training
 // and running statistics in evaluation mode (Ioffe & Szegedy 2015).
 // Weight starts at 1 and bias at 0, as in the paper and torchvision.
-type BatchNorm2d struct {
+type BatchNorm2D struct {
 	Base
 	Weight, Bias            *autograd.Tensor // (C)
 	RunningMean, RunningVar *autograd.Tensor // (C)
@@ -14,10 +14,10 @@ type BatchNorm2d struct {
 	Momentum, Eps           float32
 }
 
-// BatchNorm2d returns batch normalisation of c channels with PyTorch's
+// BatchNorm2D returns batch normalisation of c channels with PyTorch's
 // defaults (momentum 0.1, eps 1e-5); set Momentum and Eps to change them.
-func (b *Builder) BatchNorm2d(c int) *BatchNorm2d {
-	bn := &BatchNorm2d{Momentum: 0.1, Eps: 1e-5}
+func (b *Builder) BatchNorm2D(c int) *BatchNorm2D {
+	bn := &BatchNorm2D{Momentum: 0.1, Eps: 1e-5}
 	bn.Weight = bn.AddParam("weight", b.Const(1, c))
 	bn.Bias = bn.AddParam("bias", b.Const(0, c))
 	bn.RunningMean = bn.AddBuffer("running_mean", autograd.Zeros(b.dev, c))
@@ -28,13 +28,13 @@ func (b *Builder) BatchNorm2d(c int) *BatchNorm2d {
 
 // Forward normalises x, whose last dimension is channels. In training mode
 // it updates the running statistics and the batch counter.
-func (bn *BatchNorm2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (bn *BatchNorm2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	training := bn.Training()
 	y := autograd.BatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar,
 		autograd.BatchNormOptions{Training: training, Momentum: bn.Momentum, Eps: bn.Eps})
 	if training {
 		bn.tracked++
-		bn.NumBatchesTracked.Device().Backend().WriteInt32(bn.NumBatchesTracked.Buffer(), []int32{bn.tracked})
+		bn.NumBatchesTracked.SetInt32s([]int32{bn.tracked})
 	}
 	return bn.Out(y)
 }

@@ -2,11 +2,11 @@ package nn
 
 import "github.com/gocnn/gocnn/autograd"
 
-// ConvOptions configures Conv2d and ConvTranspose2d with square kernels.
+// ConvOptions configures Conv2D and ConvTranspose2D with square kernels.
 // Zero values mean stride 1, no padding, dilation 1, one group, no bias.
 type ConvOptions struct {
 	Stride, Padding, Dilation, Groups int
-	// OutputPadding is for ConvTranspose2d only (see autograd).
+	// OutputPadding is for ConvTranspose2D only (see autograd).
 	OutputPadding int
 	Bias          bool
 }
@@ -35,19 +35,19 @@ func withBias(y, bias *autograd.Tensor) *autograd.Tensor {
 	return autograd.AddBias(y, bias)
 }
 
-// Conv2d is a 2-D convolution with an optional bias.
-type Conv2d struct {
+// Conv2D is a 2-D convolution with an optional bias.
+type Conv2D struct {
 	Base
 	Weight *autograd.Tensor // (K, R, S, C/G)
 	Bias   *autograd.Tensor // (K), nil without bias
 	opt    autograd.Conv2DOptions
 }
 
-// Conv2d returns a k x k convolution from cin to cout channels. Its weight
+// Conv2D returns a k x k convolution from cin to cout channels. Its weight
 // and bias are initialised by the builder's ConvWeight and ConvBias.
-func (b *Builder) Conv2d(cin, cout, k int, o ConvOptions) *Conv2d {
+func (b *Builder) Conv2D(cin, cout, k int, o ConvOptions) *Conv2D {
 	g := o.groups()
-	c := &Conv2d{opt: autograd.Conv2DOptions{
+	c := &Conv2D{opt: autograd.Conv2DOptions{
 		Stride: pair(o.Stride), Padding: pair(o.Padding), Dilation: pair(o.Dilation), Groups: g,
 	}}
 	c.Weight, c.Bias = b.convParams(&c.Base, o.Bias, cin/g*k*k, cout*k*k, cout, cout, k, k, cin/g)
@@ -55,25 +55,25 @@ func (b *Builder) Conv2d(cin, cout, k int, o ConvOptions) *Conv2d {
 }
 
 // Forward convolves x (N, H, W, C) into (N, P, Q, K).
-func (c *Conv2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (c *Conv2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return c.Out(withBias(autograd.Conv2D(x, c.Weight, c.opt), c.Bias))
 }
 
-// ConvTranspose2d is a transposed convolution (U-Net's up-convolution) with
+// ConvTranspose2D is a transposed convolution (U-Net's up-convolution) with
 // an optional bias.
-type ConvTranspose2d struct {
+type ConvTranspose2D struct {
 	Base
 	Weight *autograd.Tensor // (Cin, R, S, Cout/G)
 	Bias   *autograd.Tensor // (Cout), nil without bias
 	opt    autograd.ConvTranspose2DOptions
 }
 
-// ConvTranspose2d returns a k x k transposed convolution from cin to cout
+// ConvTranspose2D returns a k x k transposed convolution from cin to cout
 // channels, initialised like PyTorch's (its fan-in is Cout/G*k*k, from the
 // weight's second dimension).
-func (b *Builder) ConvTranspose2d(cin, cout, k int, o ConvOptions) *ConvTranspose2d {
+func (b *Builder) ConvTranspose2D(cin, cout, k int, o ConvOptions) *ConvTranspose2D {
 	g := o.groups()
-	c := &ConvTranspose2d{opt: autograd.ConvTranspose2DOptions{
+	c := &ConvTranspose2D{opt: autograd.ConvTranspose2DOptions{
 		Stride: pair(o.Stride), Padding: pair(o.Padding), OutputPadding: pair(o.OutputPadding),
 		Dilation: pair(o.Dilation), Groups: g,
 	}}
@@ -82,6 +82,6 @@ func (b *Builder) ConvTranspose2d(cin, cout, k int, o ConvOptions) *ConvTranspos
 }
 
 // Forward applies the transposed convolution to x (N, H, W, Cin).
-func (c *ConvTranspose2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (c *ConvTranspose2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return c.Out(withBias(autograd.ConvTranspose2D(x, c.Weight, c.opt), c.Bias))
 }

@@ -14,15 +14,15 @@ import (
 // block is a small composite module for the tests.
 type block struct {
 	Base
-	conv *Conv2d
-	bn   *BatchNorm2d
+	conv *Conv2D
+	bn   *BatchNorm2D
 	head *Sequential
 }
 
 func newBlock(b *Builder) *block {
 	k := &block{}
-	k.conv = Child(&k.Base, "conv", b.Conv2d(3, 4, 3, ConvOptions{Padding: 1, Bias: true}))
-	k.bn = Child(&k.Base, "bn", b.BatchNorm2d(4))
+	k.conv = Child(&k.Base, "conv", b.Conv2D(3, 4, 3, ConvOptions{Padding: 1, Bias: true}))
+	k.bn = Child(&k.Base, "bn", b.BatchNorm2D(4))
 	k.head = Child(&k.Base, "head", NewSequential(NewGlobalAvgPool(), b.Linear(4, 2)))
 	return k
 }

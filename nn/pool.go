@@ -6,38 +6,38 @@ import (
 	"github.com/gocnn/gocnn/autograd"
 )
 
-// MaxPool2d takes the maximum over square windows.
-type MaxPool2d struct {
+// MaxPool2D takes the maximum over square windows.
+type MaxPool2D struct {
 	Base
 	Opt autograd.PoolOptions
 }
 
-// NewMaxPool2d returns k x k max pooling with the given stride and padding;
+// NewMaxPool2D returns k x k max pooling with the given stride and padding;
 // ceil rounds the output size up (PyTorch's ceil_mode).
-func NewMaxPool2d(k, stride, pad int, ceil bool) *MaxPool2d {
-	return &MaxPool2d{Opt: square(k, stride, pad, ceil)}
+func NewMaxPool2D(k, stride, pad int, ceil bool) *MaxPool2D {
+	return &MaxPool2D{Opt: square(k, stride, pad, ceil)}
 }
 
 // Forward pools x (N, H, W, C).
-func (p *MaxPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (p *MaxPool2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return p.Out(autograd.MaxPool2D(x, p.Opt))
 }
 
-// AvgPool2d averages over square windows, counting padding (PyTorch's
+// AvgPool2D averages over square windows, counting padding (PyTorch's
 // default).
-type AvgPool2d struct {
+type AvgPool2D struct {
 	Base
 	Opt autograd.PoolOptions
 }
 
-// NewAvgPool2d returns k x k average pooling with the given stride and
+// NewAvgPool2D returns k x k average pooling with the given stride and
 // padding.
-func NewAvgPool2d(k, stride, pad int) *AvgPool2d {
-	return &AvgPool2d{Opt: square(k, stride, pad, false)}
+func NewAvgPool2D(k, stride, pad int) *AvgPool2D {
+	return &AvgPool2D{Opt: square(k, stride, pad, false)}
 }
 
 // Forward pools x (N, H, W, C).
-func (p *AvgPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (p *AvgPool2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return p.Out(autograd.AvgPool2D(x, p.Opt))
 }
 
@@ -59,22 +59,22 @@ func (p *GlobalAvgPool) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return p.Out(autograd.GlobalAvgPool(x))
 }
 
-// AdaptiveAvgPool2d averages x (N, H, W, C) into (N, Size, Size, C), as
+// AdaptiveAvgPool2D averages x (N, H, W, C) into (N, Size, Size, C), as
 // PyTorch's AdaptiveAvgPool2d, for the maps it can express exactly with the
 // available kernels: sides divisible by Size (equal windows), or 1x1 maps,
 // which it copies to every cell (what PyTorch does to a 1x1 input). It lets
 // AlexNet and VGG take small inputs.
-type AdaptiveAvgPool2d struct {
+type AdaptiveAvgPool2D struct {
 	Base
 	Size int
 }
 
-// NewAdaptiveAvgPool2d returns adaptive average pooling to size x size.
-func NewAdaptiveAvgPool2d(size int) *AdaptiveAvgPool2d { return &AdaptiveAvgPool2d{Size: size} }
+// NewAdaptiveAvgPool2D returns adaptive average pooling to size x size.
+func NewAdaptiveAvgPool2D(size int) *AdaptiveAvgPool2D { return &AdaptiveAvgPool2D{Size: size} }
 
 // Forward pools x. It panics on a map it cannot pool exactly (see the type).
-func (p *AdaptiveAvgPool2d) Forward(x *autograd.Tensor) *autograd.Tensor {
-	_, h, w, _ := x.Shape().NHWC("AdaptiveAvgPool2d")
+func (p *AdaptiveAvgPool2D) Forward(x *autograd.Tensor) *autograd.Tensor {
+	_, h, w, _ := x.Shape().NHWC("AdaptiveAvgPool2D")
 	s := p.Size
 	switch {
 	case h == s && w == s:

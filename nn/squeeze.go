@@ -7,7 +7,7 @@ import "github.com/gocnn/gocnn/autograd"
 // are 1x1 convolutions with biases, as torchvision's.
 type SqueezeExcitation struct {
 	Base
-	FC1, FC2  *Conv2d
+	FC1, FC2  *Conv2D
 	Act, Gate autograd.Activation
 }
 
@@ -16,8 +16,8 @@ type SqueezeExcitation struct {
 // MobileNetV3) at the end.
 func (b *Builder) SqueezeExcitation(c, squeeze int, act, gate autograd.Activation) *SqueezeExcitation {
 	se := &SqueezeExcitation{Act: act, Gate: gate}
-	se.FC1 = Child(&se.Base, "fc1", b.Conv2d(c, squeeze, 1, ConvOptions{Bias: true}))
-	se.FC2 = Child(&se.Base, "fc2", b.Conv2d(squeeze, c, 1, ConvOptions{Bias: true}))
+	se.FC1 = Child(&se.Base, "fc1", b.Conv2D(c, squeeze, 1, ConvOptions{Bias: true}))
+	se.FC2 = Child(&se.Base, "fc2", b.Conv2D(squeeze, c, 1, ConvOptions{Bias: true}))
 	return se
 }
 

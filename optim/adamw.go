@@ -1,7 +1,5 @@
 package optim
 
-import "github.com/gocnn/gocnn/autograd"
-
 // AdamWConfig holds AdamW's hyperparameters, named as torch.optim.AdamW's;
 // PyTorch's defaults are Beta1 0.9, Beta2 0.999, Eps 1e-8 and weight decay
 // 0.01 (set per Group here).
@@ -10,7 +8,7 @@ type AdamWConfig struct {
 }
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter 2019),
-// with PyTorch's update (see autograd.AdamWParams): the decay shrinks the
+// with PyTorch's update (see AdamWParams): the decay shrinks the
 // weights by LR*WeightDecay before the Adam step instead of entering the
 // gradient, and the moments start at zero with per-parameter bias
 // correction.
@@ -40,7 +38,7 @@ func NewAdamW(groups []Group, cfg AdamWConfig) (*AdamW, error) {
 func (o *AdamW) step(s *slot) {
 	m, _ := o.buf(s, 0, true)
 	v, _ := o.buf(s, 1, true)
-	p := autograd.AdamWParams{
+	p := AdamWParams{
 		LR:          float32(o.lr),
 		Beta1:       float32(o.cfg.Beta1),
 		Beta2:       float32(o.cfg.Beta2),
@@ -48,5 +46,5 @@ func (o *AdamW) step(s *slot) {
 		WeightDecay: float32(s.wd),
 		Step:        s.step,
 	}
-	s.Tensor.Device().Backend().AdamWStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), m.Buffer(), v.Buffer())
+	fused[FusedAdamW](s.Tensor.Device().Backend()).AdamWStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), m.Buffer(), v.Buffer())
 }

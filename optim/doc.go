@@ -1,6 +1,8 @@
 // Package optim updates a model's parameters from their gradients: SGD
 // (momentum, dampening, Nesterov), AdamW and RMSprop, each with PyTorch's
-// update rule run as one fused backend kernel per parameter tensor;
+// update rule run as one fused kernel per parameter tensor on backends that
+// offer it (FusedSGD, FusedAdamW, FusedRMSprop) and composed from
+// elementwise kernels on others (Portable);
 // parameter groups that exempt norm and bias parameters from weight decay;
 // learning-rate schedules as pure functions of the step; gradient clipping
 // by global norm; and an exponential moving average of the weights.

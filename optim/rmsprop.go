@@ -15,10 +15,9 @@ type RMSpropConfig struct {
 // alpha 0.9), for 8 GPUs x batch 128. Give its groups weight decay 1e-5.
 var MobileNetV3RMSprop = RMSpropConfig{LR: 0.064, Alpha: 0.9, Eps: 0.0316, Momentum: 0.9}
 
-// RMSprop is Hinton's RMSprop with PyTorch's update (see
-// autograd.RMSpropParams): L2 weight decay added to the gradient, the
-// running mean square starting at zero, and Eps added after the square
-// root, sqrt(mean square) + Eps.
+// RMSprop is Hinton's RMSprop with PyTorch's update (see RMSpropParams):
+// L2 weight decay added to the gradient, the running mean square starting
+// at zero, and Eps added after the square root, sqrt(mean square) + Eps.
 //
 // That placement is why torchvision's MobileNetV3 recipe uses eps 0.0316:
 // the paper trained with TensorFlow's RMSProp, which adds its epsilon
@@ -61,7 +60,7 @@ func (o *RMSprop) step(s *slot) {
 		t, _ := o.buf(s, 2, true)
 		gradAvg = t.Buffer()
 	}
-	p := autograd.RMSpropParams{
+	p := RMSpropParams{
 		LR:          float32(o.lr),
 		Alpha:       float32(o.cfg.Alpha),
 		Eps:         float32(o.cfg.Eps),
@@ -69,5 +68,5 @@ func (o *RMSprop) step(s *slot) {
 		Momentum:    float32(o.cfg.Momentum),
 		Centered:    o.cfg.Centered,
 	}
-	s.Tensor.Device().Backend().RMSpropStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), sq.Buffer(), momentum, gradAvg)
+	fused[FusedRMSprop](s.Tensor.Device().Backend()).RMSpropStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), sq.Buffer(), momentum, gradAvg)
 }

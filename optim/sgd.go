@@ -9,7 +9,7 @@ type SGDConfig struct {
 }
 
 // SGD is stochastic gradient descent with momentum, dampening and Nesterov
-// momentum, with PyTorch's update (see autograd.SGDParams): weight decay is
+// momentum, with PyTorch's update (see SGDParams): weight decay is
 // L2, added to the gradient, and the momentum buffer starts at the first
 // gradient, undampened.
 type SGD struct {
@@ -37,7 +37,7 @@ func NewSGD(groups []Group, cfg SGDConfig) (*SGD, error) {
 }
 
 func (o *SGD) step(s *slot) {
-	p := autograd.SGDParams{
+	p := SGDParams{
 		LR:          float32(o.lr),
 		Momentum:    float32(o.cfg.Momentum),
 		Dampening:   float32(o.cfg.Dampening),
@@ -49,7 +49,7 @@ func (o *SGD) step(s *slot) {
 		buf, fresh := o.buf(s, 0, false)
 		momentum, p.FirstStep = buf.Buffer(), fresh
 	}
-	s.Tensor.Device().Backend().SGDStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), momentum)
+	fused[FusedSGD](s.Tensor.Device().Backend()).SGDStep(p, s.Tensor.Buffer(), s.Tensor.Grad().Buffer(), momentum)
 }
 
 // minDecay returns the smallest weight decay of groups (0 for none).

@@ -40,10 +40,11 @@ def cases():
     yield "maxpool3x3s2_backward", lambda: torch.autograd.grad(pout, pxg, pdy, retain_graph=True)
     sx, s = nchw(64, 256, 28, 28), r(64, 256)
     yield "se_squeeze", lambda: sx.mean((2, 3))
-    yield "se_excite_scale", lambda: sx * torch.sigmoid(s)[:, :, None, None]
+    # The channel scaling alone, with the gate already applied, as gocnn's ScaleChannels.
+    yield "se_scale", lambda: sx * s[:, :, None, None]
     sxg, sg = sx.detach().requires_grad_(True), s.detach().requires_grad_(True)
-    sout = sxg * torch.sigmoid(sg)[:, :, None, None]; sdy = torch.randn_like(sout)
-    yield "se_excite_scale_backward", lambda: torch.autograd.grad(sout, (sxg, sg), sdy, retain_graph=True)
+    sout = sxg * sg[:, :, None, None]; sdy = torch.randn_like(sout)
+    yield "se_scale_backward", lambda: torch.autograd.grad(sout, (sxg, sg), sdy, retain_graph=True)
     cx, cl_ = r(256, 1000), torch.randint(0, 1000, (256,), device=dev)
     yield "ce_imagenet", lambda: F.cross_entropy(cx, cl_, label_smoothing=0.1)
     cxg = cx.detach().requires_grad_(True); closs = F.cross_entropy(cxg, cl_, label_smoothing=0.1)

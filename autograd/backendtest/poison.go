@@ -55,3 +55,8 @@ func (p poisonedTry) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error)
 	}
 	return buf, err
 }
+
+// Unwrap returns the backend p wraps, where optim looks for its fused
+// updates (optim.Unwrapper): they allocate nothing, so poisoning has
+// nothing to add to them.
+func (p poisoned) Unwrap() autograd.Backend { return p.Backend }

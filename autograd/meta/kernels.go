@@ -17,6 +17,12 @@ func (*Backend) Add(_, _, _ autograd.Buffer) {}
 // Mul does nothing.
 func (*Backend) Mul(_, _, _ autograd.Buffer) {}
 
+// Div does nothing.
+func (*Backend) Div(_, _, _ autograd.Buffer) {}
+
+// Sqrt does nothing.
+func (*Backend) Sqrt(_, _ autograd.Buffer) {}
+
 // Axpby does nothing.
 func (*Backend) Axpby(float32, autograd.Buffer, float32, autograd.Buffer) {}
 
@@ -28,6 +34,9 @@ func (*Backend) SumRows(_, _ int, _, _ autograd.Buffer) {}
 
 // Sum does nothing.
 func (*Backend) Sum(_, _ autograd.Buffer) {}
+
+// SumSquares does nothing.
+func (*Backend) SumSquares(_, _ autograd.Buffer) {}
 
 // Activation does nothing.
 func (*Backend) Activation(autograd.Activation, autograd.Buffer, autograd.Buffer) {}
@@ -121,17 +130,3 @@ func (*Backend) Upsample(autograd.ResizeParams, autograd.Buffer, autograd.Buffer
 
 // UpsampleBackward does nothing.
 func (*Backend) UpsampleBackward(autograd.ResizeParams, autograd.Buffer, autograd.Buffer) {}
-
-// SGDStep does nothing.
-func (*Backend) SGDStep(autograd.SGDParams, autograd.Buffer, autograd.Buffer, autograd.Buffer) {}
-
-// AdamWStep does nothing.
-func (*Backend) AdamWStep(autograd.AdamWParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
-}
-
-// RMSpropStep does nothing.
-func (*Backend) RMSpropStep(autograd.RMSpropParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
-}
-
-// SumSquares does nothing.
-func (*Backend) SumSquares(_, _ autograd.Buffer) {}

@@ -10,7 +10,7 @@ import (
 type Features struct {
 	nn.Base
 	Features   *nn.Sequential
-	avgpool    *nn.AdaptiveAvgPool2d
+	avgpool    *nn.AdaptiveAvgPool2D
 	flatten    *nn.Flatten
 	Classifier *nn.Sequential
 }
@@ -23,7 +23,7 @@ var _ = register(
 func newFeatures(features *nn.Sequential, pool int, classifier *nn.Sequential) *Features {
 	m := &Features{}
 	m.Features = nn.Child(&m.Base, "features", features)
-	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewAdaptiveAvgPool2d(pool))
+	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewAdaptiveAvgPool2D(pool))
 	// The flatten (see nn.NewFlatten) is not a registered child, as in
 	// torchvision, so that classifier indices match.
 	m.flatten = nn.NewFlatten()
@@ -38,15 +38,15 @@ func (m *Features) Forward(x *autograd.Tensor) *autograd.Tensor {
 }
 
 // conv returns a convolution with a bias, the kind AlexNet and VGG use.
-func conv(b *nn.Builder, cin, cout, k, stride, pad, groups int) *nn.Conv2d {
-	return b.Conv2d(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad, Groups: groups, Bias: true})
+func conv(b *nn.Builder, cin, cout, k, stride, pad, groups int) *nn.Conv2D {
+	return b.Conv2D(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad, Groups: groups, Bias: true})
 }
 
 // AlexNet returns torchvision's single-tower AlexNet (the variant of
 // Krizhevsky 2014, "One weird trick"), with PyTorch's default
 // initialisation as torchvision leaves it.
 func AlexNet(b *nn.Builder, o Options) nn.Module {
-	relu, pool := nn.NewReLU, func() nn.Module { return nn.NewMaxPool2d(3, 2, 0, false) }
+	relu, pool := nn.NewReLU, func() nn.Module { return nn.NewMaxPool2D(3, 2, 0, false) }
 	features := nn.NewSequential(
 		conv(b, o.inChannels(), 64, 11, 4, 2, 1), relu(), pool(),
 		conv(b, 64, 192, 5, 1, 2, 1), relu(), pool(),
@@ -70,7 +70,7 @@ func AlexNet2012(b *nn.Builder, o Options) nn.Module {
 	// Section 5: weights from N(0, 0.01^2); biases 1 in conv2, conv4, conv5
 	// and the hidden fully connected layers, 0 elsewhere.
 	b = b.WithInits(nn.Inits{ConvWeight: nn.Normal(0.01), ConvBias: nn.Zeros, LinearWeight: nn.Normal(0.01), LinearBias: nn.Zeros})
-	relu, pool := nn.NewReLU, func() nn.Module { return nn.NewMaxPool2d(3, 2, 0, false) }
+	relu, pool := nn.NewReLU, func() nn.Module { return nn.NewMaxPool2D(3, 2, 0, false) }
 	lrn := func() nn.Module {
 		return nn.NewLocalResponseNorm(autograd.LRNOptions{Size: 5, Alpha: 1e-4, Beta: 0.75, K: 2})
 	}

@@ -24,14 +24,14 @@ type AlexNet2012Split struct {
 	lrn     autograd.LRNOptions
 	pool    autograd.PoolOptions
 	dropout float32
-	avgpool *nn.AdaptiveAvgPool2d
+	avgpool *nn.AdaptiveAvgPool2D
 }
 
 // AlexNetTower is one device's half of every layer of AlexNet2012.
 type AlexNetTower struct {
 	nn.Base
 	Dev  *autograd.Device
-	Conv [5]*nn.Conv2d
+	Conv [5]*nn.Conv2D
 	FC   [3]*nn.Linear
 }
 
@@ -74,9 +74,9 @@ func NewAlexNet2012Split(devs [2]*autograd.Device, o Options) *AlexNet2012Split 
 	m := &AlexNet2012Split{
 		// The same options as AlexNet2012 (section 3.3, 3.4 and 4.2).
 		lrn:     autograd.LRNOptions{Size: 5, Alpha: 1e-4, Beta: 0.75, K: 2},
-		pool:    nn.NewMaxPool2d(3, 2, 0, false).Opt,
+		pool:    nn.NewMaxPool2D(3, 2, 0, false).Opt,
 		dropout: 0.5,
-		avgpool: nn.NewAdaptiveAvgPool2d(6),
+		avgpool: nn.NewAdaptiveAvgPool2D(6),
 	}
 	fcIn := [3]int{256 * 6 * 6, 4096, 4096}
 	fcOut := [2][3]int{{2048, 2048, classes - classes/2}, {2048, 2048, classes / 2}}
@@ -88,7 +88,7 @@ func NewAlexNet2012Split(devs [2]*autograd.Device, o Options) *AlexNet2012Split 
 			if cin == 0 {
 				cin = o.inChannels()
 			}
-			conv := b.Conv2d(cin, c.cout, c.k, nn.ConvOptions{Stride: c.stride, Padding: c.pad, Bias: true})
+			conv := b.Conv2D(cin, c.cout, c.k, nn.ConvOptions{Stride: c.stride, Padding: c.pad, Bias: true})
 			// A dotted child name gives the tower's parameters the
 			// single-device names under the tower's prefix.
 			tw.Conv[i] = nn.Child(&tw.Base, c.name, conv)
@@ -209,7 +209,7 @@ func (m *AlexNet2012Split) LoadFrom(single nn.Module) {
 	full := fullParams(m, single)
 	for _, s := range m.Shares() {
 		v := full[s.Name].Float32s()
-		s.Tensor.Device().Backend().WriteFloat32(s.Tensor.Buffer(), v[s.Offset:s.Offset+s.Tensor.Numel()])
+		s.Tensor.SetFloat32s(v[s.Offset : s.Offset+s.Tensor.Numel()])
 	}
 }
 
@@ -226,8 +226,7 @@ func (m *AlexNet2012Split) StoreTo(single nn.Module) {
 		copy(host[s.Name][s.Offset:], s.Tensor.Float32s())
 	}
 	for name, v := range host {
-		t := full[name]
-		t.Device().Backend().WriteFloat32(t.Buffer(), v)
+		full[name].SetFloat32s(v)
 	}
 }
 

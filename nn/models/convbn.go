@@ -12,9 +12,9 @@ const noAct = autograd.Activation(255)
 // batch norm and an activation, named 0, 1, 2. Padding keeps the map size
 // at stride 1.
 func convBN(b *nn.Builder, cin, cout, k, stride, groups int, act autograd.Activation, eps, momentum float32) *nn.Sequential {
-	bn := b.BatchNorm2d(cout)
+	bn := b.BatchNorm2D(cout)
 	bn.Eps, bn.Momentum = eps, momentum
-	s := nn.NewSequential(b.Conv2d(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: (k - 1) / 2, Groups: groups}), bn)
+	s := nn.NewSequential(b.Conv2D(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: (k - 1) / 2, Groups: groups}), bn)
 	if act != noAct {
 		s.Append(nn.NewActivation(act))
 	}

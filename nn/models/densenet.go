@@ -37,10 +37,10 @@ func NewDenseNet(b *nn.Builder, o Options, growth int, blocks []int) *DenseNet {
 	c := 2 * growth
 	f := &nn.Sequential{}
 	child := f.AddNamed
-	child("conv0", b.Conv2d(o.inChannels(), c, 7, nn.ConvOptions{Stride: 2, Padding: 3}))
-	child("norm0", b.BatchNorm2d(c))
+	child("conv0", b.Conv2D(o.inChannels(), c, 7, nn.ConvOptions{Stride: 2, Padding: 3}))
+	child("norm0", b.BatchNorm2D(c))
 	child("relu0", nn.NewReLU())
-	child("pool0", nn.NewMaxPool2d(3, 2, 1, false))
+	child("pool0", nn.NewMaxPool2D(3, 2, 1, false))
 	for i, n := range blocks {
 		block := &denseBlock{}
 		for j := range n {
@@ -54,7 +54,7 @@ func NewDenseNet(b *nn.Builder, o Options, growth int, blocks []int) *DenseNet {
 			c /= 2
 		}
 	}
-	child("norm5", b.BatchNorm2d(c))
+	child("norm5", b.BatchNorm2D(c))
 	child("relu5", nn.NewReLU())
 	m := &DenseNet{}
 	m.features = nn.Child(&m.Base, "features", f)
@@ -87,12 +87,12 @@ func (d *denseBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
 func newDenseLayer(b *nn.Builder, in, growth, bnSize int) *nn.Sequential {
 	s := &nn.Sequential{}
 	child := s.AddNamed
-	child("norm1", b.BatchNorm2d(in))
+	child("norm1", b.BatchNorm2D(in))
 	child("relu1", nn.NewReLU())
-	child("conv1", b.Conv2d(in, bnSize*growth, 1, nn.ConvOptions{}))
-	child("norm2", b.BatchNorm2d(bnSize*growth))
+	child("conv1", b.Conv2D(in, bnSize*growth, 1, nn.ConvOptions{}))
+	child("norm2", b.BatchNorm2D(bnSize*growth))
 	child("relu2", nn.NewReLU())
-	child("conv2", b.Conv2d(bnSize*growth, growth, 3, nn.ConvOptions{Padding: 1}))
+	child("conv2", b.Conv2D(bnSize*growth, growth, 3, nn.ConvOptions{Padding: 1}))
 	return s
 }
 
@@ -100,9 +100,9 @@ func newDenseLayer(b *nn.Builder, in, growth, bnSize int) *nn.Sequential {
 func newTransition(b *nn.Builder, in, out int) *nn.Sequential {
 	s := &nn.Sequential{}
 	child := s.AddNamed
-	child("norm", b.BatchNorm2d(in))
+	child("norm", b.BatchNorm2D(in))
 	child("relu", nn.NewReLU())
-	child("conv", b.Conv2d(in, out, 1, nn.ConvOptions{}))
-	child("pool", nn.NewAvgPool2d(2, 2, 0))
+	child("conv", b.Conv2D(in, out, 1, nn.ConvOptions{}))
+	child("pool", nn.NewAvgPool2D(2, 2, 0))
 	return s
 }

@@ -32,21 +32,21 @@ func NewGoogLeNet(b *nn.Builder, o Options) nn.Module {
 		m.trunk = append(m.trunk, nn.Child(&m.Base, name, l))
 		return l
 	}
-	add("conv1", newBasicConv2d(b, o.inChannels(), 64, 7, 2, 3))
-	add("maxpool1", nn.NewMaxPool2d(3, 2, 0, true))
-	add("conv2", newBasicConv2d(b, 64, 64, 1, 1, 0))
-	add("conv3", newBasicConv2d(b, 64, 192, 3, 1, 1))
-	add("maxpool2", nn.NewMaxPool2d(3, 2, 0, true))
+	add("conv1", newBasicConv2D(b, o.inChannels(), 64, 7, 2, 3))
+	add("maxpool1", nn.NewMaxPool2D(3, 2, 0, true))
+	add("conv2", newBasicConv2D(b, 64, 64, 1, 1, 0))
+	add("conv3", newBasicConv2D(b, 64, 192, 3, 1, 1))
+	add("maxpool2", nn.NewMaxPool2D(3, 2, 0, true))
 	// Table 1: #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj.
 	add("inception3a", newInception(b, 192, 64, 96, 128, 16, 32, 32))
 	add("inception3b", newInception(b, 256, 128, 128, 192, 32, 96, 64))
-	add("maxpool3", nn.NewMaxPool2d(3, 2, 0, true))
+	add("maxpool3", nn.NewMaxPool2D(3, 2, 0, true))
 	in4a := add("inception4a", newInception(b, 480, 192, 96, 208, 16, 48, 64))
 	add("inception4b", newInception(b, 512, 160, 112, 224, 24, 64, 64))
 	add("inception4c", newInception(b, 512, 128, 128, 256, 24, 64, 64))
 	in4d := add("inception4d", newInception(b, 512, 112, 144, 288, 32, 64, 64))
 	add("inception4e", newInception(b, 528, 256, 160, 320, 32, 128, 128))
-	add("maxpool4", nn.NewMaxPool2d(2, 2, 0, true))
+	add("maxpool4", nn.NewMaxPool2D(2, 2, 0, true))
 	add("inception5a", newInception(b, 832, 256, 160, 320, 32, 128, 128))
 	add("inception5b", newInception(b, 832, 384, 192, 384, 48, 128, 128))
 	if o.AuxLogits {
@@ -79,23 +79,23 @@ func (m *GoogLeNet) ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux
 	return m.Out(m.fc.Forward(m.dropout.Forward(m.avgpool.Forward(x)))), aux
 }
 
-// basicConv2d is torchvision's BasicConv2d: a bias-free convolution, batch
+// basicConv2D is torchvision's BasicConv2d: a bias-free convolution, batch
 // norm with eps 0.001, and ReLU; named conv and bn.
-type basicConv2d struct {
+type basicConv2D struct {
 	nn.Base
-	conv *nn.Conv2d
-	bn   *nn.BatchNorm2d
+	conv *nn.Conv2D
+	bn   *nn.BatchNorm2D
 }
 
-func newBasicConv2d(b *nn.Builder, cin, cout, k, stride, pad int) *basicConv2d {
-	c := &basicConv2d{}
-	c.conv = nn.Child(&c.Base, "conv", b.Conv2d(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad}))
-	c.bn = nn.Child(&c.Base, "bn", b.BatchNorm2d(cout))
+func newBasicConv2D(b *nn.Builder, cin, cout, k, stride, pad int) *basicConv2D {
+	c := &basicConv2D{}
+	c.conv = nn.Child(&c.Base, "conv", b.Conv2D(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad}))
+	c.bn = nn.Child(&c.Base, "bn", b.BatchNorm2D(cout))
 	c.bn.Eps = 0.001
 	return c
 }
 
-func (c *basicConv2d) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (c *basicConv2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return c.Out(autograd.ReLU(c.bn.Forward(c.conv.Forward(x))))
 }
 
@@ -110,10 +110,10 @@ type inception struct {
 func newInception(b *nn.Builder, in, c1, c3r, c3, c5r, c5, pool int) *inception {
 	m := &inception{}
 	for i, br := range []nn.Module{
-		newBasicConv2d(b, in, c1, 1, 1, 0),
-		nn.NewSequential(newBasicConv2d(b, in, c3r, 1, 1, 0), newBasicConv2d(b, c3r, c3, 3, 1, 1)),
-		nn.NewSequential(newBasicConv2d(b, in, c5r, 1, 1, 0), newBasicConv2d(b, c5r, c5, 3, 1, 1)),
-		nn.NewSequential(nn.NewMaxPool2d(3, 1, 1, true), newBasicConv2d(b, in, pool, 1, 1, 0)),
+		newBasicConv2D(b, in, c1, 1, 1, 0),
+		nn.NewSequential(newBasicConv2D(b, in, c3r, 1, 1, 0), newBasicConv2D(b, c3r, c3, 3, 1, 1)),
+		nn.NewSequential(newBasicConv2D(b, in, c5r, 1, 1, 0), newBasicConv2D(b, c5r, c5, 3, 1, 1)),
+		nn.NewSequential(nn.NewMaxPool2D(3, 1, 1, true), newBasicConv2D(b, in, pool, 1, 1, 0)),
 	} {
 		m.branches = append(m.branches, nn.Child(&m.Base, fmt.Sprintf("branch%d", i+1), br))
 	}
@@ -134,16 +134,16 @@ func (m *inception) Forward(x *autograd.Tensor) *autograd.Tensor {
 // linear classifier.
 type inceptionAux struct {
 	nn.Base
-	pool     *nn.AvgPool2d
-	conv     *basicConv2d
+	pool     *nn.AvgPool2D
+	conv     *basicConv2D
 	flatten  *nn.Flatten
 	fc1, fc2 *nn.Linear
 	dropout  *nn.Dropout
 }
 
 func newInceptionAux(b *nn.Builder, in, classes int) *inceptionAux {
-	a := &inceptionAux{pool: nn.NewAvgPool2d(5, 3, 0), flatten: nn.NewFlatten(), dropout: nn.NewDropout(0.7)}
-	a.conv = nn.Child(&a.Base, "conv", newBasicConv2d(b, in, 128, 1, 1, 0))
+	a := &inceptionAux{pool: nn.NewAvgPool2D(5, 3, 0), flatten: nn.NewFlatten(), dropout: nn.NewDropout(0.7)}
+	a.conv = nn.Child(&a.Base, "conv", newBasicConv2D(b, in, 128, 1, 1, 0))
 	a.fc1 = nn.Child(&a.Base, "fc1", b.Linear(128*4*4, 1024))
 	a.fc2 = nn.Child(&a.Base, "fc2", b.Linear(1024, classes))
 	return a

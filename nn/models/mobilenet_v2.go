@@ -48,8 +48,8 @@ func newInvertedResidual(b *nn.Builder, in, out, stride, t int) *invertedResidua
 		conv.Append(convBN(b, in, hidden, 1, 1, 1, autograd.ActReLU6, 1e-5, 0.1))
 	}
 	conv.Append(convBN(b, hidden, hidden, 3, stride, hidden, autograd.ActReLU6, 1e-5, 0.1))
-	conv.Append(b.Conv2d(hidden, out, 1, nn.ConvOptions{}))
-	conv.Append(b.BatchNorm2d(out))
+	conv.Append(b.Conv2D(hidden, out, 1, nn.ConvOptions{}))
+	conv.Append(b.BatchNorm2D(out))
 	k.conv = nn.Child(&k.Base, "conv", conv)
 	return k
 }

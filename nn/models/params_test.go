@@ -7,7 +7,7 @@ import (
 	"github.com/gocnn/gocnn/nn"
 )
 
-// anchors are the exact learnable parameter counts of ../shared/ANCHORS.md
+// anchors are the exact learnable parameter counts of docs/anchors.md
 // (1000 classes, 3 input channels unless the case says otherwise), then a
 // few from elsewhere, each with its source.
 var anchors = []struct {

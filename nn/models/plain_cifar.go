@@ -17,8 +17,8 @@ import (
 type PlainCIFAR struct {
 	nn.Base
 	stages
-	conv1  *nn.Conv2d
-	bn1    *nn.BatchNorm2d
+	conv1  *nn.Conv2D
+	bn1    *nn.BatchNorm2D
 	Layers []*nn.Sequential
 	pool   *nn.GlobalAvgPool
 	linear *nn.Linear
@@ -42,8 +42,8 @@ func NewPlainCIFAR(b *nn.Builder, o Options, n int) *PlainCIFAR {
 	// deep plain network with batch norm train at all (He et al. 2015).
 	b = b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanOut})
 	m := &PlainCIFAR{}
-	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2d(o.inChannels(), 16, 3, nn.ConvOptions{Padding: 1}))
-	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2d(16))
+	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2D(o.inChannels(), 16, 3, nn.ConvOptions{Padding: 1}))
+	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2D(16))
 	in := 16
 	for i, width := range []int{16, 32, 64} {
 		layer := &nn.Sequential{}
@@ -77,15 +77,15 @@ func (m *PlainCIFAR) Forward(x *autograd.Tensor) *autograd.Tensor {
 // plainLayer is conv-BN-ReLU; deleted, it passes its input through.
 type plainLayer struct {
 	nn.Base
-	conv    *nn.Conv2d
-	bn      *nn.BatchNorm2d
+	conv    *nn.Conv2D
+	bn      *nn.BatchNorm2D
 	deleted bool
 }
 
 func newPlainLayer(b *nn.Builder, in, out, stride int) *plainLayer {
 	l := &plainLayer{}
-	l.conv = nn.Child(&l.Base, "conv", b.Conv2d(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
-	l.bn = nn.Child(&l.Base, "bn", b.BatchNorm2d(out))
+	l.conv = nn.Child(&l.Base, "conv", b.Conv2D(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
+	l.bn = nn.Child(&l.Base, "bn", b.BatchNorm2D(out))
 	return l
 }
 

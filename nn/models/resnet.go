@@ -12,9 +12,9 @@ import (
 // including ResNeXt (Xie et al. 2017) through grouped 3x3 convolutions.
 type ResNet struct {
 	nn.Base
-	conv1   *nn.Conv2d
-	bn1     *nn.BatchNorm2d
-	maxpool *nn.MaxPool2d
+	conv1   *nn.Conv2D
+	bn1     *nn.BatchNorm2D
+	maxpool *nn.MaxPool2D
 	Layers  []*nn.Sequential
 	avgpool *nn.GlobalAvgPool
 	fc      *nn.Linear
@@ -77,9 +77,9 @@ func resnet(b *nn.Builder, o Options, bottleneck bool, blocks []int, groups, wid
 		expansion = 4
 	}
 	m := &ResNet{}
-	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2d(o.inChannels(), 64, 7, nn.ConvOptions{Stride: 2, Padding: 3}))
-	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2d(64))
-	m.maxpool = nn.Child(&m.Base, "maxpool", nn.NewMaxPool2d(3, 2, 1, false))
+	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2D(o.inChannels(), 64, 7, nn.ConvOptions{Stride: 2, Padding: 3}))
+	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2D(64))
+	m.maxpool = nn.Child(&m.Base, "maxpool", nn.NewMaxPool2D(3, 2, 1, false))
 	in := 64
 	for i, n := range blocks {
 		planes := 64 << i
@@ -121,24 +121,24 @@ func downsample(b *nn.Builder, parent *nn.Base, in, out, stride int) *nn.Sequent
 		return nil
 	}
 	return nn.Child(parent, "downsample", nn.NewSequential(
-		b.Conv2d(in, out, 1, nn.ConvOptions{Stride: stride}), b.BatchNorm2d(out)))
+		b.Conv2D(in, out, 1, nn.ConvOptions{Stride: stride}), b.BatchNorm2D(out)))
 }
 
 // basicBlock is two 3x3 convolutions with a shortcut (He et al. 2016,
 // Figure 2 left).
 type basicBlock struct {
 	nn.Base
-	conv1, conv2 *nn.Conv2d
-	bn1, bn2     *nn.BatchNorm2d
+	conv1, conv2 *nn.Conv2D
+	bn1, bn2     *nn.BatchNorm2D
 	downsample   *nn.Sequential
 }
 
 func newBasicBlock(b *nn.Builder, in, planes, stride int, zeroInit bool) *basicBlock {
 	k := &basicBlock{}
-	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2d(in, planes, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
-	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2d(planes))
-	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2d(planes, planes, 3, nn.ConvOptions{Padding: 1}))
-	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2d(planes))
+	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2D(in, planes, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
+	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2D(planes))
+	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2D(planes, planes, 3, nn.ConvOptions{Padding: 1}))
+	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2D(planes))
 	k.downsample = downsample(b, &k.Base, in, planes, stride)
 	if zeroInit {
 		nn.Fill(k.bn2.Weight, 0)
@@ -163,20 +163,20 @@ func shortcut(downsample *nn.Sequential, x *autograd.Tensor) *autograd.Tensor {
 // convolutions with a shortcut (He et al. 2016, Figure 5 right).
 type bottleneck struct {
 	nn.Base
-	conv1, conv2, conv3 *nn.Conv2d
-	bn1, bn2, bn3       *nn.BatchNorm2d
+	conv1, conv2, conv3 *nn.Conv2D
+	bn1, bn2, bn3       *nn.BatchNorm2D
 	downsample          *nn.Sequential
 }
 
 func newBottleneck(b *nn.Builder, in, planes, stride, groups, widthPerGroup int, zeroInit bool) *bottleneck {
 	width := planes * widthPerGroup / 64 * groups
 	k := &bottleneck{}
-	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2d(in, width, 1, nn.ConvOptions{}))
-	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2d(width))
-	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2d(width, width, 3, nn.ConvOptions{Stride: stride, Padding: 1, Groups: groups}))
-	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2d(width))
-	k.conv3 = nn.Child(&k.Base, "conv3", b.Conv2d(width, planes*4, 1, nn.ConvOptions{}))
-	k.bn3 = nn.Child(&k.Base, "bn3", b.BatchNorm2d(planes*4))
+	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2D(in, width, 1, nn.ConvOptions{}))
+	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2D(width))
+	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2D(width, width, 3, nn.ConvOptions{Stride: stride, Padding: 1, Groups: groups}))
+	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2D(width))
+	k.conv3 = nn.Child(&k.Base, "conv3", b.Conv2D(width, planes*4, 1, nn.ConvOptions{}))
+	k.bn3 = nn.Child(&k.Base, "bn3", b.BatchNorm2D(planes*4))
 	k.downsample = downsample(b, &k.Base, in, planes*4, stride)
 	if zeroInit {
 		nn.Fill(k.bn3.Weight, 0)

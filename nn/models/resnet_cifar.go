@@ -18,10 +18,10 @@ import (
 type CIFARResNet struct {
 	nn.Base
 	stages
-	conv1  *nn.Conv2d
-	bn1    *nn.BatchNorm2d // nil in the pre-activation variant
+	conv1  *nn.Conv2D
+	bn1    *nn.BatchNorm2D // nil in the pre-activation variant
 	Layers []*nn.Sequential
-	bn     *nn.BatchNorm2d // final pre-activation norm, nil in the original
+	bn     *nn.BatchNorm2D // final pre-activation norm, nil in the original
 	pool   *nn.GlobalAvgPool
 	linear *nn.Linear
 }
@@ -46,9 +46,9 @@ func NewCIFARResNet(b *nn.Builder, o Options, n int, preAct bool) *CIFARResNet {
 	// section 3.4); PyTorch's default for the Linear.
 	b = b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanOut})
 	m := &CIFARResNet{}
-	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2d(o.inChannels(), 16, 3, nn.ConvOptions{Padding: 1}))
+	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2D(o.inChannels(), 16, 3, nn.ConvOptions{Padding: 1}))
 	if !preAct {
-		m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2d(16))
+		m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2D(16))
 	}
 	in := 16
 	for i, width := range []int{16, 32, 64} {
@@ -71,7 +71,7 @@ func NewCIFARResNet(b *nn.Builder, o Options, n int, preAct bool) *CIFARResNet {
 		m.seqs = append(m.seqs, layer)
 	}
 	if preAct {
-		m.bn = nn.Child(&m.Base, "bn", b.BatchNorm2d(in))
+		m.bn = nn.Child(&m.Base, "bn", b.BatchNorm2D(in))
 	}
 	m.pool = nn.Child(&m.Base, "avgpool", nn.NewGlobalAvgPool())
 	m.linear = nn.Child(&m.Base, "linear", b.Linear(in, o.classes()))
@@ -115,8 +115,8 @@ func shortcutA(x *autograd.Tensor, out, stride int) *autograd.Tensor {
 // the shortcut, then ReLU.
 type cifarBlock struct {
 	nn.Base
-	conv1, conv2 *nn.Conv2d
-	bn1, bn2     *nn.BatchNorm2d
+	conv1, conv2 *nn.Conv2D
+	bn1, bn2     *nn.BatchNorm2D
 	out, stride  int
 	mode         BlockMode
 }
@@ -125,10 +125,10 @@ func (k *cifarBlock) setMode(m BlockMode) { k.mode = m }
 
 func newCIFARBlock(b *nn.Builder, in, out, stride int, zeroInit bool) *cifarBlock {
 	k := &cifarBlock{out: out, stride: stride}
-	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2d(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
-	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2d(out))
-	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2d(out, out, 3, nn.ConvOptions{Padding: 1}))
-	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2d(out))
+	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2D(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
+	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2D(out))
+	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2D(out, out, 3, nn.ConvOptions{Padding: 1}))
+	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2D(out))
 	if zeroInit {
 		nn.Fill(k.bn2.Weight, 0)
 	}
@@ -149,8 +149,8 @@ func (k *cifarBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
 // too (fb.resnet.torch's "both_preact"), so the stem needs no norm.
 type preActBlock struct {
 	nn.Base
-	bn1, bn2     *nn.BatchNorm2d
-	conv1, conv2 *nn.Conv2d
+	bn1, bn2     *nn.BatchNorm2D
+	conv1, conv2 *nn.Conv2D
 	out, stride  int
 	bothPreact   bool
 	mode         BlockMode
@@ -160,10 +160,10 @@ func (k *preActBlock) setMode(m BlockMode) { k.mode = m }
 
 func newPreActBlock(b *nn.Builder, in, out, stride int, bothPreact bool) *preActBlock {
 	k := &preActBlock{out: out, stride: stride, bothPreact: bothPreact}
-	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2d(in))
-	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2d(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
-	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2d(out))
-	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2d(out, out, 3, nn.ConvOptions{Padding: 1}))
+	k.bn1 = nn.Child(&k.Base, "bn1", b.BatchNorm2D(in))
+	k.conv1 = nn.Child(&k.Base, "conv1", b.Conv2D(in, out, 3, nn.ConvOptions{Stride: stride, Padding: 1}))
+	k.bn2 = nn.Child(&k.Base, "bn2", b.BatchNorm2D(out))
+	k.conv2 = nn.Child(&k.Base, "conv2", b.Conv2D(out, out, 3, nn.ConvOptions{Padding: 1}))
 	return k
 }
 

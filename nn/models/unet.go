@@ -47,7 +47,7 @@ func NewUNet(b *nn.Builder, o Options, batchNorm bool) *UNet {
 	m := &UNet{}
 	m.inc = nn.Child(&m.Base, "inc", doubleConv(b, o.inChannels(), 64, batchNorm))
 	for i, c := range []int{64, 128, 256, 512} {
-		down := nn.NewSequential(nn.NewMaxPool2d(2, 2, 0, false), doubleConv(b, c, 2*c, batchNorm))
+		down := nn.NewSequential(nn.NewMaxPool2D(2, 2, 0, false), doubleConv(b, c, 2*c, batchNorm))
 		// Down wraps its layers in maxpool_conv.
 		wrap := &nn.Sequential{}
 		wrap.AddNamed("maxpool_conv", down)
@@ -57,7 +57,7 @@ func NewUNet(b *nn.Builder, o Options, batchNorm bool) *UNet {
 		m.ups = append(m.ups, nn.Child(&m.Base, fmt.Sprintf("up%d", i+1), newUNetUp(b, c, c/2, batchNorm)))
 	}
 	out := &nn.Sequential{}
-	out.AddNamed("conv", b.Conv2d(64, o.classes(), 1, nn.ConvOptions{Bias: true}))
+	out.AddNamed("conv", b.Conv2D(64, o.classes(), 1, nn.ConvOptions{Bias: true}))
 	m.outc = nn.Child(&m.Base, "outc", out)
 	return m
 }
@@ -84,9 +84,9 @@ func (m *UNet) Forward(x *autograd.Tensor) *autograd.Tensor {
 func doubleConv(b *nn.Builder, in, out int, batchNorm bool) *nn.Sequential {
 	layers := &nn.Sequential{}
 	for _, cin := range []int{in, out} {
-		layers.Append(b.Conv2d(cin, out, 3, nn.ConvOptions{Padding: 1, Bias: !batchNorm}))
+		layers.Append(b.Conv2D(cin, out, 3, nn.ConvOptions{Padding: 1, Bias: !batchNorm}))
 		if batchNorm {
-			layers.Append(b.BatchNorm2d(out))
+			layers.Append(b.BatchNorm2D(out))
 		}
 		layers.Append(nn.NewReLU())
 	}
@@ -100,13 +100,13 @@ func doubleConv(b *nn.Builder, in, out int, batchNorm bool) *nn.Sequential {
 // double convolution.
 type unetUp struct {
 	nn.Base
-	up   *nn.ConvTranspose2d
+	up   *nn.ConvTranspose2D
 	conv *nn.Sequential
 }
 
 func newUNetUp(b *nn.Builder, in, out int, batchNorm bool) *unetUp {
 	u := &unetUp{}
-	u.up = nn.Child(&u.Base, "up", b.ConvTranspose2d(in, in/2, 2, nn.ConvOptions{Stride: 2, Bias: true}))
+	u.up = nn.Child(&u.Base, "up", b.ConvTranspose2D(in, in/2, 2, nn.ConvOptions{Stride: 2, Bias: true}))
 	u.conv = nn.Child(&u.Base, "conv", doubleConv(b, in, out, batchNorm))
 	return u
 }

@@ -36,12 +36,12 @@ func VGG(b *nn.Builder, o Options, cfg []int, batchNorm bool) *Features {
 	in := o.inChannels()
 	for _, c := range cfg {
 		if c == 0 {
-			features.Append(nn.NewMaxPool2d(2, 2, 0, false))
+			features.Append(nn.NewMaxPool2D(2, 2, 0, false))
 			continue
 		}
 		features.Append(conv(b, in, c, 3, 1, 1, 1))
 		if batchNorm {
-			features.Append(b.BatchNorm2d(c))
+			features.Append(b.BatchNorm2D(c))
 		}
 		features.Append(nn.NewReLU())
 		in = c

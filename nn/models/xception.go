@@ -13,11 +13,11 @@ import (
 // build it (input 299x299).
 type Xception struct {
 	nn.Base
-	conv1, conv2 *nn.Conv2d
-	bn1, bn2     *nn.BatchNorm2d
+	conv1, conv2 *nn.Conv2D
+	bn1, bn2     *nn.BatchNorm2D
 	blocks       []*xceptionBlock
-	conv3, conv4 *nn.SeparableConv2d
-	bn3, bn4     *nn.BatchNorm2d
+	conv3, conv4 *nn.SeparableConv2D
+	bn3, bn4     *nn.BatchNorm2D
 	pool         *nn.GlobalAvgPool
 	fc           *nn.Linear
 }
@@ -29,10 +29,10 @@ func NewXception(b *nn.Builder, o Options) nn.Module {
 	// timm xception.py: Kaiming normal (fan-out) convolutions.
 	b = b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanOut})
 	m := &Xception{}
-	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2d(o.inChannels(), 32, 3, nn.ConvOptions{Stride: 2}))
-	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2d(32))
-	m.conv2 = nn.Child(&m.Base, "conv2", b.Conv2d(32, 64, 3, nn.ConvOptions{}))
-	m.bn2 = nn.Child(&m.Base, "bn2", b.BatchNorm2d(64))
+	m.conv1 = nn.Child(&m.Base, "conv1", b.Conv2D(o.inChannels(), 32, 3, nn.ConvOptions{Stride: 2}))
+	m.bn1 = nn.Child(&m.Base, "bn1", b.BatchNorm2D(32))
+	m.conv2 = nn.Child(&m.Base, "conv2", b.Conv2D(32, 64, 3, nn.ConvOptions{}))
+	m.bn2 = nn.Child(&m.Base, "bn2", b.BatchNorm2D(64))
 	block := func(in, out, reps, stride int, startWithReLU, growFirst bool) {
 		name := fmt.Sprintf("block%d", len(m.blocks)+1)
 		m.blocks = append(m.blocks, nn.Child(&m.Base, name, newXceptionBlock(b, in, out, reps, stride, startWithReLU, growFirst)))
@@ -47,10 +47,10 @@ func NewXception(b *nn.Builder, o Options) nn.Module {
 	}
 	// Exit flow.
 	block(728, 1024, 2, 2, true, false)
-	m.conv3 = nn.Child(&m.Base, "conv3", b.SeparableConv2d(1024, 1536, 3, nn.ConvOptions{Padding: 1}))
-	m.bn3 = nn.Child(&m.Base, "bn3", b.BatchNorm2d(1536))
-	m.conv4 = nn.Child(&m.Base, "conv4", b.SeparableConv2d(1536, 2048, 3, nn.ConvOptions{Padding: 1}))
-	m.bn4 = nn.Child(&m.Base, "bn4", b.BatchNorm2d(2048))
+	m.conv3 = nn.Child(&m.Base, "conv3", b.SeparableConv2D(1024, 1536, 3, nn.ConvOptions{Padding: 1}))
+	m.bn3 = nn.Child(&m.Base, "bn3", b.BatchNorm2D(1536))
+	m.conv4 = nn.Child(&m.Base, "conv4", b.SeparableConv2D(1536, 2048, 3, nn.ConvOptions{Padding: 1}))
+	m.bn4 = nn.Child(&m.Base, "bn4", b.BatchNorm2D(2048))
 	m.pool = nn.Child(&m.Base, "global_pool", nn.NewGlobalAvgPool())
 	m.fc = nn.Child(&m.Base, "fc", b.Linear(2048, o.classes()))
 	return m
@@ -75,15 +75,15 @@ func (m *Xception) Forward(x *autograd.Tensor) *autograd.Tensor {
 type xceptionBlock struct {
 	nn.Base
 	rep    *nn.Sequential
-	skip   *nn.Conv2d // nil for an identity shortcut
-	skipbn *nn.BatchNorm2d
+	skip   *nn.Conv2D // nil for an identity shortcut
+	skipbn *nn.BatchNorm2D
 }
 
 func newXceptionBlock(b *nn.Builder, in, out, reps, stride int, startWithReLU, growFirst bool) *xceptionBlock {
 	k := &xceptionBlock{}
 	if out != in || stride != 1 {
-		k.skip = b.Conv2d(in, out, 1, nn.ConvOptions{Stride: stride})
-		k.skipbn = b.BatchNorm2d(out)
+		k.skip = b.Conv2D(in, out, 1, nn.ConvOptions{Stride: stride})
+		k.skipbn = b.BatchNorm2D(out)
 	}
 	rep := &nn.Sequential{}
 	for i := range reps {
@@ -101,11 +101,11 @@ func newXceptionBlock(b *nn.Builder, in, out, reps, stride int, startWithReLU, g
 		if i > 0 || startWithReLU {
 			rep.Append(nn.NewReLU())
 		}
-		rep.Append(b.SeparableConv2d(cin, cout, 3, nn.ConvOptions{Padding: 1}))
-		rep.Append(b.BatchNorm2d(cout))
+		rep.Append(b.SeparableConv2D(cin, cout, 3, nn.ConvOptions{Padding: 1}))
+		rep.Append(b.BatchNorm2D(cout))
 	}
 	if stride != 1 {
-		rep.Append(nn.NewMaxPool2d(3, stride, 1, false))
+		rep.Append(nn.NewMaxPool2D(3, stride, 1, false))
 	}
 	// timm registers skip and skipbn before rep.
 	if k.skip != nil {

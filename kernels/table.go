@@ -1,0 +1,167 @@
+package kernels
+
+// The kernels the cuda backend launches, by family, with their parameters
+// as the .cu files declare them (i64 and unsigned long long are Int).
+
+// Tile is one of gemm_tile.cuh's tile configurations; the tiled GEMM and
+// convolution kernels come in one variant per Tile.
+type Tile uint8
+
+const (
+	// Big is the 128x128 tile.
+	Big Tile = iota
+	// Small is the 64x64 tile, for products too small to fill the device
+	// with big ones.
+	Small
+)
+
+// Parameter lists that end several kernels' parameters.
+var (
+	// convGeom is conv.cuh's CONV_PARAMS: n, h, w, c, k, r, s, strideH,
+	// strideW, padH, padW, dilH, dilW, groups, p, q.
+	convGeom = ints(16)
+	// poolGeom is pool.cu's POOL_PARAMS: n, h, w, c, r, s, strideH,
+	// strideW, padH, padW, p, q.
+	poolGeom = ints(12)
+	// gemmParams is gemm.cu's GEMM_PARAMS: a, lda, sa, b, ldb, sb, c, ldc,
+	// sc, ss, m, n, k, splits, kchunk, alpha, beta.
+	gemmParams = []Arg{Ptr, Int, Int, Ptr, Int, Int, Ptr, Int, Int, Int, Int, Int, Int, Int, Int, F32, F32}
+)
+
+// elementwise.cu: fills, arithmetic and activations over n elements.
+var (
+	Fill               = def("elementwise", "fill_f32", Ptr, Int, F32)
+	Add                = def("elementwise", "add_f32", Ptr, Ptr, Ptr, Int)
+	Mul                = def("elementwise", "mul_f32", Ptr, Ptr, Ptr, Int)
+	Div                = def("elementwise", "div_f32", Ptr, Ptr, Ptr, Int)
+	Sqrt               = def("elementwise", "sqrt_f32", Ptr, Ptr, Int)
+	Axpby              = def("elementwise", "axpby_f32", F32, Ptr, F32, Ptr, Int)
+	Activation         = def("elementwise", "activation_f32", Int, Ptr, Ptr, Int)
+	ActivationBackward = def("elementwise", "activation_backward_f32", Int, Ptr, Ptr, Ptr, Ptr, Int)
+)
+
+// dropout.cu: the counter-based dropout mask.
+var DropoutMask = def("dropout", "dropout_mask_f32", Ptr, Int, Int, F32, F32)
+
+// reduce.cu: whole-buffer sums (and sums of squares) in two passes.
+var (
+	SumPartial = def("reduce", "sum_partial_f32", Ptr, Int, Int, Ptr)
+	SumFinish  = def("reduce", "sum_finish_f32", Ptr, Int, Ptr)
+)
+
+// channels.cu: per-column bias, column sums and column copies.
+var (
+	AddBias        = def("channels", "add_bias_f32", Ptr, Ptr, Ptr, Int, Int)
+	SumRowsPartial = def("channels", "sum_rows_partial_f32", Ptr, Int, Int, Ptr)
+	SumRowsFinish  = def("channels", "sum_rows_finish_f32", Ptr, Int, Int, Ptr)
+	CopyColumns    = def("channels", "copy_columns_f32", Ptr, Int, Int, Ptr, Int, Int, Int, Int)
+)
+
+// se.cu: squeeze-and-excitation's channel sums and channel scaling.
+var (
+	ChannelSums           = def("se", "channel_sums_f32", Ptr, Ptr, Int, Int, F64, Ptr)
+	ScaleChannels         = def("se", "scale_channels_f32", Ptr, Ptr, Ptr, Int, Int, Int)
+	GlobalAvgPoolBackward = def("se", "global_avg_pool_backward_f32", Ptr, Ptr, Int, Int, Int)
+)
+
+// gemm.cu: batched, optionally split products, indexed by [transA][transB][Tile]
+// (see Sgemm), and the sum of split partial products.
+var (
+	sgemm = [2][2][2]*Kernel{
+		{
+			{def("gemm", "sgemm_nn_big_f32", gemmParams...), def("gemm", "sgemm_nn_small_f32", gemmParams...)},
+			{def("gemm", "sgemm_nt_big_f32", gemmParams...), def("gemm", "sgemm_nt_small_f32", gemmParams...)},
+		},
+		{
+			{def("gemm", "sgemm_tn_big_f32", gemmParams...), def("gemm", "sgemm_tn_small_f32", gemmParams...)},
+			{def("gemm", "sgemm_tt_big_f32", gemmParams...), def("gemm", "sgemm_tt_small_f32", gemmParams...)},
+		},
+	}
+	SumSplits = def("gemm", "sum_splits_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
+)
+
+// Sgemm returns gemm.cu's product kernel for the given transposes and tile.
+func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// conv.cu: implicit-GEMM convolutions, indexed by Tile.
+var (
+	Conv2DForward = [2]*Kernel{
+		Big:   def("conv", "conv2d_forward_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		Small: def("conv", "conv2d_forward_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+	}
+	Conv2DBackwardData = [2]*Kernel{
+		Big:   def("conv", "conv2d_backward_data_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		Small: def("conv", "conv2d_backward_data_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+	}
+	// Conv2DBackwardFilter takes x, dy, the output, splits and the chunk
+	// of output pixels per split before the geometry.
+	Conv2DBackwardFilter = [2]*Kernel{
+		Big:   def("conv", "conv2d_backward_filter_big_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		Small: def("conv", "conv2d_backward_filter_small_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+	}
+)
+
+// depthwise.cu: direct convolutions for one input channel per group.
+var (
+	DepthwiseForward               = def("depthwise", "depthwise_forward_f32", with(convGeom, Ptr, Ptr, Ptr)...)
+	DepthwiseBackwardData          = def("depthwise", "depthwise_backward_data_f32", with(convGeom, Ptr, Ptr, Ptr)...)
+	DepthwiseBackwardFilterPartial = def("depthwise", "depthwise_backward_filter_partial_f32", with(convGeom, Ptr, Ptr, Ptr)...)
+	DepthwiseBackwardFilterFinish  = def("depthwise", "depthwise_backward_filter_finish_f32", Ptr, Int, Ptr, Int)
+)
+
+// pool.cu: max and average pooling.
+var (
+	MaxPool         = def("pool", "max_pool_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
+	MaxPoolBackward = def("pool", "max_pool_backward_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
+	AvgPool         = def("pool", "avg_pool_f32", with(poolGeom, Ptr, Ptr, Int)...)
+	AvgPoolBackward = def("pool", "avg_pool_backward_f32", with(poolGeom, Ptr, Ptr, Int)...)
+)
+
+// batchnorm.cu: batch statistics, the normalisation and its gradient.
+var (
+	BNStatsPartial    = def("batchnorm", "bn_stats_partial_f32", Ptr, Int, Int, Ptr)
+	BNStatsFinish     = def("batchnorm", "bn_stats_finish_f32", Ptr, Int, Ptr, Int, Int, F32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr)
+	BNInferCoeffs     = def("batchnorm", "bn_infer_coeffs_f32", Ptr, Ptr, Ptr, Ptr, F32, Int, Ptr, Ptr)
+	AffineRows        = def("batchnorm", "affine_rows_f32", Ptr, Ptr, Ptr, Ptr, Int, Int)
+	BNBackwardPartial = def("batchnorm", "bn_backward_partial_f32", Ptr, Ptr, Ptr, Int, Int, Ptr)
+	BNBackwardFinish  = def("batchnorm", "bn_backward_finish_f32", Ptr, Int, Int, Int, Int, Ptr, Ptr, Ptr, Ptr, Ptr)
+	BNBackwardApply   = def("batchnorm", "bn_backward_apply_f32", Ptr, Ptr, Ptr, Ptr, Ptr, Int, Int)
+	BNUpdateRunning   = def("batchnorm", "bn_update_running_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, F32)
+	RunningInvStd     = def("batchnorm", "running_inv_std_f32", Ptr, Ptr, Int, F32)
+)
+
+// lrn.cu: local response normalisation.
+var (
+	LRN         = def("lrn", "lrn_f32", Ptr, Ptr, Ptr, Int, Int, Int, F32, F32, F32)
+	LRNBackward = def("lrn", "lrn_backward_f32", Ptr, Ptr, Ptr, Ptr, Ptr, Int, Int, Int, F32, F32)
+)
+
+// crossentropy.cu: softmax cross-entropy and its gradient.
+var (
+	CEForward  = def("crossentropy", "ce_forward_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, Int)
+	CEFinish   = def("crossentropy", "ce_finish_f32", Ptr, Int, Ptr)
+	CECount    = def("crossentropy", "ce_count_f32", Ptr, Int, Int, Ptr)
+	CEScale    = def("crossentropy", "ce_scale_f32", Ptr, Int, Ptr, Ptr)
+	CEBackward = def("crossentropy", "ce_backward_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, Int)
+)
+
+// upsample.cu: bilinear resizing and its two-pass gradient.
+var (
+	Upsample          = def("upsample", "upsample_f32", Ptr, Ptr, Int, Int, Int, Int, Int, Int, Int)
+	UpsampleBackwardW = def("upsample", "upsample_backward_w_f32", Ptr, Ptr, Int, Int, Int, Int, Int, Int)
+	UpsampleBackwardH = def("upsample", "upsample_backward_h_f32", Ptr, Ptr, Int, Int, Int, Int, Int, Int)
+)
+
+// optimizer.cu: fused SGD, AdamW and RMSprop updates.
+var (
+	SGDStep     = def("optimizer", "sgd_step_f32", Ptr, Ptr, Ptr, Int, F32, F32, F32, F32, Int, Int)
+	AdamWStep   = def("optimizer", "adamw_step_f32", Ptr, Ptr, Ptr, Ptr, Int, F32, F32, F32, F32, F32, F32)
+	RMSpropStep = def("optimizer", "rmsprop_step_f32", Ptr, Ptr, Ptr, Ptr, Ptr, Int, F32, F32, F32, F32, F32, Int)
+)
