@@ -26,7 +26,7 @@ build:
 	sh docker/build.sh cpu bin/train
 
 FUZZ_TARGETS = ./data:FuzzDecodeImage ./data:FuzzDecodeMask ./data:FuzzReadIDX ./data:FuzzDecodeCIFAR \
-	./train:FuzzReadSafetensors
+	./checkpoint:FuzzReadSafetensors
 FUZZ_TIME ?= 5s
 
 ## fuzz-short: FUZZ_TIME per fuzz target of the decoders (go test -fuzz runs one target at a time)

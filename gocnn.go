@@ -6,8 +6,10 @@
 //	model, err := gocnn.Load("runs/resnet20")
 //	probs, err := model.Predict(images) // (N, classes)
 //
-// Training, the models, the layers and the CPU backend live in the train,
-// nn/models, nn and cpu packages.
+// Loading needs only the checkpoint package, not the training loop, its
+// datasets or its plots. Training, checkpoints, the models, the layers and
+// the CPU backend live in the train, checkpoint, nn/models, nn and cpu
+// packages.
 package gocnn
 
 import (
@@ -18,9 +20,10 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/cpu"
+	"github.com/gocnn/gocnn/internal/argmax"
 	"github.com/gocnn/gocnn/nn"
-	"github.com/gocnn/gocnn/train"
 )
 
 // Model is a trained network ready for inference on the CPU. It is safe
@@ -29,14 +32,15 @@ type Model struct {
 	mu     sync.Mutex
 	dev    *autograd.Device
 	module nn.Module
-	info   train.ModelInfo
+	info   checkpoint.ModelInfo
 }
 
-// Load reads a checkpoint written by train: an output folder (its latest
-// epoch), or a checkpoint .json such as best.json in it.
+// Load reads a checkpoint written by the train package or command: an
+// output folder (its latest epoch), or a checkpoint .json such as best.json
+// in it.
 func Load(path string) (*Model, error) {
 	dev := autograd.NewDevice(cpu.New(0))
-	m, info, err := train.LoadModel(path, dev)
+	m, info, err := checkpoint.LoadModel(path, dev)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +49,7 @@ func Load(path string) (*Model, error) {
 
 // Info describes the model: its name, classes, input channels and
 // normalisation.
-func (m *Model) Info() train.ModelInfo { return m.info }
+func (m *Model) Info() checkpoint.ModelInfo { return m.info }
 
 // Predict runs the model on images, (N, H, W, C) float32 pixel values in
 // [0, 1] (8-bit values divided by 255), which it normalises as training
@@ -82,26 +86,10 @@ func (m *Model) Predict(images *tensor.Dense) (out *tensor.Dense, err error) {
 	k := ls[len(ls)-1]
 	scores := logits.Float32s()
 	if m.info.Segmentation {
-		return tensor.New(tensor.WithShape(ls[:len(ls)-1]...), tensor.WithBacking(argmax(scores, k))), nil
+		return tensor.New(tensor.WithShape(ls[:len(ls)-1]...), tensor.WithBacking(argmax.Rows(scores, k))), nil
 	}
 	softmax(scores, k)
 	return tensor.New(tensor.WithShape(ls...), tensor.WithBacking(scores)), nil
-}
-
-// argmax returns the index of the largest of each row of k values.
-func argmax(xs []float32, k int) []int32 {
-	out := make([]int32, len(xs)/k)
-	for i := range out {
-		row := xs[i*k : (i+1)*k]
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
-		out[i] = int32(best)
-	}
-	return out
 }
 
 // softmax replaces each row of k logits by its probabilities.

@@ -9,7 +9,9 @@ import (
 
 	"gorgonia.org/tensor"
 
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data/embedded"
+	"github.com/gocnn/gocnn/internal/argmax"
 	"github.com/gocnn/gocnn/train"
 )
 
@@ -57,14 +59,14 @@ func TestPredictMatchesValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := probs.Data().([]float32)
+	pred := argmax.Rows(probs.Data().([]float32), 10)
 	correct := 0
 	for i, l := range labels {
-		if argmax(p[i*10:(i+1)*10], 10)[0] == l {
+		if pred[i] == l {
 			correct++
 		}
 	}
-	ck, err := train.LoadLatest(dir)
+	ck, err := checkpoint.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -20,7 +21,8 @@ const benchWarmup = 2
 // bench times training steps (forward, cross-entropy, backward, gradient
 // all-reduce, optimizer step) of cfg.Model on random images of its usual
 // input size (or -train-crop-size) with 3 channels, as
-// shared/bench/torch_anchor.py does, and prints images per second.
+// scripts/bench/torch_anchor.py does, and prints images per second. The
+// steps run as one epoch of the training loop, whose hooks time them.
 func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
@@ -46,7 +48,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	for i, r := range reps {
 		xs[i] = autograd.FromFloat32s(r.dev, img, cfg.Batch, size, size, 3)
 	}
-	step := func(i int, r *replica) error {
+	backward := func(i int, r *replica) error {
 		r.opt.ZeroGrad()
 		logits := r.model.Forward(xs[i])
 		if labels[i] == nil {
@@ -65,33 +67,44 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	for _, r := range reps {
 		nn.SetTraining(r.model, true)
 	}
-	var began time.Time
-	for s := range benchWarmup + cfg.BenchSteps {
-		if s == benchWarmup {
-			began = time.Now()
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if s == 0 {
+	epoch := EpochStart{Epoch: 1, Steps: benchWarmup + cfg.BenchSteps}
+	take := func(s int) (StepInfo, error) {
+		if s == 1 {
 			// Sequentially: the label draws share one generator.
 			for i, r := range reps {
-				if err := onEach([]*replica{r}, func(int, *replica) error { return step(i, r) }); err != nil {
-					return err
+				if err := onEach([]*replica{r}, func(int, *replica) error { return backward(i, r) }); err != nil {
+					return StepInfo{}, err
 				}
 			}
-		} else if err := onEach(reps, step); err != nil {
-			return err
+		} else if err := onEach(reps, backward); err != nil {
+			return StepInfo{}, err
 		}
-		allReduce(reps)
-		if err := onEach(reps, func(_ int, r *replica) error { r.opt.Step(); return nil }); err != nil {
-			return err
+		if err := update(reps); err != nil {
+			return StepInfo{}, err
 		}
+		// The loss stays on the device: reading it would wait for every step.
+		return StepInfo{Epoch: 1, Step: s, Steps: epoch.Steps, GlobalStep: int64(s), Images: cfg.Batch * len(reps),
+			Loss: math.NaN(), LR: reps[0].opt.LR()}, nil
 	}
-	elapsed := time.Since(began)
-	images := cfg.BenchSteps * cfg.Batch * len(reps)
-	fmt.Fprintf(out, "%s: %dx%d, batch %d x %d device(s), %d steps in %v: %.1f img/s (%s, %s)%s\n",
-		cfg.Model, size, size, cfg.Batch, len(reps), cfg.BenchSteps, elapsed.Round(time.Millisecond),
-		float64(images)/elapsed.Seconds(), cfg.AMP, reps[0].dev.Name(), peakMemory(reps))
-	return nil
+	var h Hooks
+	var began time.Time
+	h.OnStep(func(s StepInfo) error {
+		if s.Step == benchWarmup {
+			began = time.Now()
+		}
+		return nil
+	})
+	h.OnEnd(func() error {
+		elapsed := time.Since(began)
+		images := cfg.BenchSteps * cfg.Batch * len(reps)
+		fmt.Fprintf(out, "%s: %dx%d, batch %d x %d device(s), %d steps in %v: %.1f img/s (%s, %s)%s\n",
+			cfg.Model, size, size, cfg.Batch, len(reps), cfg.BenchSteps, elapsed.Round(time.Millisecond),
+			float64(images)/elapsed.Seconds(), cfg.AMP, reps[0].dev.Name(), peakMemory(reps))
+		return nil
+	})
+	h.add(&cfg.Hooks)
+	if err := h.runEpoch(ctx, epoch, take); err != nil {
+		return err
+	}
+	return h.ended()
 }

@@ -3,10 +3,11 @@ package train
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn/models"
 )
@@ -45,7 +46,7 @@ type Config struct {
 	Output  string // checkpoints, metrics.jsonl, curves.png; "" saves nothing
 	Keep    int    // epoch checkpoints kept
 	// Resume continues from a checkpoint: a .json written by a
-	// Checkpointer, or a folder whose latest one is taken.
+	// checkpoint.Saver, or a folder whose latest one is taken.
 	Resume   string
 	EvalOnly bool
 	// Weights initialises the model from a safetensors file (PyTorch's
@@ -79,6 +80,11 @@ type Config struct {
 	TrainSet, ValSet data.Dataset
 	Mean, Std        []float32
 	Segmentation     bool
+
+	// Hooks run after Run's own (progress, NaN guard, metrics log,
+	// checkpoints), as training goes; see Hooks. An -eval-only run calls
+	// none.
+	Hooks Hooks
 }
 
 // DefaultConfig returns the configuration of `train` with no flags: a
@@ -202,25 +208,22 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// flags returns what a checkpoint records of the run as strings; Load
-// rebuilds the model and its input normalisation from them.
+// flags returns what a checkpoint records of the run as strings: the
+// model's checkpoint.ModelInfo, from which Load rebuilds the model and its
+// input normalisation, and the run's settings.
 func (c *Config) flags(ds *dataSource) map[string]string {
-	return map[string]string{
-		"model":        c.Model,
-		"dataset":      c.Dataset,
-		"classes":      strconv.Itoa(ds.classes),
-		"class_names":  strings.Join(ds.train.Classes(), "\n"),
-		"in_channels":  strconv.Itoa(ds.channels),
-		"segmentation": strconv.FormatBool(ds.segmentation),
-		"mean":         formatFloats(ds.mean),
-		"std":          formatFloats(ds.std),
-		"opt":          c.Opt,
-		"lr":           strconv.FormatFloat(c.LR, 'g', -1, 64),
-		"batch":        strconv.Itoa(c.Batch),
-		"devices":      strconv.Itoa(c.Devices),
-		"epochs":       strconv.Itoa(c.Epochs),
-		"seed":         strconv.FormatUint(c.Seed, 10),
-	}
+	f := checkpoint.ModelInfo{Model: c.Model, Classes: ds.classes, ClassNames: ds.train.Classes(), InChannels: ds.channels,
+		Segmentation: ds.segmentation, Mean: ds.mean, Std: ds.std}.Flags()
+	maps.Copy(f, map[string]string{
+		"dataset": c.Dataset,
+		"opt":     c.Opt,
+		"lr":      strconv.FormatFloat(c.LR, 'g', -1, 64),
+		"batch":   strconv.Itoa(c.Batch),
+		"devices": strconv.Itoa(c.Devices),
+		"epochs":  strconv.Itoa(c.Epochs),
+		"seed":    strconv.FormatUint(c.Seed, 10),
+	})
+	return f
 }
 
 // replicas returns the number of model replicas: one per -gpus entry, else

@@ -3,14 +3,16 @@
 // metrics log, the PNG curves, a checkpoint per epoch), exact resume,
 // data parallel training over CPU logical devices, and a synthetic-data
 // benchmark; cmd/train maps its flags onto Config. The building blocks are
-// exported too: accuracy and segmentation metrics, safetensors checkpoints
-// written atomically, the metrics log, the plot, the progress bar and the
-// NaN-loss guard.
+// exported too: accuracy and segmentation metrics, the metrics log, the
+// plot, the progress bar and the NaN-loss guard. Checkpoints, the
+// safetensors codec and atomic file writes live in package checkpoint,
+// which loads a trained model without this package.
 //
-// Checkpoint weights use torchvision's parameter names and PyTorch's OIHW
-// layout for 4-D tensors, so PyTorch loads them with
-// model.load_state_dict(safetensors.torch.load_file(path)); inside gocnn conv
-// filters are KRSC and are converted at the file edge.
+// The loop has hooks (Hooks, set in Config.Hooks), after GoMLX's: on an
+// epoch's start, after each step or every n steps, after each epoch and
+// at the end. Run's own progress display, NaN guard, metrics log and
+// checkpoints are hooks, run before the caller's, and so is the -bench
+// timer, whose steps go through the same loop.
 //
 // Data parallel: with Config.Devices = D, D replicas of the model, built
 // from the same seed, run on their own goroutines, each on a CPU backend

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/internal/argmax"
 	"github.com/gocnn/gocnn/nn"
 )
 
@@ -44,18 +45,7 @@ func (s *scores) add(logits *autograd.Tensor, loss float64, b *data.Batch) {
 		s.topk.Add(out, b.Labels, classes)
 		return
 	}
-	pred := make([]int32, len(out)/classes)
-	for i := range pred {
-		row := out[i*classes : (i+1)*classes]
-		best := 0
-		for c, v := range row {
-			if v > row[best] {
-				best = c
-			}
-		}
-		pred[i] = int32(best)
-	}
-	s.cm.Add(b.Masks.Data().([]int32), pred)
+	s.cm.Add(b.Masks.Data().([]int32), argmax.Rows(out, classes))
 }
 
 func (s *scores) merge(o *scores) {

@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"math"
 	"time"
 
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/optim"
@@ -22,6 +22,7 @@ type trainer struct {
 	sched    optim.Schedule
 	progress *Progress
 	out      io.Writer
+	hooks    Hooks
 
 	trainLoader, valLoader *data.Loader
 	stepsPerEpoch          int
@@ -29,7 +30,7 @@ type trainer struct {
 	epoch int   // epochs completed
 	step  int64 // optimizer steps taken
 
-	ckpt     *Checkpointer // nil when nothing is saved
+	ckpt     *checkpoint.Saver // nil when nothing is saved
 	log      *MetricsLog
 	lastGood string // the newest checkpoint, for the NaN message
 	start    time.Time
@@ -69,7 +70,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 			return err
 		}
 	}
-	return nil
+	return t.hooks.ended()
 }
 
 // newTrainer opens the data and builds the replicas, resuming or loading
@@ -113,50 +114,46 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 			return nil, err
 		}
 	}
-	var ck *Checkpoint
+	var ck *checkpoint.Checkpoint
 	if cfg.Resume != "" {
-		if ck, t.lastGood, err = loadCheckpointPath(cfg.Resume); err != nil {
+		if t.lastGood, err = checkpoint.Resolve(cfg.Resume); err != nil {
+			return nil, err
+		}
+		if ck, err = checkpoint.Load(t.lastGood); err != nil {
 			return nil, err
 		}
 		if err := t.restore(ck, cfg.EvalOnly); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.Output == "" || cfg.EvalOnly {
-		return t, nil
+	if cfg.Output != "" && !cfg.EvalOnly {
+		if err := t.openOutput(ck); err != nil {
+			return t, err
+		}
 	}
-	return t, t.openOutput(ck)
+	t.addHooks()
+	return t, nil
 }
 
-// openOutput prepares the output folder: a fresh run refuses a folder
-// that holds another run; a resumed one drops the log lines of epochs
-// after its checkpoint, which the resumed run is about to redo.
-func (t *trainer) openOutput(resumed *Checkpoint) error {
-	dir := t.cfg.Output
-	logPath := filepath.Join(dir, "metrics.jsonl")
-	if resumed == nil {
-		if _, err := os.Stat(filepath.Join(dir, "latest")); err == nil {
-			return fmt.Errorf("-output %s already holds a run; continue it with -resume %s or choose another -output", dir, dir)
-		}
-		if err := os.RemoveAll(logPath); err != nil {
-			return err
-		}
-	} else if err := truncateLog(logPath, resumed.Epoch); err != nil {
-		return err
+// addHooks sets the run's hooks: the NaN guard, the progress display, the
+// epoch's summary line, the metrics log and the checkpoints when there is
+// an output folder, and then cfg.Hooks.
+func (t *trainer) addHooks() {
+	h := &t.hooks
+	h.OnStep(nanGuard(&t.lastGood))
+	t.progress.attach(h)
+	h.OnEpoch(func(e EpochInfo) error {
+		fmt.Fprintln(t.out, summary(e.Val))
+		return nil
+	})
+	if t.ckpt != nil {
+		h.OnEpoch(t.logMetrics)
+		h.OnEpoch(t.saveCheckpoint)
 	}
-	metric := "val_top1"
-	if t.data.segmentation {
-		metric = "val_miou"
-	}
-	var err error
-	if t.ckpt, err = NewCheckpointer(dir, t.cfg.Keep, metric, false); err != nil {
-		return err
-	}
-	t.log, err = OpenMetricsLog(logPath)
-	return err
+	h.add(&t.cfg.Hooks)
 }
 
-// trainEpoch trains one epoch, evaluates, logs and saves a checkpoint.
+// trainEpoch trains one epoch and evaluates it; the hooks log and save it.
 func (t *trainer) trainEpoch(ctx context.Context) error {
 	for _, r := range t.reps {
 		nn.SetTraining(r.model, true)
@@ -170,29 +167,28 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	defer ep.Close()
 	began := time.Now()
 	images, lossSum := 0, 0.0
-	t.progress.Begin(t.epoch+1, t.stepsPerEpoch, "train")
-	for s := 1; s <= t.stepsPerEpoch; s++ {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	epoch := EpochStart{Epoch: t.epoch + 1, Steps: t.stepsPerEpoch}
+	err := t.hooks.runEpoch(ctx, epoch, func(s int) (StepInfo, error) {
 		batches, err := nextBatches(ep, n)
 		if err != nil {
 			release(batches)
-			return err
+			return StepInfo{}, err
 		}
 		lr := t.sched.LR(int(t.step))
 		losses, err := t.trainStep(batches, lr, per)
 		stepImages := release(batches)
 		images += stepImages
 		if err != nil {
-			return err
+			return StepInfo{}, err
 		}
 		loss := mean(losses)
 		t.step++
 		lossSum += loss * float64(len(losses)*t.cfg.Batch)
-		t.progress.Step(s, stepImages, loss, lr)
+		return StepInfo{Epoch: epoch.Epoch, Step: s, Steps: epoch.Steps, GlobalStep: t.step, Images: stepImages, Loss: loss, LR: lr}, nil
+	})
+	if err != nil {
+		return err
 	}
-	t.progress.End()
 	t.epoch++
 	train := NewRecord(t.epoch, t.step, "train")
 	if per[0].topk != nil {
@@ -209,13 +205,16 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	if err := t.evaluate(&val); err != nil {
 		return err
 	}
-	fmt.Fprintln(t.out, summary(val))
-	return t.save(train, val)
+	for _, r := range []*Record{&train, &val} {
+		r.Time = time.Now().UTC()
+		r.Elapsed = time.Since(t.start).Seconds()
+	}
+	return call(t.hooks.epoch, EpochInfo{Train: train, Val: val})
 }
 
 // trainStep takes one optimizer step at learning rate lr, replica i
 // training on batches[i], and returns each replica's loss. Top-k counts go
-// to per. A non-finite loss stops it before the step, naming the step.
+// to per.
 func (t *trainer) trainStep(batches []*data.Batch, lr float64, per []*scores) ([]float64, error) {
 	losses := make([]float64, len(t.reps))
 	err := onEach(t.reps, func(i int, r *replica) error {
@@ -232,48 +231,20 @@ func (t *trainer) trainStep(batches []*data.Batch, lr float64, per []*scores) ([
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckLoss(mean(losses), t.epoch+1, t.step+1, t.lastGood); err != nil {
-		return nil, err
-	}
-	allReduce(t.reps)
-	return losses, onEach(t.reps, func(_ int, r *replica) error { r.opt.Step(); return nil })
+	return losses, update(t.reps)
+}
+
+// update averages the replicas' gradients and takes every replica's
+// optimizer step.
+func update(reps []*replica) error {
+	allReduce(reps)
+	return onEach(reps, func(_ int, r *replica) error { r.opt.Step(); return nil })
 }
 
 // summary is the one line printed after each evaluation.
 func summary(r Record) string {
-	if r.Top1 == r.Top1 {
+	if !math.IsNaN(r.Top1) {
 		return fmt.Sprintf("epoch %d val: loss %.4f top-1 %.2f%% top-5 %.2f%%", r.Epoch, r.Loss, r.Top1, r.Top5)
 	}
 	return fmt.Sprintf("epoch %d val: loss %.4f mIoU %.2f%% pixel accuracy %.2f%%", r.Epoch, r.Loss, r.MIoU, r.PixelAcc)
-}
-
-// save appends the epoch's records to the log, redraws the plot and
-// writes the checkpoint.
-func (t *trainer) save(recs ...Record) error {
-	if t.ckpt == nil {
-		return nil
-	}
-	for i := range recs {
-		recs[i].Time = time.Now().UTC()
-		recs[i].Elapsed = time.Since(t.start).Seconds()
-		if err := t.log.Append(recs[i], i == len(recs)-1); err != nil {
-			return err
-		}
-	}
-	all, err := ReadMetricsLog(filepath.Join(t.cfg.Output, "metrics.jsonl"))
-	if err != nil {
-		return err
-	}
-	if err := PlotCurves(filepath.Join(t.cfg.Output, "curves.png"), all, 900, 900); err != nil {
-		return err
-	}
-	val := recs[len(recs)-1]
-	path, err := t.ckpt.Save(t.snapshot(map[string]float64{
-		"val_loss": val.Loss, "val_top1": val.Top1, "val_top5": val.Top5,
-		"val_miou": val.MIoU, "val_pixel_acc": val.PixelAcc}))
-	if err != nil {
-		return err
-	}
-	t.lastGood = path
-	return nil
 }

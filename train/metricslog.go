@@ -9,6 +9,8 @@ import (
 	"math"
 	"os"
 	"time"
+
+	"github.com/gocnn/gocnn/internal/jsonfloat"
 )
 
 // Record is one line of the metrics log. Float fields hold NaN when not
@@ -46,25 +48,26 @@ type recordFields Record
 // recordJSON shadows Record's float fields with null-capable ones.
 type recordJSON struct {
 	recordFields
-	Loss      nullFloat `json:"loss"`
-	Top1      nullFloat `json:"top1"`
-	Top5      nullFloat `json:"top5"`
-	MIoU      nullFloat `json:"miou"`
-	PixelAcc  nullFloat `json:"pixel_acc"`
-	LR        nullFloat `json:"lr"`
-	ImgPerSec nullFloat `json:"img_per_s"`
-	Elapsed   nullFloat `json:"elapsed_s"`
+	Loss      jsonfloat.Float `json:"loss"`
+	Top1      jsonfloat.Float `json:"top1"`
+	Top5      jsonfloat.Float `json:"top5"`
+	MIoU      jsonfloat.Float `json:"miou"`
+	PixelAcc  jsonfloat.Float `json:"pixel_acc"`
+	LR        jsonfloat.Float `json:"lr"`
+	ImgPerSec jsonfloat.Float `json:"img_per_s"`
+	Elapsed   jsonfloat.Float `json:"elapsed_s"`
 }
 
 // MarshalJSON writes NaN and infinite fields as null.
 func (r Record) MarshalJSON() ([]byte, error) {
-	return json.Marshal(recordJSON{recordFields(r), nullFloat(r.Loss), nullFloat(r.Top1), nullFloat(r.Top5),
-		nullFloat(r.MIoU), nullFloat(r.PixelAcc), nullFloat(r.LR), nullFloat(r.ImgPerSec), nullFloat(r.Elapsed)})
+	f := func(v float64) jsonfloat.Float { return jsonfloat.Float(v) }
+	return json.Marshal(recordJSON{recordFields(r), f(r.Loss), f(r.Top1), f(r.Top5),
+		f(r.MIoU), f(r.PixelAcc), f(r.LR), f(r.ImgPerSec), f(r.Elapsed)})
 }
 
 // UnmarshalJSON reads null and absent float fields as NaN.
 func (r *Record) UnmarshalJSON(b []byte) error {
-	nan := nullFloat(math.NaN())
+	nan := jsonfloat.Float(math.NaN())
 	j := recordJSON{Loss: nan, Top1: nan, Top5: nan, MIoU: nan, PixelAcc: nan, LR: nan, ImgPerSec: nan, Elapsed: nan}
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err

@@ -21,3 +21,10 @@ func CheckLoss(loss float64, epoch int, step int64, lastCheckpoint string) error
 	}
 	return fmt.Errorf("train: loss is %s at epoch %d step %d; last good checkpoint: %s", what, epoch, step, lastCheckpoint)
 }
+
+// nanGuard returns the OnStep hook that stops a run at a non-finite loss
+// (see CheckLoss); *lastGood is the newest checkpoint's path. It runs
+// first, before the step is displayed or anything is saved after it.
+func nanGuard(lastGood *string) func(StepInfo) error {
+	return func(s StepInfo) error { return CheckLoss(s.Loss, s.Epoch, s.GlobalStep, *lastGood) }
+}

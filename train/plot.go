@@ -1,21 +1,14 @@
 package train
 
 import (
-	"fmt"
-	"io"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-)
 
-// plotDPI maps plot lengths to pixels: at 96 dpi a PlotCurves size in
-// pixels is exactly the PNG's size.
-const plotDPI = 96
+	"github.com/gocnn/gocnn/internal/figure"
+)
 
 // curve is one line of a panel: a metric of the records of one split.
 type curve struct {
@@ -53,12 +46,8 @@ var panels = []struct {
 func PlotCurves(path string, recs []Record, width, height int) error {
 	var plots [][]*plot.Plot
 	for _, pn := range panels {
-		p := plot.New()
-		p.Title.Text = pn.title
-		p.X.Label.Text = "epoch"
-		p.Y.Label.Text = pn.ylabel
+		p := figure.New(pn.title, "epoch", pn.ylabel)
 		p.Legend.Top = !pn.legendBottom
-		p.Add(plotter.NewGrid())
 		minY, maxY := math.Inf(1), math.Inf(-1)
 		for i, c := range pn.curves {
 			var xys plotter.XYs
@@ -68,33 +57,13 @@ func PlotCurves(path string, recs []Record, width, height int) error {
 					minY, maxY = min(minY, v), max(maxY, v)
 				}
 			}
-			if len(xys) == 0 {
-				continue
-			}
-			line, points, err := plotter.NewLinePoints(xys)
-			if err != nil {
-				return fmt.Errorf("train: plotting %s: %w", c.label, err)
-			}
-			line.Color, points.Color = plotutil.Color(i), plotutil.Color(i)
-			points.Shape = draw.CircleGlyph{}
-			p.Add(line, points)
-			p.Legend.Add(c.label, line, points)
+			figure.AddLine(p, c.label, xys, plotutil.Color(i))
 		}
 		// Step schedules span decades; a log axis keeps every phase visible.
 		if pn.logY && minY > 0 && maxY/minY > 10 {
-			p.Y.Scale = plot.LogScale{}
-			p.Y.Tick.Marker = plot.LogTicks{Prec: 1} // one significant digit: 1e-05, not 9.999999999999999e-06
+			figure.LogY(p)
 		}
 		plots = append(plots, []*plot.Plot{p})
 	}
-	img := vgimg.NewWith(vgimg.UseWH(vg.Length(width)*vg.Inch/plotDPI, vg.Length(height)*vg.Inch/plotDPI), vgimg.UseDPI(plotDPI))
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: 4, PadBottom: 4, PadLeft: 4, PadRight: 8, PadY: 8}
-	for i, row := range plot.Align(plots, tiles, dc) {
-		plots[i][0].Draw(row[0])
-	}
-	return WriteFileAtomic(path, func(w io.Writer) error {
-		_, err := vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-		return err
-	})
+	return figure.SavePNG(path, plots, width, height)
 }

@@ -93,3 +93,20 @@ func bar(step, total, width int) string {
 	}
 	return "[" + strings.Repeat("=", done) + head + strings.Repeat(" ", width-done-len(head)) + "]"
 }
+
+// attach adds to h the display of the training steps: Begin before an
+// epoch, Step after each step, End after its last. The validation pass
+// that follows draws its own (see trainer.evaluate).
+func (p *Progress) attach(h *Hooks) {
+	h.OnEpochStart(func(e EpochStart) error {
+		p.Begin(e.Epoch, e.Steps, "train")
+		return nil
+	})
+	h.OnStep(func(s StepInfo) error {
+		p.Step(s.Step, s.Images, s.Loss, s.LR)
+		if s.Step == s.Steps {
+			p.End()
+		}
+		return nil
+	})
+}

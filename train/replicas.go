@@ -151,7 +151,7 @@ func allReduce(reps []*replica) {
 		}
 		for _, r := range reps {
 			g := r.params[p].Tensor.Grad()
-			r.dev.Backend().WriteFloat32(g.Buffer(), sum)
+			g.SetFloat32s(sum)
 		}
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/gocnn/gocnn/autograd"
-	"github.com/gocnn/gocnn/nn"
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/optim"
 )
 
@@ -24,50 +23,12 @@ import (
 //     num_batches_tracked counters are left out (as readme says PyTorch
 //     fills them in) and no computation reads them.
 
-// stateTensors returns m's parameters and float buffers, torchvision
-// names, as host copies in gocnn layout: the weights of a checkpoint.
-func stateTensors(m nn.Module) []HostTensor {
-	var out []HostTensor
-	for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
-		if p.Tensor.DType() != autograd.Float32 {
-			continue // num_batches_tracked
-		}
-		out = append(out, HostTensor{Name: p.Name, Shape: slices.Clone([]int(p.Tensor.Shape())), Data: p.Tensor.Float32s()})
-	}
-	return out
-}
-
-// stateShapes returns the names and shapes stateTensors would give.
-func stateShapes(m nn.Module) map[string][]int {
-	want := map[string][]int{}
-	for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
-		if p.Tensor.DType() == autograd.Float32 {
-			want[p.Name] = p.Tensor.Shape()
-		}
-	}
-	return want
-}
-
 // loadState checks tensors (read from file) against the model and copies
 // them into every replica; nothing changes when they do not match.
-// PyTorch's integer num_batches_tracked entries are ignored.
-func loadState(reps []*replica, file string, tensors []HostTensor) error {
-	want := stateShapes(reps[0].model)
-	tensors = slices.DeleteFunc(slices.Clone(tensors), func(t HostTensor) bool {
-		return strings.HasSuffix(t.Name, ".num_batches_tracked")
-	})
-	if err := MatchTensors(file, tensors, want); err != nil {
-		return err
-	}
-	byName := map[string]HostTensor{}
-	for _, t := range tensors {
-		byName[t.Name] = t
-	}
+func loadState(reps []*replica, file string, tensors []checkpoint.Tensor) error {
 	for _, r := range reps {
-		for _, p := range slices.Concat(nn.Parameters(r.model), nn.Buffers(r.model)) {
-			if t, ok := byName[p.Name]; ok {
-				r.dev.Backend().WriteFloat32(p.Tensor.Buffer(), t.Data)
-			}
+		if err := checkpoint.SetWeights(r.model, file, tensors); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -75,7 +36,7 @@ func loadState(reps []*replica, file string, tensors []HostTensor) error {
 
 // loadWeightsFile loads -weights, a safetensors file from PyTorch or gocnn.
 func loadWeightsFile(reps []*replica, path string) error {
-	tensors, _, err := LoadWeights(path)
+	tensors, _, err := checkpoint.LoadWeights(path)
 	if err != nil {
 		return err
 	}
@@ -85,29 +46,29 @@ func loadWeightsFile(reps []*replica, path string) error {
 // snapshot returns the run's state as a checkpoint: replica 0's weights
 // and optimizer (replicas are identical but for batch-norm statistics, see
 // broadcastBuffers) and every device's dropout sequence.
-func (t *trainer) snapshot(metrics map[string]float64) *Checkpoint {
+func (t *trainer) snapshot(metrics map[string]float64) *checkpoint.Checkpoint {
 	broadcastBuffers(t.reps)
 	st := t.reps[0].opt.State()
-	var opt []HostTensor
+	var opt []checkpoint.Tensor
 	for name, tn := range st.Tensors {
-		opt = append(opt, HostTensor{Name: name, Shape: slices.Clone([]int(tn.Shape())), Data: tn.Float32s()})
+		opt = append(opt, checkpoint.Tensor{Name: name, Shape: slices.Clone([]int(tn.Shape())), Data: tn.Float32s()})
 	}
 	var rng []uint64
 	for _, r := range t.reps {
 		seed, calls := r.dev.DropoutState()
 		rng = append(rng, seed, calls)
 	}
-	return &Checkpoint{
-		State: State{Epoch: t.epoch, Step: t.step, ScheduleStep: t.step, OptimizerScalars: st.Numbers, RNG: rng,
+	return &checkpoint.Checkpoint{
+		State: checkpoint.State{Epoch: t.epoch, Step: t.step, ScheduleStep: t.step, OptimizerScalars: st.Numbers, RNG: rng,
 			Flags: t.cfg.flags(t.data), Metrics: metrics},
-		Weights:   stateTensors(t.reps[0].model),
+		Weights:   checkpoint.Weights(t.reps[0].model),
 		Optimizer: opt,
 	}
 }
 
 // restore puts the run where ck left it. With weightsOnly (evaluation) it
 // takes only the model.
-func (t *trainer) restore(ck *Checkpoint, weightsOnly bool) error {
+func (t *trainer) restore(ck *checkpoint.Checkpoint, weightsOnly bool) error {
 	if m := ck.Flags["model"]; m != "" && m != t.cfg.Model {
 		return fmt.Errorf("-resume: the checkpoint holds a %s, not a %s (-model)", m, t.cfg.Model)
 	}
@@ -148,7 +109,7 @@ func truncateLog(path string, epochs int) error {
 		return err
 	}
 	recs = slices.DeleteFunc(recs, func(r Record) bool { return r.Epoch > epochs })
-	return WriteFileAtomic(path, func(w io.Writer) error {
+	return checkpoint.WriteFileAtomic(path, func(w io.Writer) error {
 		for _, r := range recs {
 			b, err := r.MarshalJSON()
 			if err != nil {

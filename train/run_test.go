@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data/embedded"
 	"github.com/gocnn/gocnn/nn"
 )
@@ -58,11 +59,11 @@ func TestResumeIsExact(t *testing.T) {
 				split.Resume = split.Output
 				run(t, split)
 
-				want, err := LoadLatest(straight.Output)
+				want, err := checkpoint.Load(straight.Output)
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := LoadLatest(split.Output)
+				got, err := checkpoint.Load(split.Output)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -100,9 +101,9 @@ func stopAfterOneEpoch(t *testing.T, cfg Config) {
 	}
 }
 
-func sameBits(t *testing.T, what string, got, want []HostTensor) {
+func sameBits(t *testing.T, what string, got, want []checkpoint.Tensor) {
 	t.Helper()
-	byName := map[string]HostTensor{}
+	byName := map[string]checkpoint.Tensor{}
 	for _, h := range want {
 		byName[h.Name] = h
 	}
@@ -183,7 +184,7 @@ func TestNaNLossStopsAndKeepsCheckpoint(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "loss is NaN at epoch 2 step 5; last good checkpoint: "+filepath.Join(cfg.Output, "checkpoint-epoch001.json")) {
 		t.Fatalf("got error %v, want NaN at epoch 2 step 5 naming checkpoint-epoch001.json", err)
 	}
-	ck, err := LoadLatest(cfg.Output)
+	ck, err := checkpoint.Load(cfg.Output)
 	if err != nil || ck.Epoch != 1 {
 		t.Fatalf("latest checkpoint after the NaN: %v, %v; want epoch 1", ck, err)
 	}

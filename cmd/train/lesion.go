@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/cpu"
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn/models"
@@ -95,8 +96,8 @@ func runLesion(args []string, out io.Writer) error {
 }
 
 // loadLesionable loads a checkpoint whose model can be lesioned.
-func loadLesionable(path string, dev *autograd.Device) (models.Lesionable, train.ModelInfo, error) {
-	m, info, err := train.LoadModel(path, dev)
+func loadLesionable(path string, dev *autograd.Device) (models.Lesionable, checkpoint.ModelInfo, error) {
+	m, info, err := checkpoint.LoadModel(path, dev)
 	if err != nil {
 		return nil, info, err
 	}

@@ -32,7 +32,7 @@ func TestModelsListsEveryModel(t *testing.T) {
 }
 
 // TestSummaryParamsLine checks the last line of -summary against
-// ../shared/ANCHORS.md.
+// docs/anchors.md.
 func TestSummaryParamsLine(t *testing.T) {
 	for _, c := range []struct {
 		args []string

@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gocnn/gocnn/train"
+	"github.com/gocnn/gocnn/checkpoint"
 )
 
-// writeFile writes a file through write, atomically, naming it in errors.
+// writeFile writes a file through write, atomically; errors name it.
 func writeFile(path string, write func(io.Writer) error) error {
-	if err := train.WriteFileAtomic(path, write); err != nil {
-		return fmt.Errorf("lesion: %s: %w", path, err)
+	if err := checkpoint.WriteFileAtomic(path, write); err != nil {
+		return fmt.Errorf("lesion: %w", err)
 	}
 	return nil
 }

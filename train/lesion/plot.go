@@ -3,7 +3,6 @@ package lesion
 import (
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"path/filepath"
 
@@ -12,14 +11,12 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/gocnn/gocnn/internal/figure"
 )
 
 // plotFiles are the PNGs Write makes, after the paper's figures.
 var plotFiles = []string{"fig3_single.png", "fig4a_random.png", "fig4b_reorder.png", "fig6_paths.png"}
-
-// plotDPI maps plot lengths to pixels, as train.PlotCurves does.
-const plotDPI = 96
 
 var downColor = color.RGBA{R: 200, A: 255}
 
@@ -27,19 +24,11 @@ var downColor = color.RGBA{R: 200, A: 255}
 func (r *Results) plot(dir string) error {
 	figs := [][]*plot.Plot{r.singlePlots(), {r.randomPlot()}, {r.reorderPlot()}, r.pathPlots()}
 	for i, ps := range figs {
-		if err := savePanels(filepath.Join(dir, plotFiles[i]), ps, 480*len(ps), 400); err != nil {
-			return err
+		if err := figure.SavePNG(filepath.Join(dir, plotFiles[i]), [][]*plot.Plot{ps}, 480*len(ps), 400); err != nil {
+			return fmt.Errorf("lesion: %w", err)
 		}
 	}
 	return nil
-}
-
-// newPlot returns a panel with a grid and the labels.
-func newPlot(title, x, y string) *plot.Plot {
-	p := plot.New()
-	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = title, x, y
-	p.Add(plotter.NewGrid())
-	return p
 }
 
 // singlePlots are Figure 3: test error against the deleted block, for the
@@ -54,7 +43,7 @@ func (r *Results) singlePlots() []*plot.Plot {
 }
 
 func singlePlot(title, x string, base float64, rows []SingleRow) *plot.Plot {
-	p := newPlot(title, x, "test error")
+	p := figure.New(title, x, "test error")
 	var same, down plotter.XYs
 	for _, s := range rows {
 		if !s.Deletable {
@@ -77,14 +66,14 @@ func singlePlot(title, x string, base float64, rows []SingleRow) *plot.Plot {
 // randomPlot is Figure 4a: the mean error over draws against the number
 // of deleted blocks, with one standard deviation as error bars.
 func (r *Results) randomPlot() *plot.Plot {
-	p := newPlot("deleting random blocks", "blocks deleted", "test error")
+	p := figure.New("deleting random blocks", "blocks deleted", "test error")
 	var xys plotter.XYs
 	var errs plotter.YErrors
 	for _, s := range r.randomStats() {
 		xys = append(xys, plotter.XY{X: float64(s.k), Y: s.mean})
 		errs = append(errs, struct{ Low, High float64 }{s.std, s.std})
 	}
-	addLine(p, "mean over draws", xys, plotutil.Color(0))
+	figure.AddLine(p, "mean over draws", xys, plotutil.Color(0))
 	if bars, err := plotter.NewYErrorBars(struct {
 		plotter.XYer
 		plotter.YErrorer
@@ -99,7 +88,7 @@ func (r *Results) randomPlot() *plot.Plot {
 // reorderPlot is Figure 4b: the error of every draw against its Kendall
 // tau, and the mean of both per number of swaps.
 func (r *Results) reorderPlot() *plot.Plot {
-	p := newPlot("reordering blocks", "Kendall tau", "test error")
+	p := figure.New("reordering blocks", "Kendall tau", "test error")
 	var all, means plotter.XYs
 	for _, x := range r.Reorder {
 		all = append(all, plotter.XY{X: x.Tau, Y: x.Error})
@@ -129,16 +118,15 @@ func (r *Results) pathPlots() []*plot.Plot {
 			total = append(total, plotter.XY{X: x, Y: s.total})
 		}
 	}
-	a := newPlot("distribution of path length", "path length", "fraction of paths")
-	addLine(a, "", dist, plotutil.Color(0))
+	a := figure.New("distribution of path length", "path length", "fraction of paths")
+	figure.AddLine(a, "", dist, plotutil.Color(0))
 	ps := []*plot.Plot{a}
 	if len(grad) > 0 {
-		b := newPlot("gradient magnitude per path", "path length", "grad magnitude at input")
-		addLine(b, "", grad, plotutil.Color(1))
-		b.Y.Scale = plot.LogScale{}
-		b.Y.Tick.Marker = plot.LogTicks{Prec: 1} // one significant digit: 1e-05, not 9.999999999999999e-06
-		c := newPlot("total gradient per path length", "path length", "total grad magnitude")
-		addLine(c, "", total, plotutil.Color(2))
+		b := figure.New("gradient magnitude per path", "path length", "grad magnitude at input")
+		figure.AddLine(b, "", grad, plotutil.Color(1))
+		figure.LogY(b)
+		c := figure.New("total gradient per path length", "path length", "total grad magnitude")
+		figure.AddLine(c, "", total, plotutil.Color(2))
 		ps = append(ps, b, c)
 	}
 	return ps
@@ -157,21 +145,6 @@ func addPoints(p *plot.Plot, label string, xys plotter.XYs, c color.Color, g dra
 	p.Legend.Add(label, s)
 }
 
-func addLine(p *plot.Plot, label string, xys plotter.XYs, c color.Color) {
-	if len(xys) == 0 {
-		return
-	}
-	l, pts, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return // only NaN or Inf values: nothing to draw
-	}
-	l.Color, pts.Color, pts.Shape = c, c, draw.CircleGlyph{}
-	p.Add(l, pts)
-	if label != "" {
-		p.Legend.Add(label, l, pts)
-	}
-}
-
 // addHLine draws y = v from 0 to xMax, dashed.
 func addHLine(p *plot.Plot, label string, v, xMax float64) {
 	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: v}, {X: xMax, Y: v}})
@@ -182,21 +155,4 @@ func addHLine(p *plot.Plot, label string, v, xMax float64) {
 	l.Color = color.Black
 	p.Add(l)
 	p.Legend.Add(label, l)
-}
-
-// savePanels draws ps side by side into a width x height pixel PNG at
-// path.
-func savePanels(path string, ps []*plot.Plot, width, height int) error {
-	img := vgimg.NewWith(vgimg.UseWH(vg.Length(width)*vg.Inch/plotDPI, vg.Length(height)*vg.Inch/plotDPI), vgimg.UseDPI(plotDPI))
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: 1, Cols: len(ps), PadTop: 4, PadBottom: 4, PadLeft: 4, PadRight: 8, PadX: 12}
-	for i, p := range ps {
-		p.Draw(tiles.At(dc, i, 0))
-	}
-	return writeFile(path, func(w io.Writer) error {
-		if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(w); err != nil {
-			return fmt.Errorf("png: %w", err)
-		}
-		return nil
-	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/internal/argmax"
 	"github.com/gocnn/gocnn/nn"
 )
 
@@ -88,17 +89,9 @@ func Evaluate(m nn.Module, dev *autograd.Device, s *Set) float64 {
 	for i := range s.labels {
 		x, _ := s.batch(dev, i)
 		logits := m.Forward(x)
-		classes := logits.Shape()[1]
-		out := logits.Float32s()
+		pred := argmax.Rows(logits.Float32s(), logits.Shape()[1])
 		for r, label := range s.labels[i] {
-			row := out[r*classes : (r+1)*classes]
-			best := 0
-			for c, v := range row {
-				if v > row[best] {
-					best = c
-				}
-			}
-			if int32(best) != label {
+			if pred[r] != label {
 				wrong++
 			}
 		}

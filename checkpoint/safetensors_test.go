@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-func sampleTensors() []HostTensor {
-	return []HostTensor{
+func sampleTensors() []Tensor {
+	return []Tensor{
 		{Name: "layer1.0.conv1.weight", Shape: []int{2, 3, 1, 2}, Data: []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}},
 		{Name: "fc.bias", Shape: []int{3}, Data: []float32{-1.5, float32(math.Inf(1)), 1e-30}},
 		{Name: "scalar", Shape: []int{}, Data: []float32{42}},
@@ -20,7 +20,7 @@ func sampleTensors() []HostTensor {
 	}
 }
 
-func encode(t testing.TB, tensors []HostTensor, meta map[string]string) []byte {
+func encode(t testing.TB, tensors []Tensor, meta map[string]string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := WriteSafetensors(&b, tensors, meta); err != nil {
@@ -38,7 +38,7 @@ func rawFile(header string, data []byte) []byte {
 func TestSafetensorsBytes(t *testing.T) {
 	// The exact bytes, written out from the format description: header
 	// sorted by name, padded with spaces to 8 bytes, F32 data in name order.
-	got := encode(t, []HostTensor{
+	got := encode(t, []Tensor{
 		{Name: "b", Shape: []int{2}, Data: []float32{1, -2}},
 		{Name: "a", Shape: []int{1, 1}, Data: []float32{0.5}},
 	}, map[string]string{"format": "pt"})
@@ -64,7 +64,7 @@ func TestSafetensorsRoundTrip(t *testing.T) {
 	if len(out) != len(in) {
 		t.Fatalf("%d tensors back, want %d", len(out), len(in))
 	}
-	byName := map[string]HostTensor{}
+	byName := map[string]Tensor{}
 	for _, o := range out {
 		byName[o.Name] = o
 	}
@@ -192,7 +192,7 @@ func TestSafetensorsTruncatedFile(t *testing.T) {
 }
 
 func TestWriteSafetensorsPanics(t *testing.T) {
-	for name, ts := range map[string][]HostTensor{
+	for name, ts := range map[string][]Tensor{
 		"length":   {{Name: "a", Shape: []int{3}, Data: []float32{1}}},
 		"repeated": {{Name: "a", Shape: []int{1}, Data: []float32{1}}, {Name: "a", Shape: []int{1}, Data: []float32{2}}},
 		"reserved": {{Name: "__metadata__", Shape: []int{1}, Data: []float32{1}}},

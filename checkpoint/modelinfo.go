@@ -1,9 +1,7 @@
-package train
+package checkpoint
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -12,9 +10,10 @@ import (
 	"github.com/gocnn/gocnn/nn/models"
 )
 
-// ModelInfo describes a trained model as its checkpoint records it.
+// ModelInfo describes a trained model as its checkpoint records it, in
+// State.Flags.
 type ModelInfo struct {
-	Model        string
+	Model        string // registered name, see models.All
 	Classes      int
 	ClassNames   []string
 	InChannels   int
@@ -24,71 +23,63 @@ type ModelInfo struct {
 	Mean, Std []float32
 }
 
-// LoadModel rebuilds the model of a checkpoint written by Run on dev, in
-// evaluation mode. path is a checkpoint .json (best.json for the best
-// epoch) or an output folder, whose latest checkpoint is taken.
+// Flags returns info as the State.Flags entries LoadModel reads back.
+func (info ModelInfo) Flags() map[string]string {
+	return map[string]string{
+		"model":        info.Model,
+		"classes":      strconv.Itoa(info.Classes),
+		"class_names":  strings.Join(info.ClassNames, "\n"),
+		"in_channels":  strconv.Itoa(info.InChannels),
+		"segmentation": strconv.FormatBool(info.Segmentation),
+		"mean":         formatFloats(info.Mean),
+		"std":          formatFloats(info.Std),
+	}
+}
+
+// LoadModel rebuilds the model of a checkpoint on dev, in evaluation mode.
+// path is a checkpoint .json (best.json for the best epoch) or an output
+// folder, whose latest checkpoint is taken.
 func LoadModel(path string, dev *autograd.Device) (nn.Module, ModelInfo, error) {
-	ck, _, err := loadCheckpointPath(path)
+	ck, err := Load(path)
 	if err != nil {
 		return nil, ModelInfo{}, err
 	}
-	info, err := modelInfo(ck.Flags)
+	info, err := parseModelInfo(ck.Flags)
 	if err != nil {
-		return nil, ModelInfo{}, fmt.Errorf("train: %s: %w", path, err)
+		return nil, ModelInfo{}, fmt.Errorf("checkpoint: %s: %w", path, err)
 	}
 	m, err := models.New(info.Model, nn.NewShapeBuilder(dev), models.Options{Classes: info.Classes, InChannels: info.InChannels})
 	if err != nil {
 		return nil, ModelInfo{}, err
 	}
-	r := &replica{dev: dev, model: m}
-	if err := loadState([]*replica{r}, path, ck.Weights); err != nil {
+	if err := SetWeights(m, path, ck.Weights); err != nil {
 		return nil, ModelInfo{}, err
 	}
 	nn.SetTraining(m, false)
 	return m, info, nil
 }
 
-// loadCheckpointPath loads a checkpoint .json, or the latest one of a
-// folder, and returns it with the path of its .json.
-func loadCheckpointPath(path string) (*Checkpoint, string, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, "", fmt.Errorf("train: %w", err)
-	}
-	if fi.IsDir() {
-		ck, err := LoadLatest(path)
-		if err != nil {
-			return nil, "", err
-		}
-		// LoadLatest has just read and checked it.
-		b, _ := os.ReadFile(filepath.Join(path, "latest"))
-		return ck, filepath.Join(path, strings.TrimSpace(string(b))), nil
-	}
-	ck, err := LoadCheckpoint(path)
-	return ck, path, err
-}
-
-// modelInfo parses what Config.flags wrote.
-func modelInfo(flags map[string]string) (ModelInfo, error) {
+// parseModelInfo reads what ModelInfo.Flags wrote.
+func parseModelInfo(flags map[string]string) (ModelInfo, error) {
 	info := ModelInfo{Model: flags["model"], Segmentation: flags["segmentation"] == "true"}
 	var err error
 	if info.Classes, err = strconv.Atoi(flags["classes"]); err != nil {
-		return info, fmt.Errorf("checkpoint flags: classes: %w", err)
+		return info, fmt.Errorf("flags: classes: %w", err)
 	}
 	if info.InChannels, err = strconv.Atoi(flags["in_channels"]); err != nil {
-		return info, fmt.Errorf("checkpoint flags: in_channels: %w", err)
+		return info, fmt.Errorf("flags: in_channels: %w", err)
 	}
 	if names := flags["class_names"]; names != "" {
 		info.ClassNames = strings.Split(names, "\n")
 	}
 	if info.Mean, err = parseFloats(flags["mean"]); err != nil {
-		return info, fmt.Errorf("checkpoint flags: mean: %w", err)
+		return info, fmt.Errorf("flags: mean: %w", err)
 	}
 	if info.Std, err = parseFloats(flags["std"]); err != nil {
-		return info, fmt.Errorf("checkpoint flags: std: %w", err)
+		return info, fmt.Errorf("flags: std: %w", err)
 	}
 	if len(info.Mean) != info.InChannels || len(info.Std) != info.InChannels {
-		return info, fmt.Errorf("checkpoint flags: %d means and %d stds for %d channels", len(info.Mean), len(info.Std), info.InChannels)
+		return info, fmt.Errorf("flags: %d means and %d stds for %d channels", len(info.Mean), len(info.Std), info.InChannels)
 	}
 	return info, nil
 }

@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 // The safetensors codec is written here rather than taken from
 // github.com/nlpodyssey/safetensors: that library needs the whole file as
@@ -22,9 +22,9 @@ import (
 	"sort"
 )
 
-// HostTensor is a named float32 array in host memory, row-major with the
+// Tensor is a named float32 array in host memory, row-major with the
 // given shape.
-type HostTensor struct {
+type Tensor struct {
 	Name  string
 	Shape []int
 	Data  []float32
@@ -57,7 +57,7 @@ var dtypeSize = map[string]int64{"F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I64":
 // name as the reference implementation does, with metadata (may be nil) as
 // "__metadata__". It panics when a tensor's data does not match its shape or
 // a name repeats.
-func WriteSafetensors(w io.Writer, tensors []HostTensor, metadata map[string]string) error {
+func WriteSafetensors(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	sorted := slices.Clone(tensors)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	header := make(map[string]any, len(sorted)+1)
@@ -67,10 +67,10 @@ func WriteSafetensors(w io.Writer, tensors []HostTensor, metadata map[string]str
 	var off int64
 	for i, t := range sorted {
 		if len(t.Data) != numel(t.Shape) {
-			panic(fmt.Sprintf("train: tensor %q has %d values for shape %v", t.Name, len(t.Data), t.Shape))
+			panic(fmt.Sprintf("checkpoint: tensor %q has %d values for shape %v", t.Name, len(t.Data), t.Shape))
 		}
 		if i > 0 && sorted[i-1].Name == t.Name || t.Name == "__metadata__" {
-			panic(fmt.Sprintf("train: tensor name %q repeated or reserved", t.Name))
+			panic(fmt.Sprintf("checkpoint: tensor name %q repeated or reserved", t.Name))
 		}
 		shape := make([]int64, len(t.Shape))
 		for k, d := range t.Shape {
@@ -125,7 +125,7 @@ type tensorInfo struct {
 // and offsets (in range, matching dtype size times elements, packed from 0
 // to the end of the file without gaps or overlap). It never panics on bad
 // input.
-func ReadSafetensors(r io.ReaderAt, size int64) ([]HostTensor, map[string]string, error) {
+func ReadSafetensors(r io.ReaderAt, size int64) ([]Tensor, map[string]string, error) {
 	var lenBuf [8]byte
 	if size < 8 {
 		return nil, nil, fmt.Errorf("file of %d bytes is too short for a safetensors header", size)
@@ -146,13 +146,13 @@ func ReadSafetensors(r io.ReaderAt, size int64) ([]HostTensor, map[string]string
 	if err != nil {
 		return nil, nil, err
 	}
-	tensors := make([]HostTensor, len(infos))
+	tensors := make([]Tensor, len(infos))
 	for i, ti := range infos {
 		data, err := readTensor(r, dataStart, ti)
 		if err != nil {
 			return nil, nil, fmt.Errorf("tensor %q: %w", ti.name, err)
 		}
-		tensors[i] = HostTensor{Name: ti.name, Shape: ti.shape, Data: data}
+		tensors[i] = Tensor{Name: ti.name, Shape: ti.shape, Data: data}
 	}
 	return tensors, meta, nil
 }
@@ -314,25 +314,25 @@ func float16ToFloat32(h uint16) float32 {
 }
 
 // SaveSafetensors writes tensors to path atomically (see WriteFileAtomic).
-func SaveSafetensors(path string, tensors []HostTensor, metadata map[string]string) error {
-	return WriteFileAtomic(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, metadata) })
+func SaveSafetensors(path string, tensors []Tensor, metadata map[string]string) error {
+	return writeFile(path, func(w io.Writer) error { return WriteSafetensors(w, tensors, metadata) })
 }
 
 // LoadSafetensors reads the safetensors file at path (see
 // ReadSafetensors); errors name the file.
-func LoadSafetensors(path string) ([]HostTensor, map[string]string, error) {
+func LoadSafetensors(path string) ([]Tensor, map[string]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %w", err)
+		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %w", err)
+		return nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	tensors, meta, err := ReadSafetensors(f, fi.Size())
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("checkpoint: %s: %w", path, err)
 	}
 	return tensors, meta, nil
 }

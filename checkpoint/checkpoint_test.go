@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"errors"
@@ -21,11 +21,11 @@ func testCheckpoint(epoch int, top1 float64) *Checkpoint {
 			Flags:            map[string]string{"model": "resnet18"},
 			Metrics:          map[string]float64{"val_top1": top1, "val_miou": math.NaN()},
 		},
-		Weights: []HostTensor{
+		Weights: []Tensor{
 			{Name: "conv1.weight", Shape: []int{2, 1, 2, 3}, Data: []float32{e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}},
 			{Name: "bn1.running_mean", Shape: []int{2}, Data: []float32{e, -e}},
 		},
-		Optimizer: []HostTensor{{Name: "momentum/conv1.weight", Shape: []int{2, 1, 2, 3}, Data: make([]float32, 12)}},
+		Optimizer: []Tensor{{Name: "momentum/conv1.weight", Shape: []int{2, 1, 2, 3}, Data: make([]float32, 12)}},
 	}
 }
 
@@ -45,10 +45,10 @@ func dirNames(t *testing.T, dir string) []string {
 
 func TestCheckpointSaveLoadPrune(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadLatest(dir); !errors.Is(err, ErrNoCheckpoint) {
-		t.Fatalf("empty dir: %v, want ErrNoCheckpoint", err)
+	if _, err := Load(dir); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("empty dir: %v, want ErrNotFound", err)
 	}
-	c, err := NewCheckpointer(dir, 2, "val_top1", false)
+	c, err := NewSaver(dir, 2, "val_top1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestCheckpointSaveLoadPrune(t *testing.T) {
 		t.Fatalf("files %v, want %v", got, want)
 	}
 
-	got, err := LoadLatest(dir)
+	got, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,32 +79,32 @@ func TestCheckpointSaveLoadPrune(t *testing.T) {
 	}
 	for i, wt := range append(w.Weights, w.Optimizer...) {
 		all := append(got.Weights, got.Optimizer...)
-		j := slices.IndexFunc(all, func(h HostTensor) bool { return h.Name == wt.Name })
+		j := slices.IndexFunc(all, func(h Tensor) bool { return h.Name == wt.Name })
 		if j < 0 || !slices.Equal(all[j].Shape, wt.Shape) || !slices.Equal(all[j].Data, wt.Data) {
 			t.Fatalf("tensor %d %s not restored: %+v", i, wt.Name, all)
 		}
 	}
 
-	best, err := LoadCheckpoint(filepath.Join(dir, "best.json"))
+	best, err := Load(filepath.Join(dir, "best.json"))
 	if err != nil || best.Epoch != 4 || best.Optimizer != nil {
 		t.Fatalf("best: epoch %v optimizer %v err %v, want epoch 4 without optimizer", best.Epoch, best.Optimizer, err)
 	}
 
 	// A resumed run remembers the best value.
-	c2, err := NewCheckpointer(dir, 2, "val_top1", false)
+	c2, err := NewSaver(dir, 2, "val_top1", false)
 	if err != nil || c2.Best() != 40 {
 		t.Fatalf("resumed best %v (%v), want 40", c2.Best(), err)
 	}
 	if _, err := c2.Save(testCheckpoint(6, 39)); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := LoadCheckpoint(filepath.Join(dir, "best.json")); b.Epoch != 4 {
+	if b, _ := Load(filepath.Join(dir, "best.json")); b.Epoch != 4 {
 		t.Fatalf("best moved to epoch %d on a worse metric", b.Epoch)
 	}
 }
 
 func TestCheckpointLowerIsBetter(t *testing.T) {
-	c, err := NewCheckpointer(t.TempDir(), 0, "val_top1", true)
+	c, err := NewSaver(t.TempDir(), 0, "val_top1", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestCheckpointLowerIsBetter(t *testing.T) {
 
 func TestCheckpointCorrupt(t *testing.T) {
 	dir := t.TempDir()
-	c, _ := NewCheckpointer(dir, 3, "", false)
+	c, _ := NewSaver(dir, 3, "", false)
 	if _, err := c.Save(testCheckpoint(1, 0)); err != nil {
 		t.Fatal(err)
 	}
@@ -146,21 +146,21 @@ func TestCheckpointCorrupt(t *testing.T) {
 			if err := f(filepath.Join(dir, victim)); err != nil {
 				t.Fatal(err)
 			}
-			_, err := LoadLatest(dir)
+			_, err := Load(dir)
 			if err == nil || !strings.Contains(err.Error(), victim) {
 				t.Errorf("%s %s: error %v, want one naming the file", how, victim, err)
 			}
 			os.WriteFile(filepath.Join(dir, victim), orig, 0o644)
 		}
 	}
-	if _, err := LoadLatest(dir); err != nil || !slices.Equal(dirNames(t, dir), files) {
+	if _, err := Load(dir); err != nil || !slices.Equal(dirNames(t, dir), files) {
 		t.Fatalf("restored dir does not load: %v", err)
 	}
 }
 
 func TestCheckpointFailedSaveKeepsPrevious(t *testing.T) {
 	dir := t.TempDir()
-	c, _ := NewCheckpointer(dir, 1, "val_top1", false)
+	c, _ := NewSaver(dir, 1, "val_top1", false)
 	if _, err := c.Save(testCheckpoint(1, 50)); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestCheckpointFailedSaveKeepsPrevious(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "checkpoint-epoch002.json") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v, want one line naming checkpoint-epoch002.json", err)
 	}
-	got, err := LoadLatest(dir)
+	got, err := Load(dir)
 	if err != nil || got.Epoch != 1 {
 		t.Fatalf("after a failed save latest is epoch %v (%v), want 1", got, err)
 	}

@@ -1,4 +1,4 @@
-package train
+package checkpoint
 
 import (
 	"bufio"
@@ -13,18 +13,19 @@ import (
 // new one: write fills a temporary file in the same folder, which is
 // flushed, fsynced and renamed over path, and then the folder is fsynced so
 // the rename itself survives a power cut. On error the temporary file is
-// removed, path is untouched, and the error names path.
+// removed, path is untouched, and the error reads "writing PATH: cause",
+// for the caller to prefix as it prefixes its own.
 func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("train: writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
 			os.Remove(f.Name())
-			err = fmt.Errorf("train: writing %s: %w", path, err)
+			err = fmt.Errorf("writing %s: %w", path, err)
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
@@ -57,4 +58,12 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// writeFile is WriteFileAtomic with its error prefixed by the package name.
+func writeFile(path string, write func(w io.Writer) error) error {
+	if err := WriteFileAtomic(path, write); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	return nil
 }
