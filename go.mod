@@ -3,7 +3,7 @@ module github.com/gocnn/gocnn
 go 1.26.0
 
 // gorgonia.org/tensor pins an assume-no-moving-gc that panics at init on Go 1.26;
-// this newer revision knows the runtime (see ../shared/DESIGN.md, pitfalls).
+// this newer revision knows the runtime (see ARCHITECTURE.md, pitfalls).
 require go4.org/unsafe/assume-no-moving-gc v0.0.0-20231121144256-b99613f794b6 // indirect
 
 require (

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # gpu-models.sh runs on the GPU machine, from the repository root (alone or
-# from gpu-check.sh): for each model of ANCHORS.md's GPU table, PyTorch's
-# fp32 training step (gpu_models_torch.py over the copy of PyTorch's
-# anchors, torch_anchor.py, that gpu-prepare.sh put in .device/bench) and
-# then gocnn's (`train -bench` of the cuda build), and prints the table of
+# from gpu-check.sh): for each model of the anchors' GPU table, PyTorch's
+# fp32 training step (gpu_models_torch.py over scripts/bench/torch_anchor.py,
+# the script that measured the anchors) and then gocnn's (`train -bench` of the cuda build), and prints the table of
 # both (gpu_model_table.py). Models go in priority order (ResNet-50 first:
 # issue 7's target) until the time budget, the first argument in seconds
 # (default 300), runs out; GPU_MODELS overrides the list, e.g.
@@ -20,7 +19,7 @@ cd "$(dirname "$0")/.." || exit 2
 budget=${1:-300}
 gpu_start gpu-models "$budget"
 
-# ANCHORS.md's batch sizes; gocnn's registry name where it differs.
+# docs/anchors.md's batch sizes; gocnn's registry name where it differs.
 declare -A batch=([resnet50]=128 [mobilenet_v2]=256 [resnet18]=256 [alexnet]=256 [vgg16]=64 [googlenet]=128
 	[densenet121]=128 [resnext50_32x4d]=128 [mobilenet_v3_large]=256 [mobilenet_v3_small]=256 [xception]=64
 	[resnet101]=128 [resnet152]=64 [unet]=16)
@@ -51,14 +50,11 @@ main() {
 	if [ "$rehearsal" = 1 ]; then
 		skip_step torch "PyTorch needs the card"
 		no_torch "none (rehearsal)"
-	elif [ ! -f .device/bench/torch_anchor.py ]; then
-		say "no .device/bench/torch_anchor.py (gpu-prepare.sh found no bench folder to copy): no PyTorch column"
-		no_torch "no torch_anchor.py"
 	else
 		# PyTorch first, in one process (one CUDA start), with up to half the
 		# time. It rewrites its JSON after every model.
 		# shellcheck disable=SC2086 # models is a list
-		step torch $((budget / 2)) python3 scripts/gpu_models_torch.py "$logs/models_torch.json" .device/bench $models
+		step torch $((budget / 2)) python3 scripts/gpu_models_torch.py "$logs/models_torch.json" scripts/bench $models
 		if [ ! -s "$logs/models_torch.json" ]; then
 			tail -5 "$logs/torch.log"
 			no_torch "torch failed"

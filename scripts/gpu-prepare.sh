@@ -7,8 +7,6 @@
 #                     ./nn/models and ./train, the test binary of
 #                     ./train/dist, the cuda build of ./cmd/train, and
 #                     manifest.txt (commit, date, toolchain)
-#   .device/bench/    a copy of ../shared/bench (PyTorch's anchors) when
-#                     there is one
 #
 # The binaries link against the stand-in CUDA device's libcuda.so.1 (built
 # here by `make standin`), so neither a driver nor the toolkit's link stub
@@ -39,17 +37,11 @@ go build -tags cuda -ldflags='-s -w' -o "$tmp/train" ./cmd/train
 	ls -l "$tmp"
 } >"$tmp/manifest.txt"
 
-# A fresh .device: old binaries must not ride along in the carry. The copy
-# of ../shared is read-only.
-chmod -R u+w .device 2>/dev/null || true
+# A fresh .device: old binaries must not ride along in the carry.
 rm -rf .device
 mkdir .device
 tar czf .device/bin.tgz -C "$tmp" cuda.test models.test train.test dist.test train manifest.txt
-if [ -d ../shared/bench ]; then
-	cp -r ../shared/bench .device/bench
-fi
-
-ls -l .device .device/bench 2>/dev/null || true
+ls -l .device
 kib=$(du -sk .device | cut -f1)
 echo "gpu-prepare: .device is $((kib / 1024)) MiB ($kib KiB; carry limit 64 MiB, ours $limit_mib)"
 if [ "$kib" -gt $((limit_mib * 1024)) ]; then

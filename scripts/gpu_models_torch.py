@@ -1,6 +1,6 @@
 # gpu_models_torch.py measures PyTorch's fp32 training step (TF32 off) for
 # the models named on the command line with torch_anchor.py's own
-# bench_model (so batch, input size and step are ANCHORS.md's), adding the
+# bench_model (so batch, input size and step are docs/anchors.md's), adding the
 # step's peak device memory (torch.cuda.max_memory_allocated, reset before
 # each model). It rewrites {model: result} as JSON after every model, so a
 # timeout keeps what finished.
