@@ -2,8 +2,9 @@ package nn
 
 import "github.com/gocnn/gocnn/autograd"
 
-// ConvOptions configures Conv2D and ConvTranspose2D with square kernels.
-// Zero values mean stride 1, no padding, dilation 1, one group, no bias.
+// ConvOptions configures Conv2D and ConvTranspose2D, whose kernels are
+// square (Conv2DRect takes a kernel and options per axis). Zero values mean
+// stride 1, no padding, dilation 1, one group, no bias.
 type ConvOptions struct {
 	Stride, Padding, Dilation, Groups int
 	// OutputPadding is for ConvTranspose2D only (see autograd).
@@ -46,11 +47,21 @@ type Conv2D struct {
 // Conv2D returns a k x k convolution from cin to cout channels. Its weight
 // and bias are initialised by the builder's ConvWeight and ConvBias.
 func (b *Builder) Conv2D(cin, cout, k int, o ConvOptions) *Conv2D {
-	g := o.groups()
-	c := &Conv2D{opt: autograd.Conv2DOptions{
-		Stride: pair(o.Stride), Padding: pair(o.Padding), Dilation: pair(o.Dilation), Groups: g,
-	}}
-	c.Weight, c.Bias = b.convParams(&c.Base, o.Bias, cin/g*k*k, cout*k*k, cout, cout, k, k, cin/g)
+	return b.Conv2DRect(cin, cout, pair(k), autograd.Conv2DOptions{
+		Stride: pair(o.Stride), Padding: pair(o.Padding), Dilation: pair(o.Dilation), Groups: o.groups(),
+	}, o.Bias)
+}
+
+// Conv2DRect returns a convolution from cin to cout channels whose kernel,
+// stride, padding and dilation may differ between height and width, as
+// PyTorch's kernel_size=(kh, kw), padding=(ph, pw): Inception v3's
+// factorised 1x7 and 7x1 convolutions. Zero options mean PyTorch's
+// defaults; bias adds a bias. Initialised as Conv2D.
+func (b *Builder) Conv2DRect(cin, cout int, kernel [2]int, o autograd.Conv2DOptions, bias bool) *Conv2D {
+	g := max(o.Groups, 1)
+	taps := kernel[0] * kernel[1]
+	c := &Conv2D{opt: o}
+	c.Weight, c.Bias = b.convParams(&c.Base, bias, cin/g*taps, cout*taps, cout, cout, kernel[0], kernel[1], cin/g)
 	return c
 }
 

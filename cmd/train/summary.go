@@ -28,7 +28,7 @@ func addSummaryFlags(fs *flag.FlagSet) *summaryFlags {
 	fs.IntVar(&f.input, "input", 0, "-summary: input side in pixels (0: the model's usual size)")
 	fs.IntVar(&f.inChannels, "in-channels", 3, "-summary: input channels")
 	fs.IntVar(&f.classes, "classes", 1000, "-summary: number of classes")
-	fs.BoolVar(&f.aux, "aux-logits", false, "-summary: include GoogLeNet's auxiliary classifiers")
+	fs.BoolVar(&f.aux, "aux-logits", false, "-summary: include the auxiliary classifiers (googlenet, inception_v3)")
 	return f
 }
 
@@ -57,6 +57,15 @@ func summarize(out io.Writer, name string, f *summaryFlags) (err error) {
 	}
 	dev := meta.NewDevice()
 	m := spec.New(nn.NewShapeBuilder(dev), models.Options{Classes: f.classes, InChannels: f.inChannels, AuxLogits: f.aux})
+	// The model stays in training mode, so that auxiliary classifiers run,
+	// but its batch norms take running statistics, so that one image passes
+	// maps down to 1x1 (Inception v3's auxiliary classifier), which
+	// batch statistics over one value would refuse.
+	nn.Walk(m, func(_ string, l nn.Module) {
+		if bn, ok := l.(*nn.BatchNorm2D); ok {
+			nn.SetTraining(bn, false)
+		}
+	})
 	defer func() {
 		// Shape misuse panics in the ops; here it means the input size
 		// does not suit the model, which is the user's to fix.

@@ -41,6 +41,8 @@ func TestSummaryParamsLine(t *testing.T) {
 		{[]string{"-model", "resnet50", "-summary"}, "params: 25557032"},
 		{[]string{"-model", "xception", "-summary", "-input", "299"}, "params: 22855952"},
 		{[]string{"-model", "googlenet", "-summary", "-aux-logits"}, "params: 13004888"},
+		{[]string{"-model", "inception_v3", "-summary", "-aux-logits"}, "params: 27161264"},
+		{[]string{"-model", "wide_resnet50_2", "-summary"}, "params: 68883240"},
 		{[]string{"-model", "unet", "-summary", "-in-channels", "1", "-classes", "2"}, "params: 31030658"},
 		{[]string{"-model", "unet_bn", "-summary", "-classes", "2"}, "params: 31037698"},
 		{[]string{"-model", "resnet20", "-summary", "-classes", "10"}, "params: 269722"},

@@ -18,13 +18,14 @@ type DenseNet struct {
 }
 
 var _ = register(
-	Spec{"densenet121", "DenseNet-121, growth 32, blocks 6-12-24-16", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(6, 12, 24, 16)},
-	Spec{"densenet169", "DenseNet-169, growth 32, blocks 6-12-32-32", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(6, 12, 32, 32)},
-	Spec{"densenet201", "DenseNet-201, growth 32, blocks 6-12-48-32", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(6, 12, 48, 32)},
+	Spec{"densenet121", "DenseNet-121, growth 32, blocks 6-12-24-16", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(32, 6, 12, 24, 16)},
+	Spec{"densenet161", "DenseNet-161, growth 48, blocks 6-12-36-24", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(48, 6, 12, 36, 24)},
+	Spec{"densenet169", "DenseNet-169, growth 32, blocks 6-12-32-32", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(32, 6, 12, 32, 32)},
+	Spec{"densenet201", "DenseNet-201, growth 32, blocks 6-12-48-32", "Huang et al., Densely Connected Convolutional Networks", 2017, 224, denseNet(32, 6, 12, 48, 32)},
 )
 
-func denseNet(blocks ...int) func(*nn.Builder, Options) nn.Module {
-	return func(b *nn.Builder, o Options) nn.Module { return NewDenseNet(b, o, 32, blocks) }
+func denseNet(growth int, blocks ...int) func(*nn.Builder, Options) nn.Module {
+	return func(b *nn.Builder, o Options) nn.Module { return NewDenseNet(b, o, growth, blocks) }
 }
 
 // NewDenseNet returns a DenseNet-BC with the given growth rate and number of
@@ -34,6 +35,8 @@ func NewDenseNet(b *nn.Builder, o Options, growth int, blocks []int) *DenseNet {
 	// linear bias.
 	b = b.WithInits(nn.Inits{ConvWeight: nn.KaimingNormalFanIn, LinearBias: nn.Zeros})
 	const bnSize = 4
+	// DenseNet-BC's first convolution has 2k channels (section 3): 64 for
+	// growth 32, 96 for DenseNet-161's 48, torchvision's num_init_features.
 	c := 2 * growth
 	f := &nn.Sequential{}
 	child := f.AddNamed

@@ -9,15 +9,7 @@ import (
 
 // GoogLeNet is Inception v1 (Szegedy et al. 2015) as torchvision builds it:
 // batch norm after every convolution, optional auxiliary classifiers.
-type GoogLeNet struct {
-	nn.Base
-	trunk      []nn.Module // conv1 .. inception5b, in order
-	aux1, aux2 *inceptionAux
-	auxAfter   map[nn.Module]*inceptionAux // empty without auxiliary heads
-	avgpool    *nn.GlobalAvgPool
-	dropout    *nn.Dropout
-	fc         *nn.Linear
-}
+type GoogLeNet struct{ auxNet }
 
 var _ = register(Spec{"googlenet", "GoogLeNet (Inception v1) with batch norm, as torchvision", "Szegedy et al., Going Deeper with Convolutions", 2015, 224, NewGoogLeNet})
 
@@ -27,11 +19,8 @@ func NewGoogLeNet(b *nn.Builder, o Options) nn.Module {
 	// torchvision googlenet.py: trunc_normal_(std=0.01, a=-2, b=2) for
 	// convolutions and linears, which at that std is N(0, 0.01^2).
 	b = b.WithInits(nn.Inits{ConvWeight: nn.Normal(0.01), LinearWeight: nn.Normal(0.01)})
-	m := &GoogLeNet{auxAfter: map[nn.Module]*inceptionAux{}}
-	add := func(name string, l nn.Module) nn.Module {
-		m.trunk = append(m.trunk, nn.Child(&m.Base, name, l))
-		return l
-	}
+	m := &GoogLeNet{}
+	add := m.add
 	add("conv1", newBasicConv2D(b, o.inChannels(), 64, 7, 2, 3))
 	add("maxpool1", nn.NewMaxPool2D(3, 2, 0, true))
 	add("conv2", newBasicConv2D(b, 64, 64, 1, 1, 0))
@@ -50,26 +39,74 @@ func NewGoogLeNet(b *nn.Builder, o Options) nn.Module {
 	add("inception5a", newInception(b, 832, 256, 160, 320, 32, 128, 128))
 	add("inception5b", newInception(b, 832, 384, 192, 384, 48, 128, 128))
 	if o.AuxLogits {
-		m.aux1 = nn.Child(&m.Base, "aux1", newInceptionAux(b, 512, o.classes()))
-		m.aux2 = nn.Child(&m.Base, "aux2", newInceptionAux(b, 528, o.classes()))
-		m.auxAfter[in4a], m.auxAfter[in4d] = m.aux1, m.aux2
+		m.addAux("aux1", in4a, newInceptionAux(b, 512, o.classes()))
+		m.addAux("aux2", in4d, newInceptionAux(b, 528, o.classes()))
 	}
-	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewGlobalAvgPool())
-	m.dropout = nn.Child(&m.Base, "dropout", nn.NewDropout(0.2))
-	m.fc = nn.Child(&m.Base, "fc", b.Linear(1024, o.classes()))
+	m.addHead(b, 0.2, 1024, o.classes())
 	return m
+}
+
+// AuxClassifier is a model with auxiliary classifiers (GoogLeNet and
+// Inception v3 built with Options.AuxLogits). Forward returns the main
+// logits only.
+type AuxClassifier interface {
+	nn.Module
+	// ForwardAux returns the logits and, in training mode, the logits of
+	// each auxiliary classifier, in the order the trunk reaches them
+	// (none in evaluation mode or without auxiliary classifiers).
+	ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux []*autograd.Tensor)
+}
+
+var (
+	_ AuxClassifier = (*GoogLeNet)(nil)
+	_ AuxClassifier = (*InceptionV3)(nil)
+)
+
+// auxNet is what GoogLeNet and Inception v3 share: a trunk of named
+// layers, auxiliary classifiers fed by some of them in training mode, and a
+// head of global average pooling, dropout and a linear classifier.
+type auxNet struct {
+	nn.Base
+	trunk    []nn.Module             // in order
+	auxAfter map[nn.Module]nn.Module // trunk layer -> the head it feeds
+	avgpool  *nn.GlobalAvgPool
+	dropout  *nn.Dropout
+	fc       *nn.Linear
+}
+
+// add registers l as name, appends it to the trunk and returns it.
+func (m *auxNet) add(name string, l nn.Module) nn.Module {
+	m.trunk = append(m.trunk, nn.Child(&m.Base, name, l))
+	return l
+}
+
+// addAux registers head as name, fed by the output of the trunk layer
+// after.
+func (m *auxNet) addAux(name string, after, head nn.Module) {
+	if m.auxAfter == nil {
+		m.auxAfter = map[nn.Module]nn.Module{}
+	}
+	m.auxAfter[after] = nn.Child(&m.Base, name, head)
+}
+
+// addHead registers avgpool, dropout (drop probability p) and fc (in
+// features to classes).
+func (m *auxNet) addHead(b *nn.Builder, p float32, in, classes int) {
+	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewGlobalAvgPool())
+	m.dropout = nn.Child(&m.Base, "dropout", nn.NewDropout(p))
+	m.fc = nn.Child(&m.Base, "fc", b.Linear(in, classes))
 }
 
 // Forward maps images (N, H, W, C) to logits (N, classes), without the
 // auxiliary classifiers.
-func (m *GoogLeNet) Forward(x *autograd.Tensor) *autograd.Tensor {
+func (m *auxNet) Forward(x *autograd.Tensor) *autograd.Tensor {
 	logits, _ := m.ForwardAux(x)
 	return logits
 }
 
 // ForwardAux returns the logits and, in training mode with auxiliary heads,
-// the logits of aux1 and aux2 (Szegedy et al. weight their losses by 0.3).
-func (m *GoogLeNet) ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux []*autograd.Tensor) {
+// theirs (Szegedy et al. 2015 weight GoogLeNet's two by 0.3 in the loss).
+func (m *auxNet) ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux []*autograd.Tensor) {
 	for _, l := range m.trunk {
 		x = l.Forward(x)
 		if head := m.auxAfter[l]; head != nil && m.Training() {
@@ -79,17 +116,31 @@ func (m *GoogLeNet) ForwardAux(x *autograd.Tensor) (logits *autograd.Tensor, aux
 	return m.Out(m.fc.Forward(m.dropout.Forward(m.avgpool.Forward(x)))), aux
 }
 
-// basicConv2D is torchvision's BasicConv2d: a bias-free convolution, batch
-// norm with eps 0.001, and ReLU; named conv and bn.
+// basicConv2D is torchvision's BasicConv2d (GoogLeNet, Inception v3): a
+// bias-free convolution, batch norm with eps 0.001, and ReLU; named conv
+// and bn.
 type basicConv2D struct {
 	nn.Base
 	conv *nn.Conv2D
 	bn   *nn.BatchNorm2D
 }
 
+// newBasicConv2D returns a k x k BasicConv2d.
 func newBasicConv2D(b *nn.Builder, cin, cout, k, stride, pad int) *basicConv2D {
+	return withBN(b, b.Conv2D(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad}), cout)
+}
+
+// newSameConv2D returns a kh x kw BasicConv2d at stride 1, padded to keep
+// the map size: Inception v3's 1xn and nx1 convolutions among others.
+func newSameConv2D(b *nn.Builder, cin, cout, kh, kw int) *basicConv2D {
+	pad := [2]int{(kh - 1) / 2, (kw - 1) / 2}
+	return withBN(b, b.Conv2DRect(cin, cout, [2]int{kh, kw}, autograd.Conv2DOptions{Padding: pad}, false), cout)
+}
+
+// withBN completes a BasicConv2d around conv, which must have no bias.
+func withBN(b *nn.Builder, conv *nn.Conv2D, cout int) *basicConv2D {
 	c := &basicConv2D{}
-	c.conv = nn.Child(&c.Base, "conv", b.Conv2D(cin, cout, k, nn.ConvOptions{Stride: stride, Padding: pad}))
+	c.conv = nn.Child(&c.Base, "conv", conv)
 	c.bn = nn.Child(&c.Base, "bn", b.BatchNorm2D(cout))
 	c.bn.Eps = 0.001
 	return c

@@ -53,6 +53,18 @@ var anchors = []struct {
 	{"densenet169", Options{}, 14_149_480},
 	{"densenet201", Options{}, 20_013_928},
 	{"resnext101_32x8d", Options{}, 88_791_336},
+	// docs/anchors.md, from torchvision's model metadata.
+	{"resnext101_64x4d", Options{}, 83_455_272},
+	{"wide_resnet50_2", Options{}, 68_883_240},
+	{"wide_resnet101_2", Options{}, 126_886_696},
+	{"densenet161", Options{}, 28_681_000},
+	// torchvision's inception_v3 has its auxiliary classifier by default
+	// (aux_logits=True), and its metadata counts it.
+	{"inception_v3", Options{AuxLogits: true}, 27_161_264},
+	// Recomputed: less the auxiliary classifier's 1x1 BasicConv2d
+	// (768*128 + 2*128), 5x5 one (128*768*25 + 2*768) and fc (768*1000 +
+	// 1000), 3,326,696 in all.
+	{"inception_v3", Options{}, 27_161_264 - 3_326_696},
 }
 
 func TestParamCountsMatchAnchors(t *testing.T) {

@@ -16,7 +16,8 @@ type Options struct {
 	Classes int
 	// InChannels is the number of input channels; 0 means 3.
 	InChannels int
-	// AuxLogits adds GoogLeNet's two auxiliary classifiers.
+	// AuxLogits adds the auxiliary classifiers: GoogLeNet's two, Inception
+	// v3's one (see AuxClassifier).
 	AuxLogits bool
 	// ZeroInitResidual starts the last batch norm of every residual block
 	// at zero, so each block begins as the identity (Goyal et al. 2017,

@@ -28,6 +28,9 @@ var _ = register(
 	Spec{"resnet152", "ResNet-152 v1.5, bottlenecks [3,8,36,3]", "He et al., Deep Residual Learning", 2016, 224, ResNet152},
 	Spec{"resnext50_32x4d", "ResNeXt-50, 32 groups of width 4", "Xie et al., Aggregated Residual Transformations", 2017, 224, ResNeXt50_32x4d},
 	Spec{"resnext101_32x8d", "ResNeXt-101, 32 groups of width 8", "Xie et al., Aggregated Residual Transformations", 2017, 224, ResNeXt101_32x8d},
+	Spec{"resnext101_64x4d", "ResNeXt-101, 64 groups of width 4", "Xie et al., Aggregated Residual Transformations", 2017, 224, ResNeXt101_64x4d},
+	Spec{"wide_resnet50_2", "Wide ResNet-50-2, bottlenecks [3,4,6,3] twice as wide inside", "Zagoruyko & Komodakis, Wide Residual Networks", 2016, 224, WideResNet50_2},
+	Spec{"wide_resnet101_2", "Wide ResNet-101-2, bottlenecks [3,4,23,3] twice as wide inside", "Zagoruyko & Komodakis, Wide Residual Networks", 2016, 224, WideResNet101_2},
 )
 
 // ResNet18 returns ResNet-18 (He et al. 2016, Table 1).
@@ -65,9 +68,29 @@ func ResNeXt101_32x8d(b *nn.Builder, o Options) nn.Module {
 	return resnet(b, o, true, []int{3, 4, 23, 3}, 32, 8)
 }
 
+// ResNeXt101_64x4d returns ResNeXt-101 (64x4d) (Xie et al. 2017, Table 5).
+func ResNeXt101_64x4d(b *nn.Builder, o Options) nn.Module {
+	return resnet(b, o, true, []int{3, 4, 23, 3}, 64, 4)
+}
+
+// WideResNet50_2 returns Wide ResNet-50-2 (Zagoruyko & Komodakis 2016) as
+// torchvision builds it: ResNet-50 with the 3x3 convolution of every
+// bottleneck (and the 1x1s around it) twice as wide, the block outputs
+// unchanged.
+func WideResNet50_2(b *nn.Builder, o Options) nn.Module {
+	return resnet(b, o, true, []int{3, 4, 6, 3}, 1, 2*64)
+}
+
+// WideResNet101_2 returns Wide ResNet-101-2, ResNet-101 widened as
+// WideResNet50_2.
+func WideResNet101_2(b *nn.Builder, o Options) nn.Module {
+	return resnet(b, o, true, []int{3, 4, 23, 3}, 1, 2*64)
+}
+
 // resnet builds the network of basic blocks or bottlenecks with the given
-// number of blocks per stage; groups and width per group shape ResNeXt's
-// 3x3 convolutions (1 and 64 for ResNet).
+// number of blocks per stage; groups and width per group shape the
+// bottleneck's 3x3 convolutions (1 and 64 for ResNet, 1 and 128 for Wide
+// ResNet-*-2, G and d for ResNeXt's GxDd).
 func resnet(b *nn.Builder, o Options, bottleneck bool, blocks []int, groups, widthPerGroup int) *ResNet {
 	// Kaiming normal, fan-out, for convolutions; PyTorch's default for the
 	// final Linear (torchvision resnet.py).

@@ -18,8 +18,8 @@ func wantOutput(name string, n, size, classes int) autograd.Shape {
 }
 
 // TestOutputShapesAtFullSize runs every model at its usual input size
-// (224, 227 for alexnet2012, 299 for xception, 32 for CIFAR) on the meta
-// backend, in training mode and in evaluation mode.
+// (224, 227 for alexnet2012, 299 for xception and inception_v3, 32 for
+// CIFAR) on the meta backend, in training mode and in evaluation mode.
 func TestOutputShapesAtFullSize(t *testing.T) {
 	for _, s := range All() {
 		for _, o := range []Options{{Classes: 7}, {Classes: 7, AuxLogits: true, InChannels: 1}} {
@@ -38,21 +38,32 @@ func TestOutputShapesAtFullSize(t *testing.T) {
 	}
 }
 
-func TestGoogLeNetAuxShapes(t *testing.T) {
-	dev := meta.NewDevice()
-	m := NewGoogLeNet(nn.NewShapeBuilder(dev), Options{Classes: 5, AuxLogits: true}).(*GoogLeNet)
-	x := autograd.Empty(dev, autograd.Float32, 3, 224, 224, 3)
-	logits, aux := m.ForwardAux(x)
-	if !logits.Shape().Equal(autograd.Shape{3, 5}) || len(aux) != 2 {
-		t.Fatalf("training: logits %v and %d aux outputs, want [3 5] and 2", logits.Shape(), len(aux))
-	}
-	for i, a := range aux {
-		if !a.Shape().Equal(autograd.Shape{3, 5}) {
-			t.Errorf("aux%d: %v, want [3 5]", i+1, a.Shape())
+// TestAuxShapes checks ForwardAux: one output per auxiliary classifier in
+// training mode, none in evaluation mode.
+func TestAuxShapes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		aux  int
+	}{{"googlenet", 2}, {"inception_v3", 1}} {
+		s, err := Lookup(c.name)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	nn.SetTraining(m, false)
-	if _, aux := m.ForwardAux(x); len(aux) != 0 {
-		t.Errorf("eval mode returned %d aux outputs", len(aux))
+		dev := meta.NewDevice()
+		m := s.New(nn.NewShapeBuilder(dev), Options{Classes: 5, AuxLogits: true}).(AuxClassifier)
+		x := autograd.Empty(dev, autograd.Float32, 3, s.Input, s.Input, 3)
+		logits, aux := m.ForwardAux(x)
+		if !logits.Shape().Equal(autograd.Shape{3, 5}) || len(aux) != c.aux {
+			t.Fatalf("%s, training: logits %v and %d aux outputs, want [3 5] and %d", c.name, logits.Shape(), len(aux), c.aux)
+		}
+		for i, a := range aux {
+			if !a.Shape().Equal(autograd.Shape{3, 5}) {
+				t.Errorf("%s aux %d: %v, want [3 5]", c.name, i+1, a.Shape())
+			}
+		}
+		nn.SetTraining(m, false)
+		if _, aux := m.ForwardAux(x); len(aux) != 0 {
+			t.Errorf("%s: eval mode returned %d aux outputs", c.name, len(aux))
+		}
 	}
 }
