@@ -34,6 +34,8 @@ type Backend interface {
 	WriteInt32(dst Buffer, src []int32)
 	// ReadInt32 copies src (Int32) into host memory dst.
 	ReadInt32(dst []int32, src Buffer)
+	// WriteUint8 copies src from host memory into dst (Uint8).
+	WriteUint8(dst Buffer, src []uint8)
 	// Copy copies src into dst; both have the same length and dtype.
 	Copy(dst, src Buffer)
 	// Fill sets every element of dst (Float32) to v.
@@ -143,11 +145,24 @@ type Backend interface {
 	// SoftmaxCrossEntropyBackward sets dlogits to dloss[0] times the gradient
 	// of that mean loss with respect to logits; ignored rows get zeros.
 	SoftmaxCrossEntropyBackward(p CrossEntropyParams, probs, labels, dloss, dlogits Buffer)
+	// TopKCounts sets counts[j] to the number of rows whose label is among
+	// the j+1 best logits of its row, for every j < len(counts): a label's
+	// rank counts the logits strictly greater than its own, and equal ones
+	// at lower indices, as a stable sort orders them. A row whose label's
+	// logit is NaN, or whose label is outside [0, classes), counts in none.
+	// logits: (rows, classes); labels: (rows) Int32; counts: (k) Float32,
+	// exact up to 2^24 rows.
+	TopKCounts(rows, classes int, logits, labels, counts Buffer)
 
 	// DropoutMask fills mask with 0 (probability p) or 1/(1-p), drawn from a
 	// counter-based generator keyed by seed, so a (seed, index) pair always
 	// gives the same draw on every backend.
 	DropoutMask(p float32, seed uint64, mask Buffer)
+
+	// PixelsToFloat32 converts and normalises images on the device:
+	// y[r, c] = float32(x[r, c])*scale[c] + shift[c]. x: (rows, cols)
+	// Uint8 pixels; scale, shift: (cols); y: (rows, cols).
+	PixelsToFloat32(rows, cols int, x, scale, shift, y Buffer)
 
 	// Upsample resizes x bilinearly. x: (N, H, W, C); y: (N, OutH, OutW, C).
 	Upsample(p ResizeParams, x, y Buffer)

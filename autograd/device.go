@@ -6,14 +6,18 @@ import (
 )
 
 // Device pairs a Backend with the autograd state that belongs to one device:
-// whether ops are being recorded, the dropout seed sequence, and the
-// buffers of dropped tensors waiting to be freed.
+// whether ops are being recorded, the dropout seed sequence, the open
+// scope, and the buffers of dropped tensors waiting to be freed.
 // A Device is driven by one goroutine at a time.
 type Device struct {
 	backend   Backend
 	noGrad    int
 	seed      uint64
 	dropCalls uint64
+	scope     *Scope // the innermost open scope, nil when none is
+
+	buffers   atomic.Int64  // buffers held by tensors; see Stats
+	collected atomic.Uint64 // tensors the safety net reclaimed; see Stats
 
 	// tryAlloc is backend when its memory is outside the Go heap (see
 	// TryAllocator), nil otherwise. Tensors get cleanups only then.
@@ -31,6 +35,25 @@ type Device struct {
 func NewDevice(b Backend) *Device {
 	ta, _ := b.(TryAllocator)
 	return &Device{backend: b, tryAlloc: ta}
+}
+
+// Stats counts a device's tensor buffers, to check that a training step
+// gives back everything it allocates.
+type Stats struct {
+	// Buffers is the number of buffers tensors hold now (views share
+	// one); it returns to the same value after every training step.
+	Buffers int64
+	// Collected counts the tensors dropped without Release or a Scope that
+	// the garbage collector found unreachable (on a TryAllocator backend,
+	// the only kind whose tensors it watches): memory that went back to
+	// the device late, when a collection happened to run. A training step
+	// adds none.
+	Collected uint64
+}
+
+// Stats returns d's counts.
+func (d *Device) Stats() Stats {
+	return Stats{Buffers: d.buffers.Load(), Collected: d.collected.Load()}
 }
 
 // Backend returns the backend the device runs on.

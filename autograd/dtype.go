@@ -14,6 +14,9 @@ const (
 	BFloat16
 	// Int32 holds class labels and pooling argmax indices.
 	Int32
+	// Uint8 holds image pixels on their way to the device, a quarter of
+	// the bytes of float32 ones (see Backend.PixelsToFloat32).
+	Uint8
 )
 
 // Size returns the number of bytes one element occupies.
@@ -23,6 +26,8 @@ func (d DType) Size() int {
 		return 4
 	case BFloat16:
 		return 2
+	case Uint8:
+		return 1
 	}
 	panic(fmt.Sprintf("autograd: unknown dtype %d", d))
 }
@@ -35,6 +40,8 @@ func (d DType) String() string {
 		return "bfloat16"
 	case Int32:
 		return "int32"
+	case Uint8:
+		return "uint8"
 	}
 	return fmt.Sprintf("DType(%d)", d)
 }

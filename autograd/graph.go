@@ -47,6 +47,7 @@ func (t *Tensor) Backward() {
 	if t.Numel() != 1 {
 		panic(fmt.Sprintf("autograd: Backward of a tensor of shape %v; use BackwardWith", t.shape))
 	}
+	t.mustRequireGrad() // before the seed is allocated
 	t.BackwardWith(Full(t.dev, 1, t.shape...))
 }
 
@@ -56,9 +57,7 @@ func (t *Tensor) BackwardWith(grad *Tensor) {
 	if !grad.shape.Equal(t.shape) {
 		panic(fmt.Sprintf("autograd: BackwardWith gradient %v for tensor %v", grad.shape, t.shape))
 	}
-	if !t.requiresGrad {
-		panic("autograd: Backward of a tensor that does not require grad (was its graph released, or recorded under NoGrad?)")
-	}
+	t.mustRequireGrad()
 	if t.node == nil {
 		accumulate(t, grad)
 		return
@@ -116,6 +115,12 @@ func (t *Tensor) BackwardWith(grad *Tensor) {
 	}
 }
 
+func (t *Tensor) mustRequireGrad() {
+	if !t.requiresGrad {
+		panic("autograd: Backward of a tensor that does not require grad (was its graph released, or recorded under NoGrad?)")
+	}
+}
+
 // tape returns the recorded tensors reachable from t, latest first.
 func tape(t *Tensor) []*Tensor {
 	seen := map[*Tensor]bool{}
@@ -142,10 +147,11 @@ func (n *node) release() {
 	n.inputs, n.backward, n.scratch = nil, nil, nil
 }
 
-// accumulate adds g into leaf's gradient, taking ownership of g.
+// accumulate adds g into leaf's gradient, taking ownership of g; a new
+// gradient joins the leaf's scope.
 func accumulate(leaf, g *Tensor) {
 	if leaf.grad == nil {
-		leaf.grad = g
+		leaf.SetGrad(g)
 		return
 	}
 	leaf.dev.backend.Axpby(1, g.buf, 1, leaf.grad.buf)

@@ -141,10 +141,10 @@ func TestBackwardOfNonScalarPanics(t *testing.T) {
 }
 
 // freeChecker is a backend whose Free is real in the ways that matter for
-// ownership bugs: it poisons freed buffers (NaN, or math.MinInt32 for
-// Int32), so data read after its buffer was freed shows up, it records
-// buffers freed twice, and it counts allocations and frees, so that the
-// buffers still live are known. Its methods are called by the goroutine
+// ownership bugs: it poisons freed buffers (NaN, math.MinInt32 for Int32,
+// 0xa5 for Uint8), so data read after its buffer was freed shows up, it
+// records buffers freed twice, and it counts allocations and frees, so
+// that the buffers still live are known. Its methods are called by the goroutine
 // driving the device only (cleanups hand buffers to the device, they do not
 // free them), so it needs no lock.
 type freeChecker struct {
@@ -182,11 +182,14 @@ func (f *freeChecker) Free(b autograd.Buffer) {
 		return
 	}
 	f.freed[key] = true
-	if b.DType() == autograd.Int32 {
+	switch b.DType() {
+	case autograd.Int32:
 		f.WriteInt32(b, slices.Repeat([]int32{math.MinInt32}, b.Len()))
-		return
+	case autograd.Uint8:
+		f.WriteUint8(b, slices.Repeat([]uint8{0xa5}, b.Len()))
+	default:
+		f.Fill(b, float32(math.NaN()))
 	}
-	f.Fill(b, float32(math.NaN()))
 }
 
 // live returns the number of buffers allocated and not freed.

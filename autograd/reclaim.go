@@ -81,8 +81,14 @@ func (d *Device) drain() {
 	d.hasPending.Store(false)
 	d.pendingMu.Unlock()
 	for _, b := range bufs {
-		d.backend.Free(b)
+		d.free(b)
 	}
+}
+
+// free returns b to the backend; every buffer a tensor held ends here.
+func (d *Device) free(b Buffer) {
+	d.buffers.Add(-1)
+	d.backend.Free(b)
 }
 
 // awaitCleanups waits, at most timeout, until the runtime has run every

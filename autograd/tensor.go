@@ -17,6 +17,7 @@ type Tensor struct {
 	node         *node // nil for leaves and for tensors made without recording
 	st           *storage
 	cleanup      runtime.Cleanup // drops st when t is dropped unreleased; zero unless the backend is a TryAllocator
+	scope        *Scope          // the scope that releases t when it closes; nil for none
 }
 
 // Empty returns a tensor of the given shape and dtype on dev with
@@ -117,10 +118,14 @@ func (t *Tensor) SetRequiresGrad(on bool) *Tensor {
 func (t *Tensor) Grad() *Tensor { return t.grad }
 
 // SetGrad replaces the accumulated gradient (used by all-reduce and
-// checkpoint code); g must have t's shape.
+// checkpoint code); g must have t's shape. g then belongs to t's scope (see
+// Scope): a parameter's gradient outlives the step that computed it.
 func (t *Tensor) SetGrad(g *Tensor) {
-	if g != nil && !g.shape.Equal(t.shape) {
-		panic(fmt.Sprintf("autograd: gradient of shape %v for tensor of shape %v", g.shape, t.shape))
+	if g != nil {
+		if !g.shape.Equal(t.shape) {
+			panic(fmt.Sprintf("autograd: gradient of shape %v for tensor of shape %v", g.shape, t.shape))
+		}
+		g.moveTo(t.scope)
 	}
 	t.grad = g
 }
@@ -171,20 +176,19 @@ func (t *Tensor) CopyFrom(src *Tensor) {
 func (t *Tensor) Detach() *Tensor { return t.view(t.shape) }
 
 // Release gives up t's hold on its buffer, which is freed now unless a view
-// of the same data (Reshape, Detach) still holds it. A tensor dropped
-// without Release has its buffer freed after the garbage collector finds it
-// unreachable (see TryAllocator); Release returns device memory sooner.
-// t must not be used afterwards; releasing it again does nothing.
+// of the same data (Reshape, Detach) still holds it. A Scope releases the
+// tensors made while it was open; a tensor dropped without either has its
+// buffer freed only after the garbage collector finds it unreachable (see
+// TryAllocator), and is counted (Device.Stats). t must not be used
+// afterwards; releasing it again, or releasing nil, does nothing.
 func (t *Tensor) Release() {
-	if t.st == nil {
+	if t == nil || t.st == nil {
 		return
 	}
 	// t is reachable across Stop (it is written below), so Stop cancels the
 	// cleanup before the collector could queue it.
 	t.cleanup.Stop()
-	if t.st.refs.Add(-1) == 0 {
-		t.dev.backend.Free(t.buf)
-	}
+	t.st.drop()
 	t.st, t.buf = nil, nil
 }
 

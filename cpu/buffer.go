@@ -24,6 +24,15 @@ func (b i32) Len() int { return len(b) }
 // DType returns autograd.Int32.
 func (i32) DType() autograd.DType { return autograd.Int32 }
 
+// u8 is a Uint8 buffer (image pixels) in host memory.
+type u8 []uint8
+
+// Len returns the number of elements.
+func (b u8) Len() int { return len(b) }
+
+// DType returns autograd.Uint8.
+func (u8) DType() autograd.DType { return autograd.Uint8 }
+
 // Float32s returns the host slice behind a Float32 buffer of this backend,
 // for tests and for code that reads weights without copying.
 func Float32s(b autograd.Buffer) []float32 { return floats(b) }
@@ -34,6 +43,14 @@ func floats(b autograd.Buffer) f32 {
 		panic(fmt.Sprintf("cpu: want a cpu float32 buffer, got %T", b))
 	}
 	return f
+}
+
+func uint8s(b autograd.Buffer) u8 {
+	v, ok := b.(u8)
+	if !ok {
+		panic(fmt.Sprintf("cpu: want a cpu uint8 buffer, got %T", b))
+	}
+	return v
 }
 
 func ints(b autograd.Buffer) i32 {
@@ -56,13 +73,15 @@ func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
 		return make(f32, n)
 	case autograd.Int32:
 		return make(i32, n)
+	case autograd.Uint8:
+		return make(u8, n)
 	}
 	panic(fmt.Sprintf("cpu: %v buffers are not supported", dt))
 }
 
 // Free keeps a float32 buffer for Alloc to reuse (see freeList); int32
-// buffers, and float32 ones never reused, are left to the garbage
-// collector.
+// and uint8 buffers, and float32 ones never reused, are left to the
+// garbage collector.
 func (b *Backend) Free(buf autograd.Buffer) {
 	if v, ok := buf.(f32); ok {
 		b.free.put(v)
@@ -80,6 +99,9 @@ func (b *Backend) WriteInt32(dst autograd.Buffer, src []int32) { copyExact(ints(
 
 // ReadInt32 copies src into dst.
 func (b *Backend) ReadInt32(dst []int32, src autograd.Buffer) { copyExact(dst, ints(src)) }
+
+// WriteUint8 copies src into dst.
+func (b *Backend) WriteUint8(dst autograd.Buffer, src []uint8) { copyExact(uint8s(dst), src) }
 
 // Copy copies src into dst.
 func (b *Backend) Copy(dst, src autograd.Buffer) {

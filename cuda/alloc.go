@@ -29,8 +29,9 @@ type MemStats struct {
 // again at once: all the backend's work runs on one stream, so kernels
 // queued later run after those that used the block before.
 type allocator struct {
-	free  map[int64][]cu.DevicePtr
-	stats MemStats
+	free        map[int64][]cu.DevicePtr
+	stats       MemStats
+	driverFrees uint64 // cuMemFree calls, each a host wait (see Activity)
 }
 
 // minClass is the smallest block: the driver's allocation alignment, which
@@ -38,8 +39,10 @@ type allocator struct {
 const minClass = 512
 
 // sizeClass rounds bytes up to its class: powers of two up to 1 MiB, then
-// four classes per doubling, so that a block wastes at most a quarter of
-// itself on large tensors.
+// sixteen classes per doubling, so that a block wastes at most a sixteenth
+// of itself on large tensors (with four, ResNet-50's peak at batch 64 was
+// 12 % higher). A training step allocates the same sizes every time, so
+// finer classes cost the cache little reuse.
 func sizeClass(bytes int64) int64 {
 	if bytes <= minClass {
 		return minClass
@@ -48,7 +51,7 @@ func sizeClass(bytes int64) int64 {
 	if p <= 1<<20 {
 		return p
 	}
-	step := p / 8 // quarter steps between p/2 and p
+	step := p / 32 // sixteen steps between p/2 and p
 	return (bytes + step - 1) / step * step
 }
 
@@ -95,6 +98,7 @@ func (a *allocator) put(p cu.DevicePtr, class int64) {
 func (a *allocator) trim() error {
 	for class, list := range a.free {
 		for len(list) > 0 {
+			a.driverFrees++
 			if err := cu.MemFree(list[len(list)-1]); err != nil {
 				a.free[class] = list
 				return err
@@ -108,12 +112,12 @@ func (a *allocator) trim() error {
 }
 
 // TryAlloc returns a device buffer of n elements of dt with unspecified
-// contents, or an error when the device is out of memory even after the
-// cache is emptied: autograd.Empty then frees the buffers of tensors the
-// program dropped (autograd.Device.Reclaim) and calls Alloc again. It
-// panics on an unsupported dtype.
+// contents, or an *autograd.OutOfMemoryError when the device is out of
+// memory even after the cache is emptied: autograd.Empty then frees
+// the buffers of tensors the program dropped (autograd.Device.Reclaim) and
+// calls Alloc again. It panics on an unsupported dtype.
 func (b *Backend) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
-	if dt != autograd.Float32 && dt != autograd.Int32 {
+	if dt != autograd.Float32 && dt != autograd.Int32 && dt != autograd.Uint8 {
 		panic(fmt.Sprintf("cuda: %v buffers are not supported", dt))
 	}
 	buf := &buffer{n: n, dt: dt, owner: b}
@@ -122,8 +126,13 @@ func (b *Backend) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
 	}
 	defer b.enter()()
 	p, class, err := b.alloc.get(buf.bytes())
+	if errors.Is(err, cu.OutOfMemory) {
+		_, total, _ := cu.MemInfo()
+		return nil, &autograd.OutOfMemoryError{Device: b.name, Bytes: buf.bytes(), InUse: b.alloc.stats.Current,
+			Capacity: total, Err: err}
+	}
 	if err != nil {
-		return nil, wrap(b, "Alloc", "cuMemAlloc", fmt.Errorf("%d bytes: %w", buf.bytes(), err))
+		return nil, wrap(b, "Alloc", "cuMemAlloc", err)
 	}
 	buf.ptr, buf.class = p, class
 	return buf, nil

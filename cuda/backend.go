@@ -25,17 +25,18 @@ type Options struct {
 // Backend runs kernels on one GPU. Its methods may be called from any
 // goroutine, one at a time (a mutex serialises them).
 type Backend struct {
-	mu      sync.Mutex
-	ordinal int
-	name    string
-	device  cu.Device
-	ctx     cu.CUContext
-	stream  cu.Stream
-	sms     int
-	debug   bool
-	kernels kernelCache
-	alloc   allocator
-	staging staging
+	mu       sync.Mutex
+	ordinal  int
+	name     string
+	device   cu.Device
+	ctx      cu.CUContext
+	stream   cu.Stream
+	sms      int
+	debug    bool
+	kernels  kernelCache
+	alloc    allocator
+	staging  staging
+	activity Activity // but cuMemFree calls, which alloc counts
 }
 
 // New returns a backend on GPU ordinal (0-based), retaining its primary
@@ -111,6 +112,7 @@ func (b *Backend) Synchronize() {
 
 // sync waits for the stream; the caller holds the backend.
 func (b *Backend) sync(op string) {
+	b.activity.Syncs++
 	if err := b.stream.Synchronize(); err != nil {
 		panic(fmt.Errorf("cuda: %s: %s: %w", b.name, op, err))
 	}
@@ -121,10 +123,13 @@ func (b *Backend) sync(op string) {
 func (b *Backend) Close() error {
 	leave := b.enter()
 	defer leave()
+	b.activity.Syncs++
 	if err := b.stream.Synchronize(); err != nil {
 		return fmt.Errorf("cuda: %s: close: %w", b.name, err)
 	}
-	b.staging.release()
+	if err := b.staging.close(); err != nil {
+		return fmt.Errorf("cuda: %s: close: %w", b.name, err)
+	}
 	if err := b.alloc.trim(); err != nil {
 		return fmt.Errorf("cuda: %s: close: %w", b.name, err)
 	}

@@ -114,6 +114,13 @@ func (b *Backend) ReadInt32(dst []int32, src autograd.Buffer) {
 	b.read("ReadInt32", unsafe.Pointer(unsafe.SliceData(dst)), s)
 }
 
+// WriteUint8 copies src from host memory into dst.
+func (b *Backend) WriteUint8(dst autograd.Buffer, src []uint8) {
+	d := b.dev("WriteUint8", dst, autograd.Uint8)
+	mustLen("WriteUint8", len(src), d.n)
+	b.write("WriteUint8", d, unsafe.Pointer(unsafe.SliceData(src)))
+}
+
 func (b *Backend) write(op string, d *buffer, src unsafe.Pointer) {
 	if d.n == 0 {
 		return

@@ -3,6 +3,8 @@
 package cuda
 
 import (
+	"fmt"
+
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/kernels"
 )
@@ -45,4 +47,28 @@ func (b *Backend) SoftmaxCrossEntropyBackward(p autograd.CrossEntropyParams, pro
 		b.launch(op, kernels.CEBackward, b.grid1(int64(size)), dim3{threads, 1, 1}, 0,
 			pd, ld, scale, dxd, p.Rows, p.Classes, p.Smoothing, int(p.IgnoreIndex))
 	}
+}
+
+// TOPK_MAX and TOPK_WARPS in crossentropy.cu: the most k values one call
+// counts, and the warps of its one block.
+const (
+	topkMax   = 8
+	topkWarps = 32
+)
+
+// TopKCounts sets counts[j] to the number of rows whose label is among the
+// j+1 best logits, for j < len(counts) <= 8, in one block: integer counts,
+// exact and deterministic.
+func (b *Backend) TopKCounts(rows, classes int, logits, labels, counts autograd.Buffer) {
+	const op = "TopKCounts"
+	xd, ld := b.f32(op, logits, rows*classes), b.i32(op, labels, rows)
+	cd := b.dev(op, counts, autograd.Float32)
+	if cd.n > topkMax {
+		panic(wrap(b, op, "", fmt.Errorf("%d counts, at most %d", cd.n, topkMax)))
+	}
+	if cd.n == 0 {
+		return
+	}
+	defer b.enter()()
+	b.launch(op, kernels.TopKCounts, dim3{1, 1, 1}, dim3{32 * topkWarps, 1, 1}, 0, xd, ld, rows, classes, cd.n, cd)
 }

@@ -96,8 +96,8 @@ func TestAllocatorCaches(t *testing.T) {
 
 func TestSizeClass(t *testing.T) {
 	for _, c := range []struct{ bytes, want int64 }{
-		{1, 512}, {512, 512}, {513, 1024}, {1 << 20, 1 << 20}, {1<<20 + 1, 1<<20 + 1<<18}, {3 << 20, 3 << 20},
-		{3<<20 + 1, 3<<20 + 1<<19},
+		{1, 512}, {512, 512}, {513, 1024}, {1 << 20, 1 << 20}, {1<<20 + 1, 1<<20 + 1<<16}, {3 << 20, 3 << 20},
+		{3<<20 + 1, 3<<20 + 1<<17},
 	} {
 		if got := sizeClass(c.bytes); got != c.want {
 			t.Errorf("sizeClass(%d) = %d, want %d", c.bytes, got, c.want)

@@ -89,6 +89,7 @@ func (b *Backend) launch(op string, kern *kernels.Kernel, grid, block dim3, shar
 	if err != nil {
 		panic(wrap(b, op, kern.Name, err))
 	}
+	b.activity.Launches++
 	err = fn.Launch(grid.x, grid.y, grid.z, block.x, block.y, block.z, shared, b.stream, params)
 	if err != nil {
 		panic(wrap(b, op, kern.Name, fmt.Errorf("launch grid %v block %v: %w", grid, block, err)))
@@ -139,6 +140,7 @@ func (b *Backend) checkDebug(op, name string) {
 	if !b.debug {
 		return
 	}
+	b.activity.Syncs++
 	if err := b.stream.Synchronize(); err != nil {
 		panic(wrap(b, op, name, err))
 	}

@@ -37,6 +37,7 @@ func (t *Timer) Start() { t.record(t.start) }
 func (t *Timer) Stop() time.Duration {
 	t.record(t.end)
 	defer t.b.enter()()
+	t.b.activity.Syncs++
 	if err := t.end.Synchronize(); err != nil {
 		panic(wrap(t.b, "Timer", "cuEventSynchronize", err))
 	}

@@ -51,6 +51,8 @@ type Loader struct {
 	ds      Dataset
 	cfg     LoaderConfig
 	shape   batchShape
+	mean    []float32 // the normalisation the transforms set (nil: none)
+	std     []float32
 	pool    sync.Pool
 	workers []*worker
 	skipped atomic.Int64
@@ -114,6 +116,7 @@ func (l *Loader) probe() error {
 			v := l.view(w, 0, i)
 			l.shape = batchShape{n: l.cfg.BatchSize, h: v.OutH, w: v.OutW, c: w.ex.Image.C,
 				seg: w.ex.Mask.W > 0, uint8: l.cfg.Uint8}
+			l.mean, l.std = v.Mean, v.Std
 			if v.Mean != nil && (len(v.Mean) != l.shape.c || len(v.Std) != l.shape.c) {
 				return fmt.Errorf("data: Normalize has %d means and %d stds for %d-channel images",
 					len(v.Mean), len(v.Std), l.shape.c)
@@ -177,8 +180,21 @@ func (l *Loader) Batches() int {
 // epochs.
 func (l *Loader) Skipped() int { return int(l.skipped.Load()) }
 
+// Uint8 reports whether batches hold uint8 images (LoaderConfig.Uint8).
+func (l *Loader) Uint8() bool { return l.cfg.Uint8 }
+
 // Shape returns the batch geometry: batch size, height, width, channels.
 func (l *Loader) Shape() (n, h, w, c int) { return l.shape.n, l.shape.h, l.shape.w, l.shape.c }
+
+// PixelAffine returns, per channel, the map from a uint8 pixel v to the
+// value a float32 batch holds: v*scale[c] + shift[c], the normalisation
+// the transforms ask for. A Uint8 loader's batches are normalised with it
+// on the device.
+func (l *Loader) PixelAffine() (scale, shift []float32) {
+	scale, shift = make([]float32, l.shape.c), make([]float32, l.shape.c)
+	pixelAffine(l.mean, l.std, scale, shift)
+	return scale, shift
+}
 
 // Order returns the dataset indices this replica visits in epoch, in
 // order.

@@ -292,3 +292,41 @@ func TestLoaderConfigErrors(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestPixelAffine checks that a Uint8 loader's pixels, mapped through
+// PixelAffine as the device maps them, are a float32 loader's values
+// (exactly here, where no resampling rounds the pixels), with and without
+// Normalize.
+func TestPixelAffine(t *testing.T) {
+	ds := synthetic(8, false)
+	// first returns the first batch's images as float32, through
+	// PixelAffine for a Uint8 loader.
+	first := func(tfm []Transform, u8 bool) []float32 {
+		l, err := NewLoader(ds, LoaderConfig{BatchSize: 8, Workers: 1, Transforms: tfm, Uint8: u8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ep := l.Epoch(0)
+		defer ep.Close()
+		b, err := ep.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Release()
+		if !u8 {
+			return slices.Clone(b.Images.Data().([]float32))
+		}
+		scale, shift := l.PixelAffine()
+		pix := b.Images.Data().([]uint8)
+		out := make([]float32, len(pix))
+		for i, v := range pix {
+			out[i] = float32(v)*scale[i%3] + shift[i%3]
+		}
+		return out
+	}
+	for _, tfm := range [][]Transform{nil, {Normalize{}}, {Normalize{Mean: []float32{0.5, 0.4, 0.3}, Std: []float32{0.2, 0.3, 0.4}}}} {
+		if got, want := first(tfm, true), first(tfm, false); !slices.Equal(got, want) {
+			t.Errorf("transforms %v: Uint8 pixels through PixelAffine differ from the float32 batch", tfm)
+		}
+	}
+}

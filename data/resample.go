@@ -114,14 +114,7 @@ func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 	}
 	rs.scale, rs.shift = grow(rs.scale, C), grow(rs.shift, C)
 	scale, shift := rs.scale, rs.shift
-	for c := range C {
-		shift[c] = 0
-		scale[c] = 1.0 / 255
-		if v.Mean != nil {
-			scale[c] /= v.Std[c]
-			shift[c] = -v.Mean[c] / v.Std[c]
-		}
-	}
+	pixelAffine(v.Mean, v.Std, scale, shift)
 	row := Q * C
 	for p := range P {
 		n, s := rs.y.count[p], rs.y.start[p]
@@ -139,6 +132,20 @@ func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 			for c := range C {
 				o[i+c] = acc[i+c]*scale[c] + shift[c]
 			}
+		}
+	}
+}
+
+// pixelAffine sets, for each channel c < len(scale), the map from a pixel
+// value v in [0, 255] to its normalised value v*scale[c] + shift[c]:
+// (v/255 - mean[c]) / std[c], or v/255 when mean is nil.
+func pixelAffine(mean, std, scale, shift []float32) {
+	for c := range scale {
+		shift[c] = 0
+		scale[c] = 1.0 / 255
+		if mean != nil {
+			scale[c] /= std[c]
+			shift[c] = -mean[c] / std[c]
 		}
 	}
 }

@@ -111,3 +111,40 @@ extern "C" __global__ void ce_backward_f32(const float* probs, const int* labels
 		dlogits[i] = g;
 	}
 }
+
+// TOPK_WARPS warps count top-k hits, one row per warp at a time; at most
+// TOPK_MAX values of k.
+#define TOPK_WARPS 32
+#define TOPK_MAX 8
+
+// topk_counts_f32 sets counts[j], for j < k, to the number of rows whose
+// label's rank (logits greater than the label's, plus equal ones at lower
+// indices) is at most j. A NaN label logit or a label outside
+// [0, classes) counts in none. Integer counts summed in a fixed order: the
+// result is exact and deterministic. One block of 32*TOPK_WARPS threads.
+extern "C" __global__ void topk_counts_f32(const float* logits, const int* labels, i64 rows, i64 classes, i64 k,
+                                           float* counts) {
+	__shared__ i64 hits[TOPK_WARPS][TOPK_MAX];
+	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+	i64 mine[TOPK_MAX];
+	for (int j = 0; j < TOPK_MAX; j++) mine[j] = 0;
+	for (i64 r = warp; r < rows; r += TOPK_WARPS) {
+		int label = labels[r];
+		if (label < 0 || label >= classes) continue;
+		const float* x = logits + r * classes;
+		float v = x[label];
+		if (v != v) continue;
+		i64 rank = 0;
+		for (i64 j = lane; j < classes; j += 32) rank += (x[j] > v || (x[j] == v && j < label)) ? 1 : 0;
+		for (int o = 16; o > 0; o >>= 1) rank += __shfl_xor_sync(0xffffffff, rank, o);
+		for (i64 j = rank; j < k; j++) mine[j]++;
+	}
+	if (lane == 0)
+		for (int j = 0; j < TOPK_MAX; j++) hits[warp][j] = mine[j];
+	__syncthreads();
+	if (threadIdx.x < k) {
+		i64 n = 0;
+		for (int w = 0; w < TOPK_WARPS; w++) n += hits[w][threadIdx.x];
+		counts[threadIdx.x] = (float)n;
+	}
+}

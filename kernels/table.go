@@ -143,14 +143,18 @@ var (
 	LRNBackward = def("lrn", "lrn_backward_f32", Ptr, Ptr, Ptr, Ptr, Ptr, Int, Int, Int, F32, F32)
 )
 
-// crossentropy.cu: softmax cross-entropy and its gradient.
+// crossentropy.cu: softmax cross-entropy, its gradient, and top-k hit counts.
 var (
 	CEForward  = def("crossentropy", "ce_forward_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, Int)
 	CEFinish   = def("crossentropy", "ce_finish_f32", Ptr, Int, Ptr)
 	CECount    = def("crossentropy", "ce_count_f32", Ptr, Int, Int, Ptr)
 	CEScale    = def("crossentropy", "ce_scale_f32", Ptr, Int, Ptr, Ptr)
 	CEBackward = def("crossentropy", "ce_backward_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, Int)
+	TopKCounts = def("crossentropy", "topk_counts_f32", Ptr, Ptr, Int, Int, Int, Ptr)
 )
+
+// pixels.cu: uint8 images converted and normalised on the device.
+var PixelsToFloat32 = def("pixels", "pixels_to_f32", Ptr, Ptr, Ptr, Ptr, Int, Int)
 
 // upsample.cu: bilinear resizing and its two-pass gradient.
 var (

@@ -9,9 +9,12 @@ type BatchNorm2D struct {
 	Base
 	Weight, Bias            *autograd.Tensor // (C)
 	RunningMean, RunningVar *autograd.Tensor // (C)
-	NumBatchesTracked       *autograd.Tensor // () Int32
-	tracked                 int32
-	Momentum, Eps           float32
+	// NumBatchesTracked is PyTorch's batch counter, () Int32. The count
+	// lives on the host, so that a forward pass does not wait for an
+	// upload; Buffers writes it into the tensor.
+	NumBatchesTracked *autograd.Tensor
+	tracked           int32
+	Momentum, Eps     float32
 }
 
 // BatchNorm2D returns batch normalisation of c channels with PyTorch's
@@ -34,7 +37,9 @@ func (bn *BatchNorm2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 		autograd.BatchNormOptions{Training: training, Momentum: bn.Momentum, Eps: bn.Eps})
 	if training {
 		bn.tracked++
-		bn.NumBatchesTracked.SetInt32s([]int32{bn.tracked})
 	}
 	return bn.Out(y)
 }
+
+// writeBuffers writes the host's batch count into NumBatchesTracked.
+func (bn *BatchNorm2D) writeBuffers() { bn.NumBatchesTracked.SetInt32s([]int32{bn.tracked}) }

@@ -98,8 +98,23 @@ func join(prefix, name string) string {
 // name, in registration order (torchvision's named_parameters order).
 func Parameters(m Module) []Named { return collect(m, func(b *Base) []Named { return b.params }) }
 
-// Buffers returns every buffer of m and its children with its full name.
-func Buffers(m Module) []Named { return collect(m, func(b *Base) []Named { return b.buffers }) }
+// Buffers returns every buffer of m and its children with its full name,
+// after modules that keep part of their state on the host (batch norm's
+// counter) have written it into their buffers.
+func Buffers(m Module) []Named {
+	Walk(m, func(_ string, m Module) {
+		if h, ok := m.(hostState); ok {
+			h.writeBuffers()
+		}
+	})
+	return collect(m, func(b *Base) []Named { return b.buffers })
+}
+
+// hostState is a module that keeps part of its buffers' state on the host
+// and writes it into them only when they are read.
+type hostState interface {
+	writeBuffers()
+}
 
 func collect(m Module, own func(*Base) []Named) []Named {
 	var all []Named

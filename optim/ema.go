@@ -37,7 +37,7 @@ func NewEMA(tensors []Param, decay float64) (*EMA, error) {
 	checkGroups([]Group{{Params: tensors}})
 	e := &EMA{decay: decay, src: tensors, avg: make([]*autograd.Tensor, len(tensors))}
 	for i, p := range tensors {
-		e.avg[i] = autograd.Empty(p.Tensor.Device(), autograd.Float32, p.Tensor.Shape()...)
+		e.avg[i] = autograd.Empty(p.Tensor.Device(), autograd.Float32, p.Tensor.Shape()...).Keep()
 		e.avg[i].CopyFrom(p.Tensor)
 	}
 	return e, nil
@@ -106,8 +106,13 @@ func (e *EMA) LoadState(st State) error {
 			return fmt.Errorf("optim: EMA state: tensor %q is %v, want float32 %v", p.Name, t, p.Tensor.Shape())
 		}
 	}
+	fresh := make([]*autograd.Tensor, len(e.src))
 	for i, p := range e.src {
-		e.avg[i] = autograd.FromFloat32s(p.Tensor.Device(), st.Tensors[p.Name].Float32s(), p.Tensor.Shape()...)
+		fresh[i] = autograd.FromFloat32s(p.Tensor.Device(), st.Tensors[p.Name].Float32s(), p.Tensor.Shape()...).Keep()
+	}
+	for i, old := range e.avg {
+		old.Release()
+		e.avg[i] = fresh[i]
 	}
 	e.n = int(n)
 	return nil

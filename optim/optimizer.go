@@ -96,16 +96,17 @@ func (b *base) SetLR(lr float64) { b.lr = lr }
 
 // buf returns s's buffer i, allocating it on first use; fresh reports
 // whether it was just allocated. zero fills a new buffer with zeros,
-// otherwise its contents are unspecified.
+// otherwise its contents are unspecified. The buffer outlives any scope
+// the first update runs in.
 func (b *base) buf(s *slot, i int, zero bool) (t *autograd.Tensor, fresh bool) {
 	if s.bufs[i] != nil {
 		return s.bufs[i], false
 	}
 	dev, shape := s.Tensor.Device(), s.Tensor.Shape()
 	if zero {
-		s.bufs[i] = autograd.Zeros(dev, shape...)
+		s.bufs[i] = autograd.Zeros(dev, shape...).Keep()
 	} else {
-		s.bufs[i] = autograd.Empty(dev, autograd.Float32, shape...)
+		s.bufs[i] = autograd.Empty(dev, autograd.Float32, shape...).Keep()
 	}
 	return s.bufs[i], true
 }
@@ -170,14 +171,24 @@ func (b *base) LoadState(st State) error {
 		}
 		loads = append(loads, load{s, i, t})
 	}
+	// Copies first, through the host so that st may come from any device
+	// (or be this optimizer's own State); then the old buffers go.
+	fresh := make([]*autograd.Tensor, len(loads))
+	for j, l := range loads {
+		fresh[j] = autograd.FromFloat32s(l.s.Tensor.Device(), l.src.Float32s(), l.s.Tensor.Shape()...).Keep()
+	}
 	b.lr = lr
 	for _, s := range b.slots {
 		s.step = steps[s]
-		clear(s.bufs)
+		for i, t := range s.bufs {
+			if t != nil {
+				t.Release()
+			}
+			s.bufs[i] = nil
+		}
 	}
-	for _, l := range loads {
-		// Through the host, so the state may come from any device.
-		l.s.bufs[l.i] = autograd.FromFloat32s(l.s.Tensor.Device(), l.src.Float32s(), l.s.Tensor.Shape()...)
+	for j, l := range loads {
+		l.s.bufs[l.i] = fresh[j]
 	}
 	return nil
 }

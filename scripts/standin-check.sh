@@ -10,7 +10,11 @@
 #     the suite and kernel checks again with each block's threads in
 #     shuffled order, which exposes a missing __syncthreads;
 #   - the tests of train, cmd/train and the gocnn package in the cuda build
-#     (where -gpus defaults to GPU 0);
+#     (where -gpus defaults to GPU 0), out of memory included;
+#   - with GOCNN_SIM_SKIP_KERNELS=1 (launches and copies checked and
+#     counted, not run): every model of the zoo at full size, at most one
+#     host-blocking sync per training step, and ResNet-50's memory budget
+#     at batch 64;
 #   - the zoo's training test for one model of each family;
 #   - a short `train -gpus 0` run whose validation loss must fall.
 # `make test-standin` runs it; .ci/run too. About 8 minutes on 2 cores
@@ -56,10 +60,15 @@ say "backend suite and kernels passed with shuffled thread order"
 "$bin/gocnn.test" -test.count=1
 say "train, cmd/train and gocnn passed in the cuda build"
 
+(cd train && GOCNN_SIM_SKIP_KERNELS=1 GOCNN_CUDA_DEBUG=0 "$bin/train.test" -test.count=1 -test.v \
+	-test.run 'TestZooSyncsPerStep|TestResNet50MemoryBudget' | grep -E -- '^(\s+--- FAIL|\s+zoo_cuda_test|\s+memory:|--- |PASS|FAIL|ok)' || true
+	exit "${PIPESTATUS[0]}")
+say "every zoo model syncs at most once per training step; ResNet-50's memory is within budget"
+
 # One model of each family: plain convolutions, residual, bottleneck,
 # dense, grouped, depthwise, squeeze-and-excitation, inception,
-# segmentation.
-zoo='alexnet|resnet20|resnet50|densenet121|resnext50_32x4d|mobilenet_v2|mobilenet_v3_small|googlenet|unet'
+# asymmetric (1x7, 7x1) convolutions, segmentation.
+zoo='alexnet|resnet20|resnet50|densenet121|resnext50_32x4d|mobilenet_v2|mobilenet_v3_small|googlenet|inception_v3|unet'
 (cd nn/models && "$bin/models.test" -test.count=1 -test.v -test.run "TestTrainingLowersLoss/^($zoo)\$" |
 	grep -E -- '^(=== RUN|\s+--- |\s+train_test|PASS|FAIL|ok)' || true; exit "${PIPESTATUS[0]}")
 say "zoo training test passed for $zoo"

@@ -3,13 +3,12 @@ package train
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/autograd/meta"
 	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/nn/models"
 )
@@ -21,8 +20,10 @@ const benchWarmup = 2
 // bench times training steps (forward, cross-entropy, backward, gradient
 // all-reduce, optimizer step) of cfg.Model on random images of its usual
 // input size (or -train-crop-size) with 3 channels, as
-// scripts/bench/torch_anchor.py does, and prints images per second. The
-// steps run as one epoch of the training loop, whose hooks time them.
+// scripts/bench/torch_anchor.py does, and prints images per second and,
+// on a GPU, its memory, launches and host waits per step (see
+// benchReport). The steps run as one epoch of the training loop, whose
+// hooks measure them.
 func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
@@ -33,50 +34,55 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	if size <= 32 {
 		classes = 10 // the CIFAR models
 	}
+	defer func() { err = memoryError(err, cfg, input{classes: classes, channels: 3, h: size, w: size}) }()
 	reps, err := newReplicas(cfg, cfg.replicas(), classes, 3)
 	if err != nil {
 		return err
 	}
 	defer func() { err = cmp.Or(err, closeReplicas(reps)) }()
+	// Random images, and labels of the shape the model outputs
+	// (classification or per pixel).
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
-	xs := make([]*autograd.Tensor, len(reps))
-	labels := make([]*autograd.Tensor, len(reps))
 	img := make([]float32, cfg.Batch*size*size*3)
 	for i := range img {
 		img[i] = float32(rng.NormFloat64())
 	}
-	for i, r := range reps {
+	shape := outputShape(spec, classes, cfg.Batch, size)
+	lab := make([]int32, shape[:len(shape)-1].Numel())
+	for j := range lab {
+		lab[j] = int32(rng.IntN(shape[len(shape)-1]))
+	}
+	xs := make([]*autograd.Tensor, len(reps))
+	labels := make([]*autograd.Tensor, len(reps))
+	err = onEach(reps, func(i int, r *replica) error {
 		xs[i] = autograd.FromFloat32s(r.dev, img, cfg.Batch, size, size, 3)
-	}
-	backward := func(i int, r *replica) error {
-		r.opt.ZeroGrad()
-		logits := r.model.Forward(xs[i])
-		if labels[i] == nil {
-			// Classification or per-pixel labels, whichever the model outputs.
-			shape := logits.Shape()
-			k := shape[len(shape)-1]
-			lab := make([]int32, logits.Numel()/k)
-			for j := range lab {
-				lab[j] = int32(rng.IntN(k))
-			}
-			labels[i] = autograd.FromInt32s(r.dev, lab, shape[:len(shape)-1]...)
-		}
-		autograd.SoftmaxCrossEntropy(logits, labels[i], autograd.CrossEntropyOptions{}).Backward()
-		return nil
-	}
-	for _, r := range reps {
+		labels[i] = autograd.FromInt32s(r.dev, lab, shape[:len(shape)-1]...)
 		nn.SetTraining(r.model, true)
+		return nil
+	})
+	defer func() {
+		for i := range reps {
+			xs[i].Release()
+			labels[i].Release()
+		}
+	}()
+	if err != nil {
+		return err
 	}
+	rep := newBenchReport(cfg, reps, size)
 	epoch := EpochStart{Epoch: 1, Steps: benchWarmup + cfg.BenchSteps}
 	take := func(s int) (StepInfo, error) {
-		if s == 1 {
-			// Sequentially: the label draws share one generator.
-			for i, r := range reps {
-				if err := onEach([]*replica{r}, func(int, *replica) error { return backward(i, r) }); err != nil {
-					return StepInfo{}, err
-				}
+		err := onEach(reps, func(i int, r *replica) error {
+			r.opt.ZeroGrad()
+			defer r.dev.Scope().Close()
+			_, loss := lossOf(r, xs[i], labels[i], 0)
+			if i == 0 && s == epoch.Steps {
+				rep.saved = loss.SavedBytes()
 			}
-		} else if err := onEach(reps, backward); err != nil {
+			loss.Backward()
+			return nil
+		})
+		if err != nil {
 			return StepInfo{}, err
 		}
 		if err := update(reps); err != nil {
@@ -87,24 +93,20 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 			Loss: math.NaN(), LR: reps[0].opt.LR()}, nil
 	}
 	var h Hooks
-	var began time.Time
-	h.OnStep(func(s StepInfo) error {
-		if s.Step == benchWarmup {
-			began = time.Now()
-		}
-		return nil
-	})
-	h.OnEnd(func() error {
-		elapsed := time.Since(began)
-		images := cfg.BenchSteps * cfg.Batch * len(reps)
-		fmt.Fprintf(out, "%s: %dx%d, batch %d x %d device(s), %d steps in %v: %.1f img/s (%s, %s)%s\n",
-			cfg.Model, size, size, cfg.Batch, len(reps), cfg.BenchSteps, elapsed.Round(time.Millisecond),
-			float64(images)/elapsed.Seconds(), cfg.AMP, reps[0].dev.Name(), peakMemory(reps))
-		return nil
-	})
+	h.OnStep(rep.step)
+	h.OnEnd(func() error { return rep.print(out) })
 	h.add(&cfg.Hooks)
 	if err := h.runEpoch(ctx, epoch, take); err != nil {
 		return err
 	}
 	return h.ended()
+}
+
+// outputShape returns the shape of spec's output for a batch of 3-channel
+// images of side size, (batch, classes) or (batch, H, W, classes), found
+// on the shape-only backend.
+func outputShape(spec models.Spec, classes, batch, size int) autograd.Shape {
+	dev := meta.NewDevice()
+	m := spec.New(nn.NewShapeBuilder(dev), models.Options{Classes: classes, InChannels: 3})
+	return m.Forward(autograd.Empty(dev, autograd.Float32, batch, size, size, 3)).Shape()
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"errors"
 	"io"
 
@@ -33,19 +34,31 @@ func newScores(classes int, seg bool) *scores {
 	return s
 }
 
-// add counts a batch given its logits, (N, classes) or (N, H, W, classes),
-// and mean loss.
-func (s *scores) add(logits *autograd.Tensor, loss float64, b *data.Batch) {
-	s.lossSum += loss * float64(b.Len())
-	s.n += b.Len()
-	shape := logits.Shape()
-	classes := shape[len(shape)-1]
-	out := logits.Float32s()
-	if s.topk != nil {
-		s.topk.Add(out, b.Labels, classes)
-		return
+// hitRanks returns how many top-k hit counts add expects per batch: the
+// largest k, or 0 for segmentation.
+func (s *scores) hitRanks() int {
+	if s.topk == nil {
+		return 0
 	}
-	s.cm.Add(b.Masks.Data().([]int32), argmax.Rows(out, classes))
+	return s.topk.MaxK()
+}
+
+// add counts a batch of n examples with its mean loss and, for
+// classification, its top-k hit counts (see TopK.AddHits).
+func (s *scores) add(loss float64, n int, hits []float32) {
+	s.lossSum += loss * float64(n)
+	s.n += n
+	if s.topk != nil {
+		s.topk.AddHits(hits, n)
+	}
+}
+
+// addPixels counts a segmentation batch's pixels into the confusion
+// matrix, reading its logits (N, H, W, classes) and masks (N, H, W) back
+// from the device.
+func (s *scores) addPixels(logits, masks *autograd.Tensor) {
+	shape := logits.Shape()
+	s.cm.Add(masks.Int32s(), argmax.Rows(logits.Float32s(), shape[len(shape)-1]))
 }
 
 func (s *scores) merge(o *scores) {
@@ -73,23 +86,13 @@ func (s *scores) record(r *Record) {
 	r.PixelAcc = s.cm.PixelAccuracy()
 }
 
-// batchTensors copies a batch to dev: images (N, H, W, C) and labels (N)
-// or masks (N, H, W).
-func batchTensors(dev *autograd.Device, b *data.Batch) (x, labels *autograd.Tensor) {
-	x = autograd.FromFloat32s(dev, b.Images.Data().([]float32), b.Images.Shape()...)
-	if b.Masks != nil {
-		return x, autograd.FromInt32s(dev, b.Masks.Data().([]int32), b.Masks.Shape()...)
-	}
-	return x, autograd.FromInt32s(dev, b.Labels, len(b.Labels))
-}
-
-// lossOf returns the model's logits for b and their cross-entropy; mask
-// pixels labelled data.Ignore count in neither.
-func lossOf(r *replica, b *data.Batch, smoothing float64) (logits, loss *autograd.Tensor) {
-	x, labels := batchTensors(r.dev, b)
-	logits = r.model.Forward(x)
-	loss = autograd.SoftmaxCrossEntropy(logits, labels, autograd.CrossEntropyOptions{
-		LabelSmoothing: float32(smoothing), IgnoreIndex: data.Ignore, HasIgnore: b.Masks != nil})
+// lossOf returns the model's logits for images and their cross-entropy
+// against targets, labels (N) or masks (N, H, W) whose pixels labelled
+// data.Ignore count in neither.
+func lossOf(r *replica, images, targets *autograd.Tensor, smoothing float64) (logits, loss *autograd.Tensor) {
+	logits = r.model.Forward(images)
+	loss = autograd.SoftmaxCrossEntropy(logits, targets, autograd.CrossEntropyOptions{
+		LabelSmoothing: float32(smoothing), IgnoreIndex: data.Ignore, HasIgnore: len(targets.Shape()) > 1})
 	return logits, loss
 }
 
@@ -110,28 +113,33 @@ func (t *trainer) evaluate(r *Record) error {
 	total := (t.valLoader.Batches() + len(t.reps) - 1) / len(t.reps)
 	t.progress.Begin(t.epoch, total, "val")
 	for step := 1; ; step++ {
-		batches, err := nextBatches(ep, len(t.reps))
+		fed, images, err := t.feed(ep, t.valIn)
 		if err != nil && !errors.Is(err, io.EOF) {
-			release(batches)
 			return err
 		}
-		if len(batches) == 0 {
+		if fed == 0 {
 			break
 		}
-		losses := make([]float64, len(batches))
-		err = onEach(t.reps[:len(batches)], func(i int, rep *replica) error {
+		losses := make([]float64, fed)
+		err = onEach(t.reps[:fed], func(i int, rep *replica) error {
 			defer rep.dev.NoGrad()()
-			logits, loss := lossOf(rep, batches[i], 0)
-			losses[i] = float64(loss.Item())
-			per[i].add(logits, losses[i], batches[i])
+			defer rep.dev.Scope().Close()
+			x, targets := t.valIn[i].take()
+			logits, loss := lossOf(rep, x, targets, 0)
+			t.meters[i].record(logits, targets, loss)
+			if per[i].cm != nil {
+				per[i].addPixels(logits, targets)
+			}
+			var hits []float32
+			losses[i], hits = t.meters[i].read()
+			per[i].add(losses[i], targets.Shape()[0], hits)
 			return nil
 		})
-		images := release(batches)
 		if err != nil {
 			return err
 		}
 		t.progress.Step(min(step, total), images, mean(losses), t.reps[0].opt.LR())
-		if len(batches) < len(t.reps) {
+		if fed < len(t.reps) {
 			break
 		}
 	}
@@ -143,13 +151,26 @@ func (t *trainer) evaluate(r *Record) error {
 	return nil
 }
 
-// release returns the batches to their loader and counts their examples.
-func release(batches []*data.Batch) (images int) {
+// feed hands the next batch of ep to each replica's feeder of in, fewer
+// at the end of ep, and returns how many it fed and their images, with the
+// error that ended ep (io.EOF at its end). On any other error it feeds
+// none.
+func (t *trainer) feed(ep *data.Epoch, in []feeder) (fed, images int, err error) {
+	batches, err := nextBatches(ep, len(in))
+	if err != nil && !errors.Is(err, io.EOF) {
+		for _, b := range batches {
+			b.Release()
+		}
+		return 0, 0, err
+	}
 	for _, b := range batches {
 		images += b.Len()
-		b.Release()
 	}
-	return images
+	perr := onEach(t.reps[:len(batches)], func(i int, _ *replica) error {
+		in[i].put(batches[i])
+		return nil
+	})
+	return len(batches), images, cmp.Or(perr, err)
 }
 
 func mean(xs []float64) float64 {

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"gorgonia.org/tensor"
-
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/cpu"
 	"github.com/gocnn/gocnn/data"
@@ -17,9 +15,13 @@ func TestScoresSegmentation(t *testing.T) {
 	dev := autograd.NewDevice(cpu.New(1))
 	// (1, 2, 2, 2) logits: predictions 0, 1, 1, 0.
 	logits := autograd.FromFloat32s(dev, []float32{2, 1, 0, 3, -1, 1, 5, 4}, 1, 2, 2, 2)
-	b := &data.Batch{Masks: tensor.New(tensor.WithShape(1, 2, 2), tensor.WithBacking([]int32{0, 1, 0, data.Ignore})), Index: []int{0}}
+	masks := autograd.FromInt32s(dev, []int32{0, 1, 0, data.Ignore}, 1, 2, 2)
 	s := newScores(2, true)
-	s.add(logits, 0.5, b)
+	if s.hitRanks() != 0 {
+		t.Errorf("segmentation scores ask for %d top-k hit counts, want none", s.hitRanks())
+	}
+	s.addPixels(logits, masks)
+	s.add(0.5, 1, nil)
 	r := NewRecord(1, 1, "val")
 	s.record(&r)
 	// Class 0: 1 right of 2 targets, 1 predicted: IoU 1/2. Class 1: IoU 1/2.

@@ -3,8 +3,6 @@
 package train
 
 import (
-	"fmt"
-
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/cuda"
 )
@@ -20,22 +18,65 @@ func checkGPUs([]int) error { return nil }
 // gpuBackend returns the backend of GPU id.
 func gpuBackend(id int) (autograd.Backend, error) { return cuda.New(id, cuda.Options{}) }
 
-// peakMemory returns ", peak device memory N MiB", the largest peak of the
-// replicas' GPU allocators, or "" for CPU replicas. On the stand-in device
-// it says so: its timings are the CPU's, not a GPU's.
-func peakMemory(reps []*replica) string {
-	var peak int64 = -1
+// gpus returns the replicas' GPU backends, none for CPU replicas.
+func gpus(reps []*replica) []*cuda.Backend {
+	var bs []*cuda.Backend
 	for _, r := range reps {
 		if g, ok := r.dev.Backend().(*cuda.Backend); ok {
-			peak = max(peak, g.MemStats().Peak)
+			bs = append(bs, g)
 		}
 	}
-	if peak < 0 {
-		return ""
+	return bs
+}
+
+// synchronize waits until the replicas' devices have finished the work
+// queued on them: before a clock is read.
+func synchronize(reps []*replica) {
+	for _, g := range gpus(reps) {
+		g.Synchronize()
 	}
-	note := ""
+}
+
+// activity is what deviceActivity counts.
+type activity = cuda.Activity
+
+// deviceActivity returns the kernel launches and host-blocking calls the
+// replicas' GPUs have seen: the stand-in's counters on the stand-in device
+// (each GPU once, however many replicas share it), the backends' own
+// counts on a real one; ok is false for CPU replicas.
+func deviceActivity(reps []*replica) (a activity, ok bool) {
+	seen := map[int]bool{}
+	for _, g := range gpus(reps) {
+		ok = true
+		if !cuda.IsStandIn() {
+			own := g.Activity()
+			a.Launches, a.Syncs = a.Launches+own.Launches, a.Syncs+own.Syncs
+			continue
+		}
+		if seen[g.Ordinal()] {
+			continue
+		}
+		seen[g.Ordinal()] = true
+		c, _ := cuda.ReadStandIn(g.Ordinal())
+		a.Launches, a.Syncs = a.Launches+c.Launches, a.Syncs+c.Syncs
+	}
+	return a, ok
+}
+
+// devicePeak returns the largest peak of the replicas' GPU allocators, in
+// bytes; ok is false for CPU replicas.
+func devicePeak(reps []*replica) (peak int64, ok bool) {
+	for _, g := range gpus(reps) {
+		peak, ok = max(peak, g.MemStats().Peak), true
+	}
+	return peak, ok
+}
+
+// standInNote is the bench line's warning on the stand-in device, whose
+// timings are the CPU's.
+func standInNote() string {
 	if cuda.IsStandIn() {
-		note = " (stand-in device: a CPU emulation, not a GPU speed)"
+		return " (stand-in device: a CPU emulation, not a GPU speed)"
 	}
-	return fmt.Sprintf(", peak device memory %.0f MiB%s", float64(peak)/(1<<20), note)
+	return ""
 }

@@ -23,5 +23,17 @@ func gpuBackend(id int) (autograd.Backend, error) {
 	return nil, fmt.Errorf("gpu %d: this train was built without CUDA", id)
 }
 
-// peakMemory is "": CPU replicas have no device memory to report.
-func peakMemory([]*replica) string { return "" }
+// activity is what deviceActivity counts on the cuda build.
+type activity struct{ Launches, Syncs uint64 }
+
+// synchronize does nothing: CPU replicas compute as they are called.
+func synchronize([]*replica) {}
+
+// deviceActivity reports nothing: CPU replicas launch no kernels.
+func deviceActivity([]*replica) (activity, bool) { return activity{}, false }
+
+// devicePeak reports nothing: CPU replicas have no device memory.
+func devicePeak([]*replica) (int64, bool) { return 0, false }
+
+// standInNote is "": there is no stand-in device without CUDA.
+func standInNote() string { return "" }

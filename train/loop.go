@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/gocnn/gocnn/checkpoint"
@@ -26,6 +27,8 @@ type trainer struct {
 
 	trainLoader, valLoader *data.Loader
 	stepsPerEpoch          int
+	trainIn, valIn         []feeder // per replica, from each loader
+	meters                 []*meter // per replica
 
 	epoch int   // epochs completed
 	step  int64 // optimizer steps taken
@@ -53,7 +56,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	defer func() { err = cmp.Or(err, closeReplicas(t.reps)) }()
+	defer func() { err = cmp.Or(memoryError(err, &cfg, t.input()), t.close()) }()
 	if t.log != nil {
 		defer t.log.Close()
 	}
@@ -82,23 +85,29 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 		return nil, err
 	}
 	t := &trainer{cfg: cfg, data: ds, out: out, progress: NewProgress(out, cfg.PrintFreq), start: time.Now()}
-	if t.reps, err = newReplicas(cfg, cfg.replicas(), ds.classes, ds.channels); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			closeReplicas(t.reps) // the error that stopped the start is the one to report
-		}
-	}()
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
-		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers})
+		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice()})
 	if err != nil {
 		return nil, err
 	}
 	t.valLoader, err = data.NewLoader(ds.val, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.valTfm,
-		Seed: cfg.Seed, Workers: cfg.Workers})
+		Seed: cfg.Seed, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice()})
 	if err != nil {
 		return nil, err
+	}
+	if t.reps, err = newReplicas(cfg, cfg.replicas(), ds.classes, ds.channels); err != nil {
+		return nil, memoryError(err, cfg, t.input())
+	}
+	defer func() {
+		if err != nil {
+			t.close() // the error that stopped the start is the one to report
+		}
+	}()
+	ranks := newScores(ds.classes, ds.segmentation).hitRanks()
+	for _, r := range t.reps {
+		t.trainIn = append(t.trainIn, newFeeder(r.dev, t.trainLoader, cfg.Batch))
+		t.valIn = append(t.valIn, newFeeder(r.dev, t.valLoader, cfg.Batch))
+		t.meters = append(t.meters, newMeter(r.dev, ranks))
 	}
 	// Replica i takes batch k*devices+i of the loader's order: the same
 	// examples one device would see in a batch of devices*batch.
@@ -135,6 +144,26 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	return t, nil
 }
 
+// input returns the geometry of the run's training images.
+func (t *trainer) input() input {
+	_, h, w, _ := t.trainLoader.Shape()
+	return input{classes: t.data.classes, channels: t.data.channels, h: h, w: w}
+}
+
+// close releases the run's feeders and meters, then its replicas' devices,
+// and returns the first error.
+func (t *trainer) close() error {
+	var errs []error
+	for _, f := range slices.Concat(t.trainIn, t.valIn) {
+		errs = append(errs, f.close())
+	}
+	for _, m := range t.meters {
+		m.close()
+	}
+	errs = append(errs, closeReplicas(t.reps))
+	return cmp.Or(errs...)
+}
+
 // addHooks sets the run's hooks: the NaN guard, the progress display, the
 // epoch's summary line, the metrics log and the checkpoints when there is
 // an output folder, and then cfg.Hooks.
@@ -168,19 +197,26 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	began := time.Now()
 	images, lossSum := 0, 0.0
 	epoch := EpochStart{Epoch: t.epoch + 1, Steps: t.stepsPerEpoch}
+	// The next step's batches are fed before this step's results are read
+	// back, so that their copy to the device overlaps this step's work.
+	_, next, ferr := t.feed(ep, t.trainIn)
 	err := t.hooks.runEpoch(ctx, epoch, func(s int) (StepInfo, error) {
-		batches, err := nextBatches(ep, n)
-		if err != nil {
-			release(batches)
-			return StepInfo{}, err
+		if ferr != nil {
+			return StepInfo{}, ferr
 		}
+		stepImages := next
 		lr := t.sched.LR(int(t.step))
-		losses, err := t.trainStep(batches, lr, per)
-		stepImages := release(batches)
-		images += stepImages
+		if err := t.queueStep(lr); err != nil {
+			return StepInfo{}, err
+		}
+		if s < epoch.Steps {
+			_, next, ferr = t.feed(ep, t.trainIn)
+		}
+		losses, err := t.readStep(per)
 		if err != nil {
 			return StepInfo{}, err
 		}
+		images += stepImages
 		loss := mean(losses)
 		t.step++
 		lossSum += loss * float64(len(losses)*t.cfg.Batch)
@@ -212,26 +248,38 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	return call(t.hooks.epoch, EpochInfo{Train: train, Val: val})
 }
 
-// trainStep takes one optimizer step at learning rate lr, replica i
-// training on batches[i], and returns each replica's loss. Top-k counts go
-// to per.
-func (t *trainer) trainStep(batches []*data.Batch, lr float64, per []*scores) ([]float64, error) {
-	losses := make([]float64, len(t.reps))
+// queueStep queues one optimizer step at learning rate lr, each replica
+// training on the batch its feeder holds: forward, loss, the step's
+// results gathered on the device (see meter), backward, then the update.
+// Nothing in it waits for a device.
+func (t *trainer) queueStep(lr float64) error {
 	err := onEach(t.reps, func(i int, r *replica) error {
 		r.opt.SetLR(lr)
 		r.opt.ZeroGrad()
-		logits, loss := lossOf(r, batches[i], t.cfg.LabelSmoothing)
-		losses[i] = float64(loss.Item())
+		defer r.dev.Scope().Close() // the step's tensors; the gradients stay with their parameters
+		x, targets := t.trainIn[i].take()
+		logits, loss := lossOf(r, x, targets, t.cfg.LabelSmoothing)
+		t.meters[i].record(logits, targets, loss)
 		loss.Backward()
-		if per[i].topk != nil { // a per-pixel argmax would cost more than it tells
-			per[i].add(logits, losses[i], batches[i])
-		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return losses, update(t.reps)
+	return update(t.reps)
+}
+
+// readStep waits for each replica's step, the one host-blocking call of a
+// training step, and returns their losses; their top-k counts go to per.
+func (t *trainer) readStep(per []*scores) ([]float64, error) {
+	losses := make([]float64, len(t.reps))
+	err := onEach(t.reps, func(i int, r *replica) error {
+		var hits []float32
+		losses[i], hits = t.meters[i].read()
+		per[i].add(losses[i], t.cfg.Batch, hits)
+		return nil
+	})
+	return losses, err
 }
 
 // update averages the replicas' gradients and takes every replica's

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // IgnoreIndex is the segmentation label of pixels that count in no metric
@@ -28,38 +29,28 @@ func NewTopK(ks ...int) *TopK {
 	return &TopK{Ks: append([]int(nil), ks...), Correct: make([]int64, len(ks))}
 }
 
-// Add counts a batch: logits is (N, classes) row-major, labels has N
-// entries. A label counts as within the top k when its logit's rank (logits
-// strictly greater, plus equal logits at lower indices, as a stable sort
-// would order them) is below k; a NaN label logit is never correct. It
-// panics when the lengths disagree or a label is out of range.
-func (t *TopK) Add(logits []float32, labels []int32, classes int) {
-	if classes < 1 || len(logits) != len(labels)*classes {
-		panic(fmt.Sprintf("train: top-k: %d logits for %d labels of %d classes", len(logits), len(labels), classes))
+// AddHits counts a batch of rows given hits[j], the number of its rows
+// whose label is among the j+1 best logits (a label's rank counts the
+// logits strictly greater, plus equal ones at lower indices, as a stable
+// sort orders them; a NaN label logit is never a hit), as
+// autograd.Backend.TopKCounts computes them on the device. It panics when
+// hits has fewer than MaxK entries.
+func (t *TopK) AddHits(hits []float32, rows int) {
+	if len(hits) < t.MaxK() {
+		panic(fmt.Sprintf("train: top-k: %d hit counts for k up to %d", len(hits), t.MaxK()))
 	}
-	for n, label := range labels {
-		if label < 0 || int(label) >= classes {
-			panic(fmt.Sprintf("train: top-k: label %d out of range [0,%d)", label, classes))
-		}
-		row := logits[n*classes : (n+1)*classes]
-		v := row[label]
-		if math.IsNaN(float64(v)) {
-			t.Total++
-			continue
-		}
-		rank := 0
-		for j, x := range row {
-			if x > v || (x == v && j < int(label)) {
-				rank++
-			}
-		}
-		for i, k := range t.Ks {
-			if rank < k {
-				t.Correct[i]++
-			}
-		}
-		t.Total++
+	for i, k := range t.Ks {
+		t.Correct[i] += int64(hits[k-1])
 	}
+	t.Total += int64(rows)
+}
+
+// MaxK returns the largest k tracked, 0 for none.
+func (t *TopK) MaxK() int {
+	if len(t.Ks) == 0 {
+		return 0
+	}
+	return slices.Max(t.Ks)
 }
 
 // Merge adds the counts of o, which must track the same k values; it panics

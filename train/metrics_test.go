@@ -9,32 +9,23 @@ func near(got, want float64) bool {
 	return math.Abs(got-want) <= 1e-9+1e-9*math.Abs(want)
 }
 
+// TestTopK adds two batches' hit counts (see TopKCounts in the backend
+// suite for how they are counted) and merges another accumulator.
 func TestTopK(t *testing.T) {
-	nan := float32(math.NaN())
-	logits := []float32{
-		// label 2 is the largest: top-1 and top-3 hit
-		0.1, 0.2, 0.9, 0.3,
-		// label 0 ranks third (0.5 < 0.7, 0.6): top-1 miss, top-3 hit
-		0.5, 0.7, 0.6, 0.1,
-		// label 3 is smallest: rank 3, both miss
-		0.4, 0.3, 0.2, 0.1,
-		// tie: label 1 equals index 0, which sorts first: rank 1
-		0.8, 0.8, 0.1, 0.1,
-		// NaN label logit never counts
-		0.1, 0.2, 0.3, nan,
-	}
-	labels := []int32{2, 0, 3, 1, 3}
 	acc := NewTopK(1, 3)
-	acc.Add(logits, labels, 4)
+	if acc.MaxK() != 3 {
+		t.Fatalf("MaxK %d, want 3", acc.MaxK())
+	}
+	// 5 rows: 1 hit at rank 0, 2 more by rank 2, 1 more at rank 3 (not counted).
+	acc.AddHits([]float32{1, 2, 3}, 5)
 	if acc.Total != 5 || acc.Correct[0] != 1 || acc.Correct[1] != 3 {
 		t.Fatalf("total %d correct %v, want 5 [1 3]", acc.Total, acc.Correct)
 	}
 	if got := acc.Accuracy(1); !near(got, 60) {
 		t.Errorf("top-3 accuracy %v, want 60", got)
 	}
-
 	other := NewTopK(1, 3)
-	other.Add([]float32{0, 1}, []int32{1}, 2)
+	other.AddHits([]float32{1, 1, 1}, 1)
 	acc.Merge(other)
 	if acc.Total != 6 || acc.Correct[0] != 2 || acc.Correct[1] != 4 {
 		t.Errorf("after merge: total %d correct %v, want 6 [2 4]", acc.Total, acc.Correct)
@@ -47,8 +38,7 @@ func TestTopK(t *testing.T) {
 func TestTopKPanics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"k=0":          func() { NewTopK(0) },
-		"length":       func() { NewTopK(1).Add(make([]float32, 5), []int32{0, 1}, 3) },
-		"label range":  func() { NewTopK(1).Add(make([]float32, 3), []int32{3}, 3) },
+		"hits":         func() { NewTopK(1, 5).AddHits(make([]float32, 4), 2) },
 		"merge ks":     func() { NewTopK(1).Merge(NewTopK(5)) },
 		"cm pred":      func() { NewConfusionMatrix(2).Add([]int32{0}, []int32{2}) },
 		"cm length":    func() { NewConfusionMatrix(2).Add([]int32{0}, nil) },

@@ -46,10 +46,15 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		dev := autograd.NewDevice(be)
 		// Replicas differ in the dropout masks they draw, as DDP's ranks.
 		dev.SeedDropout(cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
-		m := spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
-		r := &replica{dev: dev, model: m, params: nn.Parameters(m)}
+		r := &replica{dev: dev}
 		reps = append(reps, r)
-		if r.opt, err = newOptimizer(cfg, r.params); err != nil {
+		err = recovered(dev.Name(), func() error {
+			r.model = spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
+			r.params = nn.Parameters(r.model)
+			r.opt, err = newOptimizer(cfg, r.params)
+			return err
+		})
+		if err != nil {
 			closeReplicas(reps)
 			return nil, err
 		}
@@ -96,15 +101,7 @@ func newOptimizer(cfg *Config, params []nn.Named) (optim.Optimizer, error) {
 func onEach(reps []*replica, f func(i int, r *replica) error) error {
 	errs := make([]error, len(reps))
 	run := func(i int) {
-		defer func() {
-			if p := recover(); p != nil {
-				errs[i] = fmt.Errorf("%s: %v", reps[i].dev.Name(), p)
-				if debugPanics {
-					errs[i] = fmt.Errorf("%w\n%s", errs[i], debug.Stack())
-				}
-			}
-		}()
-		errs[i] = f(i, reps[i])
+		errs[i] = recovered(reps[i].dev.Name(), func() error { return f(i, reps[i]) })
 	}
 	if len(reps) == 1 {
 		run(0)
@@ -121,6 +118,27 @@ func onEach(reps []*replica, f func(i int, r *replica) error) error {
 		}
 	}
 	return nil
+}
+
+// recovered returns f's error, or its panic as an error naming where
+// (a device), wrapping the panic's value when it is an error (an
+// out-of-memory one, say).
+func recovered(where string, f func() error) (err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if e, ok := p.(error); ok {
+			err = fmt.Errorf("%s: %w", where, e)
+		} else {
+			err = fmt.Errorf("%s: %v", where, p)
+		}
+		if debugPanics {
+			err = fmt.Errorf("%w\n%s", err, debug.Stack())
+		}
+	}()
+	return f()
 }
 
 // debugPanics adds the stack to errors made from panics (GOCNN_DEBUG=1).

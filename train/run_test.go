@@ -143,15 +143,15 @@ func TestDataParallelMatchesOneDevice(t *testing.T) {
 		}
 		ep := tr.trainLoader.Epoch(0)
 		for step := range 3 {
-			batches, err := nextBatches(ep, cfg.Devices)
-			if err != nil {
+			if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
 				t.Fatal(err)
 			}
-			per := []*scores{newScores(10, false), newScores(10, false)}
-			if _, err := tr.trainStep(batches, 0.05, per); err != nil {
+			if err := tr.queueStep(0.05); err != nil {
 				t.Fatal(err)
 			}
-			release(batches)
+			if _, err := tr.readStep([]*scores{newScores(10, false), newScores(10, false)}); err != nil {
+				t.Fatal(err)
+			}
 			tr.step = int64(step + 1)
 		}
 		ep.Close()

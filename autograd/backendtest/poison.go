@@ -10,9 +10,10 @@ import (
 // holds under Poisoned.
 const PoisonInt32 = math.MinInt32
 
-// Poisoned wraps b so that every buffer it allocates starts as NaN (Float32)
-// or PoisonInt32 (Int32): a kernel that leaves part of its output unwritten
-// then fails its comparison instead of passing on leftover zeros. A b that
+// Poisoned wraps b so that every buffer it allocates starts as NaN
+// (Float32), PoisonInt32 (Int32) or 0 (Uint8, where every value is a
+// pixel): a kernel that leaves part of its output unwritten then fails its
+// comparison instead of passing on leftover values. A b that
 // is an autograd.TryAllocator stays one, so that the suite runs it with the
 // buffer lifetimes it has outside the suite.
 func Poisoned(b autograd.Backend) autograd.Backend {
@@ -40,6 +41,8 @@ func (p poisoned) poison(buf autograd.Buffer) {
 			fill[i] = PoisonInt32
 		}
 		p.WriteInt32(buf, fill)
+	case autograd.Uint8:
+		p.WriteUint8(buf, make([]uint8, buf.Len()))
 	}
 }
 

@@ -130,3 +130,9 @@ func (*Backend) Upsample(autograd.ResizeParams, autograd.Buffer, autograd.Buffer
 
 // UpsampleBackward does nothing.
 func (*Backend) UpsampleBackward(autograd.ResizeParams, autograd.Buffer, autograd.Buffer) {}
+
+// TopKCounts does nothing.
+func (*Backend) TopKCounts(_, _ int, _, _, _ autograd.Buffer) {}
+
+// PixelsToFloat32 does nothing.
+func (*Backend) PixelsToFloat32(_, _ int, _, _, _, _ autograd.Buffer) {}

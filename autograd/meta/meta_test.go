@@ -32,3 +32,23 @@ func TestAllocNegativePanics(t *testing.T) {
 	}()
 	New().Alloc(autograd.Float32, -1)
 }
+
+// TestMemoryCount checks that the backend counts the bytes its buffers
+// would hold, freed ones given back, and the most at once.
+func TestMemoryCount(t *testing.T) {
+	b := New()
+	dev := autograd.NewDevice(b)
+	x := autograd.Empty(dev, autograd.Float32, 10)
+	func() {
+		defer dev.Scope().Close()
+		autograd.Empty(dev, autograd.Int32, 5)
+		autograd.Empty(dev, autograd.Uint8, 3)
+	}()
+	if b.InUse() != 40 || b.Peak() != 63 {
+		t.Errorf("in use %d, peak %d; want 40 and 63", b.InUse(), b.Peak())
+	}
+	x.Release()
+	if b.InUse() != 0 {
+		t.Errorf("in use %d after releasing everything", b.InUse())
+	}
+}

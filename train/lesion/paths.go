@@ -78,6 +78,7 @@ func PathGradients(m models.Lesionable, dev *autograd.Device, s *Set, lengths []
 // inputGradNorm returns the mean over batch b's examples of the L2 norm of
 // the gradient of each example's loss with respect to its input image.
 func inputGradNorm(m nn.Module, dev *autograd.Device, s *Set, b int) float64 {
+	defer dev.Scope().Close()
 	x, labels := s.batch(dev, b)
 	x.SetRequiresGrad(true)
 	loss := autograd.SoftmaxCrossEntropy(m.Forward(x), labels, autograd.CrossEntropyOptions{})

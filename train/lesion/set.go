@@ -87,14 +87,23 @@ func Evaluate(m nn.Module, dev *autograd.Device, s *Set) float64 {
 	defer dev.NoGrad()()
 	wrong := 0
 	for i := range s.labels {
-		x, _ := s.batch(dev, i)
-		logits := m.Forward(x)
-		pred := argmax.Rows(logits.Float32s(), logits.Shape()[1])
-		for r, label := range s.labels[i] {
-			if pred[r] != label {
-				wrong++
-			}
-		}
+		wrong += s.misclassified(m, dev, i)
 	}
 	return float64(wrong) / float64(s.Len())
+}
+
+// misclassified returns how many of batch i's examples m misclassifies; the
+// batch's tensors are released before it returns.
+func (s *Set) misclassified(m nn.Module, dev *autograd.Device, i int) int {
+	defer dev.Scope().Close()
+	x, _ := s.batch(dev, i)
+	logits := m.Forward(x)
+	pred := argmax.Rows(logits.Float32s(), logits.Shape()[1])
+	wrong := 0
+	for r, label := range s.labels[i] {
+		if pred[r] != label {
+			wrong++
+		}
+	}
+	return wrong
 }
