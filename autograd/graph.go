@@ -60,52 +60,20 @@ func (t *Tensor) BackwardWith(grad *Tensor) {
 	t.mustRequireGrad()
 	if t.node == nil {
 		accumulate(t, grad)
+		if t.gradReady != nil {
+			t.gradReady(t)
+		}
 		return
 	}
 	order := tape(t)
-	grads := map[*Tensor]*Tensor{t: grad}
-	for _, out := range order {
-		g := grads[out]
-		delete(grads, out)
-		if g == nil {
-			continue // no path from t through out
-		}
-		n := out.node
-		gs := n.backward(g)
-		if len(gs) != len(n.inputs) {
-			panic(fmt.Sprintf("autograd: %s backward returned %d gradients for %d inputs", n.op, len(gs), len(n.inputs)))
-		}
-		gGiven := false
-		for i, gi := range gs {
-			in := n.inputs[i]
-			if gi == nil || !in.requiresGrad {
-				if gi != nil && gi != g {
-					gi.Release()
-				}
-				continue
+	due := readyAt(order)
+	p := pass{grads: map[*Tensor]*Tensor{t: grad}, reached: map[*Tensor]bool{}}
+	for k, out := range order {
+		p.step(out)
+		for _, leaf := range due[k] {
+			if p.reached[leaf] {
+				leaf.gradReady(leaf)
 			}
-			checkGradShape(n.op, in, gi)
-			// The same tensor may be handed to several inputs (add passes dy
-			// through): the first taker owns it, the others get copies.
-			if gi == g {
-				if gGiven {
-					gi = clone(g)
-				}
-				gGiven = true
-			} else if slices.Contains(gs[:i], gi) {
-				gi = clone(gi)
-			}
-			if in.node == nil {
-				accumulate(in, gi)
-			} else if acc := grads[in]; acc != nil {
-				in.dev.backend.Axpby(1, gi.buf, 1, acc.buf)
-				gi.Release()
-			} else {
-				grads[in] = gi
-			}
-		}
-		if !gGiven {
-			g.Release()
 		}
 	}
 	for _, out := range order {
@@ -113,6 +81,103 @@ func (t *Tensor) BackwardWith(grad *Tensor) {
 		out.node = nil
 		out.requiresGrad = false
 	}
+}
+
+// pass is the state of one backward pass: the gradients summed so far for
+// recorded tensors not yet visited, and the leaves with a gradient-ready
+// hook that received a contribution.
+type pass struct {
+	grads   map[*Tensor]*Tensor
+	reached map[*Tensor]bool
+}
+
+// step runs out's backward with the gradient summed for it, handing each
+// input its part.
+func (p *pass) step(out *Tensor) {
+	g := p.grads[out]
+	delete(p.grads, out)
+	if g == nil {
+		return // no path from the pass's root through out
+	}
+	n := out.node
+	gs := n.backward(g)
+	if len(gs) != len(n.inputs) {
+		panic(fmt.Sprintf("autograd: %s backward returned %d gradients for %d inputs", n.op, len(gs), len(n.inputs)))
+	}
+	gGiven := false
+	for i, gi := range gs {
+		in := n.inputs[i]
+		if gi == nil || !in.requiresGrad {
+			if gi != nil && gi != g {
+				gi.Release()
+			}
+			continue
+		}
+		checkGradShape(n.op, in, gi)
+		// The same tensor may be handed to several inputs (add passes dy
+		// through): the first taker owns it, the others get copies.
+		if gi == g {
+			if gGiven {
+				gi = clone(g)
+			}
+			gGiven = true
+		} else if slices.Contains(gs[:i], gi) {
+			gi = clone(gi)
+		}
+		if in.node == nil {
+			accumulate(in, gi)
+			if in.gradReady != nil {
+				p.reached[in] = true
+			}
+		} else if acc := p.grads[in]; acc != nil {
+			in.dev.backend.Axpby(1, gi.buf, 1, acc.buf)
+			gi.Release()
+		} else {
+			p.grads[in] = gi
+		}
+	}
+	if !gGiven {
+		g.Release()
+	}
+}
+
+// readyAt returns, for each position of order (latest first), the leaves
+// with a gradient-ready hook that no node after it reads: their gradient
+// is complete once that node's backward has run.
+func readyAt(order []*Tensor) [][]*Tensor {
+	last := map[*Tensor]int{}
+	for k, out := range order {
+		for _, in := range out.node.inputs {
+			if in.node == nil && in.gradReady != nil {
+				last[in] = k
+			}
+		}
+	}
+	due := make([][]*Tensor, len(order))
+	for k, out := range order { // in input order, so that hooks run in a fixed order
+		for _, in := range out.node.inputs {
+			if last[in] == k && in.node == nil && in.gradReady != nil && !slices.Contains(due[k], in) {
+				due[k] = append(due[k], in)
+			}
+		}
+	}
+	return due
+}
+
+// OnGradReady sets f to run in every backward pass that reaches the leaf
+// t, once t's gradient for that pass is complete: after its last
+// contribution has been added, before the pass goes on to the ops recorded
+// earlier. It is PyTorch's post-accumulate-grad hook: data parallel
+// training starts averaging a bucket of gradients across devices from it
+// while the rest of the backward pass runs. f runs on the goroutine that
+// called Backward, when the kernels that compute the gradient have been
+// queued (they may still be running on the device). A nil f removes the
+// hook. It panics on a tensor produced by a recorded op.
+func (t *Tensor) OnGradReady(f func(leaf *Tensor)) {
+	if t.node != nil {
+		panic("autograd: OnGradReady on a non-leaf tensor")
+	}
+	t.gradReady = f
 }
 
 func (t *Tensor) mustRequireGrad() {

@@ -18,6 +18,7 @@ type Tensor struct {
 	st           *storage
 	cleanup      runtime.Cleanup // drops st when t is dropped unreleased; zero unless the backend is a TryAllocator
 	scope        *Scope          // the scope that releases t when it closes; nil for none
+	gradReady    func(*Tensor)   // see OnGradReady; nil for none
 }
 
 // Empty returns a tensor of the given shape and dtype on dev with
