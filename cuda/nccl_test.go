@@ -58,6 +58,7 @@ func TestNCCLOneRank(t *testing.T) {
 		if err := comms[0].AllReduceMean(buf, other); err != nil {
 			t.Fatal(err)
 		}
+		comms[0].Join()
 		allClose(t, fmt.Sprintf("mean of one rank, %d elements", n), download(gpu, buf), want, 0, 0)
 		gpu.Free(buf)
 		gpu.Free(other)
@@ -86,9 +87,10 @@ func TestNCCLRefusesOneGPUTwice(t *testing.T) {
 	t.Logf("NCCL refused: %v / %v", errs[0], errs[1])
 }
 
-// TestNCCLTwoGPUs averages different buffers over two GPUs; it needs a
-// machine with two.
-func TestNCCLTwoGPUs(t *testing.T) {
+// secondGPU returns a backend on GPU 1, skipping the test on a machine
+// with one GPU.
+func secondGPU(t *testing.T) *Backend {
+	t.Helper()
 	if n, err := cu.NumDevices(); err != nil || n < 2 {
 		t.Skipf("needs two GPUs (have %d, %v)", n, err)
 	}
@@ -99,14 +101,32 @@ func TestNCCLTwoGPUs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer other.Close()
-	bs := []*Backend{gpu, other}
+	t.Cleanup(func() { other.Close() })
+	return other
+}
+
+// twoRanks joins gpu and GPU 1 in a communicator, closed when the test
+// ends.
+func twoRanks(t *testing.T) ([]*Backend, []*Comm) {
+	t.Helper()
+	bs := []*Backend{gpu, secondGPU(t)}
 	comms, errs := commsOn(t, bs...)
 	for _, err := range errs {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
+	for _, c := range comms {
+		t.Cleanup(func() { c.Close() })
+	}
+	return bs, comms
+}
+
+// TestNCCLTwoGPUs averages different buffers over two GPUs; it needs a
+// machine with two (or two stand-in devices).
+func TestNCCLTwoGPUs(t *testing.T) {
+	bs, comms := twoRanks(t)
+	errs := make([]error, len(comms))
 	rng := rand.New(rand.NewPCG(5, 6))
 	const n = 100_003
 	data := [][]float32{randn(rng, n), randn(rng, n)}
@@ -114,7 +134,7 @@ func TestNCCLTwoGPUs(t *testing.T) {
 	for i := range want {
 		want[i] = (data[0][i] + data[1][i]) / 2
 	}
-	bufs := []autograd.Buffer{upload(t, gpu, data[0]), upload(t, other, data[1])}
+	bufs := []autograd.Buffer{upload(t, bs[0], data[0]), upload(t, bs[1], data[1])}
 	var wg sync.WaitGroup
 	for r := range comms {
 		wg.Go(func() { errs[r] = comms[r].AllReduceMean(bufs[r]) })
@@ -124,9 +144,9 @@ func TestNCCLTwoGPUs(t *testing.T) {
 		if errs[r] != nil {
 			t.Fatal(errs[r])
 		}
+		c.Join()
 		allClose(t, fmt.Sprintf("rank %d", r), download(bs[r], bufs[r]), want, 1e-7, 1e-6)
 		bs[r].Free(bufs[r])
-		c.Close()
 	}
 }
 
@@ -154,6 +174,7 @@ func BenchmarkNCCLAllReduce(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		comms[0].Join()
 		gpu.Synchronize()
 	}
 	for _, buf := range bufs {
