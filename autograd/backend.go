@@ -104,6 +104,13 @@ type Backend interface {
 	AvgPool2D(p PoolParams, x, y Buffer)
 	// AvgPool2DBackward sets dx to the gradient of AvgPool2D.
 	AvgPool2DBackward(p PoolParams, dy, dx Buffer)
+	// AdaptiveAvgPool2D sets y to the means of x over p's bins (see
+	// AdaptivePoolParams). x: (N, H, W, C); y: (N, OutH, OutW, C).
+	AdaptiveAvgPool2D(p AdaptivePoolParams, x, y Buffer)
+	// AdaptiveAvgPool2DBackward sets dx to the gradient of
+	// AdaptiveAvgPool2D: each input element gets the dy of every bin
+	// holding it, divided by that bin's size.
+	AdaptiveAvgPool2DBackward(p AdaptivePoolParams, dy, dx Buffer)
 	// GlobalAvgPool sets y[n, c] to the mean over i of x[n, i, c].
 	// x: (n, hw, c); y: (n, c).
 	GlobalAvgPool(n, hw, c int, x, y Buffer)

@@ -82,3 +82,29 @@ func GlobalAvgPool(x *Tensor) *Tensor {
 		return []*Tensor{dx}
 	})
 }
+
+// AdaptiveAvgPool2D returns the means of x (N, H, W, C) over the bins of
+// AdaptivePoolParams: an (N, outH, outW, C) tensor, as PyTorch's
+// adaptive_avg_pool2d, for any input size. Where the output sides divide
+// the input's, the bins are AvgPool2D's equal windows and it runs
+// AvgPool2D. It panics when x is not NHWC or an output side is below 1.
+func AdaptiveAvgPool2D(x *Tensor, outH, outW int) *Tensor {
+	const op = "AdaptiveAvgPool2D"
+	sameShape(op, x)
+	n, h, w, c := x.shape.NHWC(op)
+	p := AdaptivePoolParams{N: n, H: h, W: w, C: c, OutH: outH, OutW: outW}
+	if err := p.Validate(); err != nil {
+		panic(fmt.Sprintf("autograd: %s: %v", op, err))
+	}
+	if h%outH == 0 && w%outW == 0 {
+		return AvgPool2D(x, PoolOptions{Kernel: [2]int{h / outH, w / outW}})
+	}
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, n, outH, outW, c)
+	be.AdaptiveAvgPool2D(p, x.buf, y.buf)
+	return record(op, y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		dx := Empty(x.dev, Float32, x.shape...)
+		be.AdaptiveAvgPool2DBackward(p, dy.buf, dx.buf)
+		return []*Tensor{dx}
+	})
+}

@@ -142,21 +142,27 @@ func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
 	divH := avgDivisors(P, p.StrideH, p.PadH, p.R, p.H, p.CountIncludePad)
 	divW := avgDivisors(Q, p.StrideW, p.PadW, p.S, p.W, p.CountIncludePad)
 	b.eachWindow(p, xv, func(img []float32, out, op, oq, h0, h1, w0, w1 int) {
-		ys := yv[out : out+p.C]
-		clear(ys)
-		for h := h0; h < h1; h++ {
-			for w := w0; w < w1; w++ {
-				xs := img[(h*p.W+w)*p.C:][:len(ys)]
-				for c, v := range xs {
-					ys[c] += v
-				}
+		meanRows(yv[out:out+p.C], img, p.W, p.C, h0, h1, w0, w1, divH[op]*divW[oq])
+	})
+}
+
+// meanRows sets ys to the elementwise sum of the C-vectors at (h, w) of img
+// (H, W, C) for h in [h0, h1), w in [w0, w1), in row-major order,
+// multiplied by 1/div.
+func meanRows(ys []float32, img []float32, W, C, h0, h1, w0, w1, div int) {
+	clear(ys)
+	for h := h0; h < h1; h++ {
+		for w := w0; w < w1; w++ {
+			xs := img[(h*W+w)*C:][:len(ys)]
+			for c, v := range xs {
+				ys[c] += v
 			}
 		}
-		inv := 1 / float32(divH[op]*divW[oq])
-		for c := range ys {
-			ys[c] *= inv
-		}
-	})
+	}
+	inv := 1 / float32(div)
+	for c := range ys {
+		ys[c] *= inv
+	}
 }
 
 // AvgPool2DBackward sets dx[h, w, c] to the sum, over the outputs whose

@@ -27,6 +27,8 @@ var poolBenches = []poolBench{
 	{"resnet18-stem-56x56x64", autograd.PoolParams{N: 32, H: 56, W: 56, C: 64, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}},
 	// DenseNet transition.
 	{"densenet-2x2-28x28x128", autograd.PoolParams{N: 32, H: 28, W: 28, C: 128, R: 2, S: 2, StrideH: 2, StrideW: 2}},
+	// VGG's adaptive pooling at 448 input, batch 32.
+	{"vgg-448-2x2-14x14x512", autograd.PoolParams{N: 32, H: 14, W: 14, C: 512, R: 2, S: 2, StrideH: 2, StrideW: 2}},
 }
 
 func BenchmarkMaxPool2D(b *testing.B) {
@@ -91,6 +93,38 @@ func BenchmarkGlobalAvgPool(b *testing.B) {
 				be.GlobalAvgPoolBackward(s.n, s.hw, s.c, y, dx)
 			}
 			reportGBs(b, bytes)
+		})
+	}
+}
+
+// BenchmarkAdaptiveAvgPool2D runs VGG's and AlexNet's adaptive pooling at
+// 256 input (uneven bins) and VGG's at 448 (even: the same windows as
+// BenchmarkAvgPool2D's vgg-448 case, which AdaptiveAvgPool2D runs instead),
+// batch 32.
+func BenchmarkAdaptiveAvgPool2D(b *testing.B) {
+	for _, pb := range []struct {
+		name string
+		p    autograd.AdaptivePoolParams
+	}{
+		{"vgg-256-8x8x512", autograd.AdaptivePoolParams{N: 32, H: 8, W: 8, C: 512, OutH: 7, OutW: 7}},
+		{"alexnet-256-7x7x256", autograd.AdaptivePoolParams{N: 32, H: 7, W: 7, C: 256, OutH: 6, OutW: 6}},
+		{"vgg-448-14x14x512", autograd.AdaptivePoolParams{N: 32, H: 14, W: 14, C: 512, OutH: 7, OutW: 7}},
+	} {
+		p := pb.p
+		be := cpu.New(0)
+		in, out := p.N*p.H*p.W*p.C, p.N*p.OutH*p.OutW*p.C
+		x, y, dx := randBuffer(be, in), be.Alloc(autograd.Float32, out), be.Alloc(autograd.Float32, in)
+		b.Run(pb.name+"/forward", func(b *testing.B) {
+			for b.Loop() {
+				be.AdaptiveAvgPool2D(p, x, y)
+			}
+			reportGBs(b, 4*(in+out))
+		})
+		b.Run(pb.name+"/backward", func(b *testing.B) {
+			for b.Loop() {
+				be.AdaptiveAvgPool2DBackward(p, y, dx)
+			}
+			reportGBs(b, 4*(in+out))
 		})
 	}
 }

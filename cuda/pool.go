@@ -45,3 +45,24 @@ func (b *Backend) AvgPool2DBackward(p autograd.PoolParams, dy, dx autograd.Buffe
 	args := append([]any{b.f32(op, dy, out), b.f32(op, dx, in), p.CountIncludePad}, poolArgs(p)...)
 	b.launch1(op, kernels.AvgPoolBackward, int64(in), args...)
 }
+
+// adaptiveArgs returns the adaptive kernels' trailing ADAPTIVE_PARAMS.
+func adaptiveArgs(p autograd.AdaptivePoolParams) []any {
+	return []any{p.N, p.H, p.W, p.C, p.OutH, p.OutW}
+}
+
+// AdaptiveAvgPool2D sets y to the means of x over p's bins.
+func (b *Backend) AdaptiveAvgPool2D(p autograd.AdaptivePoolParams, x, y autograd.Buffer) {
+	const op = "AdaptiveAvgPool2D"
+	out := p.N * p.OutH * p.OutW * p.C
+	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out)}, adaptiveArgs(p)...)
+	b.launch1(op, kernels.AdaptiveAvgPool, int64(out), args...)
+}
+
+// AdaptiveAvgPool2DBackward sets dx to the gradient of AdaptiveAvgPool2D.
+func (b *Backend) AdaptiveAvgPool2DBackward(p autograd.AdaptivePoolParams, dy, dx autograd.Buffer) {
+	const op = "AdaptiveAvgPool2DBackward"
+	out, in := p.N*p.OutH*p.OutW*p.C, p.N*p.H*p.W*p.C
+	args := append([]any{b.f32(op, dy, out), b.f32(op, dx, in)}, adaptiveArgs(p)...)
+	b.launch1(op, kernels.AdaptiveAvgPoolBackward, int64(in), args...)
+}

@@ -1,7 +1,8 @@
-// Max and average pooling over NHWC, forward and backward. One thread per
-// output (forward) or input (backward) element, channels fastest, so a
-// warp reads consecutive channels. The backward kernels gather instead of
-// scattering: no atomics, and every sum has one fixed order.
+// Max, average and adaptive average pooling over NHWC, forward and
+// backward. One thread per output (forward) or input (backward) element,
+// channels fastest, so a warp reads consecutive channels. The backward
+// kernels gather instead of scattering: no atomics, and every sum has one
+// fixed order.
 #include "common.cuh"
 
 struct Pool {
@@ -113,6 +114,61 @@ extern "C" __global__ void avg_pool_backward_f32(const float* dy, float* dx, i64
 			for (i64 oq = q0; oq < q1; oq++) {
 				i64 div = dh * avg_divisor(oq, g.strideW, g.padW, g.s, g.w, countPad);
 				sum += dy[((img * g.p + op) * g.q + oq) * g.c + ch] * (1.f / (float)div);
+			}
+		}
+		dx[i] = sum;
+	}
+}
+
+// adaptive_bin sets [lo, hi) to the input positions output o pools along
+// an axis: PyTorch's [floor(o*in/out), ceil((o+1)*in/out)), as
+// autograd.AdaptivePoolParams.
+__device__ __forceinline__ void adaptive_bin(i64 o, i64 in, i64 out, i64* lo, i64* hi) {
+	*lo = o * in / out;
+	*hi = ((o + 1) * in + out - 1) / out;
+}
+
+// adaptive_covering sets [lo, hi) to the output positions whose bins hold
+// input position i along an axis.
+__device__ __forceinline__ void adaptive_covering(i64 i, i64 in, i64 out, i64* lo, i64* hi) {
+	*lo = i * out / in;
+	*hi = ((i + 1) * out + in - 1) / in;
+}
+
+#define ADAPTIVE_PARAMS i64 n, i64 h, i64 w, i64 c, i64 oh, i64 ow
+
+// adaptive_avg_pool_f32 sets y (n, oh, ow, c) to the means of x (n, h, w,
+// c) over its bins, summed in row-major order as the CPU backend does.
+extern "C" __global__ void adaptive_avg_pool_f32(const float* x, float* y, ADAPTIVE_PARAMS) {
+	GRID_STRIDE(o, n * oh * ow * c) {
+		i64 ch = o % c, t = o / c, oq = t % ow, op = (t / ow) % oh, img = t / (ow * oh);
+		i64 h0, h1, w0, w1;
+		adaptive_bin(op, h, oh, &h0, &h1);
+		adaptive_bin(oq, w, ow, &w0, &w1);
+		const float* xi = x + img * h * w * c + ch;
+		float sum = 0;
+		for (i64 hh = h0; hh < h1; hh++)
+			for (i64 ww = w0; ww < w1; ww++) sum += xi[(hh * w + ww) * c];
+		y[o] = sum * (1.f / (float)((h1 - h0) * (w1 - w0)));
+	}
+}
+
+// adaptive_avg_pool_backward_f32 sets each dx element to the sum, over the
+// bins holding it, of dy divided by the bin's size.
+extern "C" __global__ void adaptive_avg_pool_backward_f32(const float* dy, float* dx, ADAPTIVE_PARAMS) {
+	GRID_STRIDE(i, n * h * w * c) {
+		i64 ch = i % c, t = i / c, ww = t % w, hh = (t / w) % h, img = t / (w * h);
+		i64 p0, p1, q0, q1;
+		adaptive_covering(hh, h, oh, &p0, &p1);
+		adaptive_covering(ww, w, ow, &q0, &q1);
+		float sum = 0;
+		for (i64 op = p0; op < p1; op++) {
+			i64 h0, h1;
+			adaptive_bin(op, h, oh, &h0, &h1);
+			for (i64 oq = q0; oq < q1; oq++) {
+				i64 w0, w1;
+				adaptive_bin(oq, w, ow, &w0, &w1);
+				sum += dy[((img * oh + op) * ow + oq) * c + ch] * (1.f / (float)((h1 - h0) * (w1 - w0)));
 			}
 		}
 		dx[i] = sum;

@@ -23,6 +23,8 @@ var (
 	// poolGeom is pool.cu's POOL_PARAMS: n, h, w, c, r, s, strideH,
 	// strideW, padH, padW, p, q.
 	poolGeom = ints(12)
+	// adaptiveGeom is pool.cu's ADAPTIVE_PARAMS: n, h, w, c, oh, ow.
+	adaptiveGeom = ints(6)
 	// gemmParams is gemm.cu's GEMM_PARAMS: a, lda, sa, b, ldb, sb, c, ldc,
 	// sc, ss, m, n, k, splits, kchunk, alpha, beta.
 	gemmParams = []Arg{Ptr, Int, Int, Ptr, Int, Int, Ptr, Int, Int, Int, Int, Int, Int, Int, Int, F32, F32}
@@ -116,12 +118,14 @@ var (
 	DepthwiseBackwardFilterFinish  = def("depthwise", "depthwise_backward_filter_finish_f32", Ptr, Int, Ptr, Int)
 )
 
-// pool.cu: max and average pooling.
+// pool.cu: max, average and adaptive average pooling.
 var (
-	MaxPool         = def("pool", "max_pool_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
-	MaxPoolBackward = def("pool", "max_pool_backward_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
-	AvgPool         = def("pool", "avg_pool_f32", with(poolGeom, Ptr, Ptr, Int)...)
-	AvgPoolBackward = def("pool", "avg_pool_backward_f32", with(poolGeom, Ptr, Ptr, Int)...)
+	MaxPool                 = def("pool", "max_pool_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
+	MaxPoolBackward         = def("pool", "max_pool_backward_f32", with(poolGeom, Ptr, Ptr, Ptr)...)
+	AvgPool                 = def("pool", "avg_pool_f32", with(poolGeom, Ptr, Ptr, Int)...)
+	AvgPoolBackward         = def("pool", "avg_pool_backward_f32", with(poolGeom, Ptr, Ptr, Int)...)
+	AdaptiveAvgPool         = def("pool", "adaptive_avg_pool_f32", with(adaptiveGeom, Ptr, Ptr)...)
+	AdaptiveAvgPoolBackward = def("pool", "adaptive_avg_pool_backward_f32", with(adaptiveGeom, Ptr, Ptr)...)
 )
 
 // batchnorm.cu: batch statistics, the normalisation and its gradient.

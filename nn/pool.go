@@ -1,10 +1,6 @@
 package nn
 
-import (
-	"fmt"
-
-	"github.com/gocnn/gocnn/autograd"
-)
+import "github.com/gocnn/gocnn/autograd"
 
 // MaxPool2D takes the maximum over square windows.
 type MaxPool2D struct {
@@ -59,11 +55,11 @@ func (p *GlobalAvgPool) Forward(x *autograd.Tensor) *autograd.Tensor {
 	return p.Out(autograd.GlobalAvgPool(x))
 }
 
-// AdaptiveAvgPool2D averages x (N, H, W, C) into (N, Size, Size, C), as
-// PyTorch's AdaptiveAvgPool2d, for the maps it can express exactly with the
-// available kernels: sides divisible by Size (equal windows), or 1x1 maps,
-// which it copies to every cell (what PyTorch does to a 1x1 input). It lets
-// AlexNet and VGG take small inputs.
+// AdaptiveAvgPool2D averages x (N, H, W, C) into (N, Size, Size, C) as
+// PyTorch's AdaptiveAvgPool2d, for any input size: uneven, overlapping bins
+// where Size does not divide a side, repeated pixels where the map is
+// smaller than Size (see autograd.AdaptivePoolParams). It lets AlexNet and
+// VGG take any input size.
 type AdaptiveAvgPool2D struct {
 	Base
 	Size int
@@ -72,18 +68,12 @@ type AdaptiveAvgPool2D struct {
 // NewAdaptiveAvgPool2D returns adaptive average pooling to size x size.
 func NewAdaptiveAvgPool2D(size int) *AdaptiveAvgPool2D { return &AdaptiveAvgPool2D{Size: size} }
 
-// Forward pools x. It panics on a map it cannot pool exactly (see the type).
+// Forward pools x; a map of the output size already passes through as it
+// is (the pooling would copy it).
 func (p *AdaptiveAvgPool2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	_, h, w, _ := x.Shape().NHWC("AdaptiveAvgPool2D")
-	s := p.Size
-	switch {
-	case h == s && w == s:
+	if h == p.Size && w == p.Size {
 		return p.Out(x)
-	case h%s == 0 && w%s == 0:
-		return p.Out(autograd.AvgPool2D(x, autograd.PoolOptions{Kernel: [2]int{h / s, w / s}}))
-	case h == 1 && w == 1:
-		// Bilinear resizing of a single pixel is a copy to every cell.
-		return p.Out(autograd.Upsample(x, s, s, false))
 	}
-	panic(fmt.Sprintf("nn: adaptive average pooling of a %dx%d map to %dx%d needs sides divisible by %d", h, w, s, s, s))
+	return p.Out(autograd.AdaptiveAvgPool2D(x, p.Size, p.Size))
 }

@@ -82,6 +82,13 @@ func (*Backend) AvgPool2D(autograd.PoolParams, autograd.Buffer, autograd.Buffer)
 // AvgPool2DBackward does nothing.
 func (*Backend) AvgPool2DBackward(autograd.PoolParams, autograd.Buffer, autograd.Buffer) {}
 
+// AdaptiveAvgPool2D does nothing.
+func (*Backend) AdaptiveAvgPool2D(autograd.AdaptivePoolParams, autograd.Buffer, autograd.Buffer) {}
+
+// AdaptiveAvgPool2DBackward does nothing.
+func (*Backend) AdaptiveAvgPool2DBackward(autograd.AdaptivePoolParams, autograd.Buffer, autograd.Buffer) {
+}
+
 // GlobalAvgPool does nothing.
 func (*Backend) GlobalAvgPool(_, _, _ int, _, _ autograd.Buffer) {}
 

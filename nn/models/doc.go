@@ -7,5 +7,6 @@
 // Builder that fixes the device and the seed. Classifiers end in global
 // average pooling where the paper's do, so small inputs (32x32 CIFAR, 28x28
 // Fashion-MNIST) work; AlexNet and VGG keep their adaptive pooling to 6x6 and
-// 7x7, which copies a 1x1 map, as torchvision's does.
+// 7x7, which pools a map of any size with PyTorch's bins, as torchvision's
+// does.
 package models
