@@ -11,6 +11,13 @@
 // Masks follow the same View with nearest-neighbour sampling, so image and
 // mask stay aligned whatever the augmentation.
 //
+// Pixel transforms (ColorJitter, AutoAugment, RandAugment,
+// TrivialAugmentWide, AugMix, Lighting, RandomErasing) draw their random
+// parameters into the View's pixel stage too; the Loader carries it out on
+// the resampled 8-bit image, with torchvision's uint8 semantics, before
+// normalising it. Their draws come from the same seeded generator, so they
+// too depend only on the seed, the epoch and the example index.
+//
 // Bad input (a corrupt image, a missing folder, a mask of the wrong size) is
 // a returned error naming the file, never a panic; with
 // LoaderConfig.SkipBad the Loader drops such examples and counts them.

@@ -63,6 +63,7 @@ type Loader struct {
 type worker struct {
 	ex  Example
 	rs  resampler
+	px  pixelStage
 	pcg *rand.PCG
 	rng *rand.Rand
 }
@@ -120,6 +121,13 @@ func (l *Loader) probe() error {
 			if v.Mean != nil && (len(v.Mean) != l.shape.c || len(v.Std) != l.shape.c) {
 				return fmt.Errorf("data: Normalize has %d means and %d stds for %d-channel images",
 					len(v.Mean), len(v.Std), l.shape.c)
+			}
+			for _, t := range l.cfg.Transforms {
+				if pt, ok := t.(pixelTransform); ok {
+					if err := pt.check(l.shape.c, l.shape.seg); err != nil {
+						return err
+					}
+				}
 			}
 			return nil
 		}
@@ -321,12 +329,22 @@ func (l *Loader) fill(w *worker, epoch int, j job) error {
 	if v.Mean != nil && (len(v.Mean) != s.c || len(v.Std) != s.c) {
 		return fmt.Errorf("data: Normalize has %d means and %d stds for %d-channel images", len(v.Mean), len(v.Std), s.c)
 	}
+	if v.Shift != nil && len(v.Shift) != s.c {
+		return fmt.Errorf("data: the view shifts %d channels of %d-channel images", len(v.Shift), s.c)
+	}
 	img := s.h * s.w * s.c
 	b := j.p.buf
+	var out []float32
+	var out8 []uint8
 	if s.uint8 {
-		w.rs.image(&ex.Image, &v, nil, b.u8[j.slot*img:(j.slot+1)*img])
+		out8 = b.u8[j.slot*img : (j.slot+1)*img]
 	} else {
-		w.rs.image(&ex.Image, &v, b.f32[j.slot*img:(j.slot+1)*img], nil)
+		out = b.f32[j.slot*img : (j.slot+1)*img]
+	}
+	if v.hasPixelStage() {
+		w.px.run(&w.rs, &ex.Image, &v, out, out8)
+	} else {
+		w.rs.image(&ex.Image, &v, out, out8)
 	}
 	if s.seg {
 		w.rs.mask(&ex.Mask, &v, b.masks[j.slot*s.h*s.w:(j.slot+1)*s.h*s.w])

@@ -12,13 +12,15 @@ type axis struct {
 }
 
 // build computes the taps of an output of n pixels that samples the box
-// [o, o+size) of a source of length src, mirrored when flip is set. The
-// filter is a triangle (bilinear) widened to the scale factor when
-// shrinking, which is what PIL's antialiased bilinear resize does, so that
-// a 500->224 resize averages instead of aliasing.
-func (a *axis) build(src int, o, size float64, n int, flip bool) {
+// [o, o+size) of a source of length src, mirrored when flip is set, with
+// the filter of mode. The filter is widened to the scale factor when
+// shrinking, which is what PIL's antialiased resize does, so that a
+// 500->224 resize averages instead of aliasing; Nearest takes one tap.
+func (a *axis) build(src int, o, size float64, n int, flip bool, mode Interpolation) {
 	scale := size / float64(n)
-	support := max(1, scale)
+	stretch := max(1, scale)
+	kernel, radius := mode.filter()
+	support := radius * stretch
 	a.stride = int(math.Ceil(2*support)) + 1
 	a.start = grow(a.start, n)
 	a.count = grow(a.count, n)
@@ -33,13 +35,18 @@ func (a *axis) build(src int, o, size float64, n int, flip bool) {
 		if c < 0 || c >= float64(src) {
 			continue
 		}
+		w := a.w[i*a.stride : (i+1)*a.stride]
+		if mode == Nearest {
+			w[0] = 1
+			a.start[i], a.count[i] = int(c), 1
+			continue
+		}
 		lo := max(0, int(math.Floor(c-support+0.5)))
 		hi := min(src, int(math.Ceil(c+support-0.5))+1)
-		w := a.w[i*a.stride : (i+1)*a.stride]
 		var sum float32
 		k := 0
 		for p := lo; p < hi && k < a.stride; p++ {
-			t := float32(max(0, 1-math.Abs(float64(p)+0.5-c)/support))
+			t := float32(kernel((float64(p) + 0.5 - c) / stretch))
 			if k == 0 && t == 0 {
 				lo++ // trim leading zero taps
 				continue
@@ -97,8 +104,8 @@ type resampler struct {
 // the view's normalisation, or into out8 when out is nil.
 func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 	C, Q, P := src.C, v.OutW, v.OutH
-	rs.x.build(src.W, v.X0, v.BoxW, Q, v.Flip)
-	rs.y.build(src.H, v.Y0, v.BoxH, P, false)
+	rs.x.build(src.W, v.X0, v.BoxW, Q, v.Flip, v.Interpolation)
+	rs.y.build(src.H, v.Y0, v.BoxH, P, false, v.Interpolation)
 	// Rows of the source that any output row reads.
 	r0, r1 := src.H, 0
 	for p := range P {
@@ -126,6 +133,11 @@ func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 				o[i] = uint8(min(255, max(0, a+0.5)))
 			}
 			continue
+		}
+		if v.Interpolation == Bicubic { // its negative lobes overshoot
+			for i, a := range acc {
+				acc[i] = min(255, max(0, a))
+			}
 		}
 		o := out[p*row : (p+1)*row]
 		for i := 0; i < row; i += C {

@@ -8,11 +8,13 @@ import (
 // RandomResizedCrop crops a random region of random area and aspect ratio
 // and resizes it to Size x Size, as torchvision's RandomResizedCrop (ten
 // tries, then a centre crop with the ratio clamped). Zero Scale means
-// [0.08, 1] of the area; zero Ratio means [3/4, 4/3].
+// [0.08, 1] of the area; zero Ratio means [3/4, 4/3]. Interpolation
+// resamples the crop (zero: Bilinear).
 type RandomResizedCrop struct {
-	Size  int
-	Scale [2]float64
-	Ratio [2]float64
+	Size          int
+	Scale         [2]float64
+	Ratio         [2]float64
+	Interpolation Interpolation
 }
 
 // Apply implements Transform.
@@ -24,6 +26,7 @@ func (t RandomResizedCrop) Apply(v *View, r *rand.Rand) {
 	if ratio == [2]float64{} {
 		ratio = [2]float64{3.0 / 4, 4.0 / 3}
 	}
+	v.Interpolation = t.Interpolation
 	W, H := v.OutW, v.OutH
 	area := float64(W * H)
 	lo, hi := math.Log(ratio[0]), math.Log(ratio[1])
@@ -50,11 +53,16 @@ func (t RandomResizedCrop) Apply(v *View, r *rand.Rand) {
 }
 
 // Resize scales the image so that its shorter side is Shorter pixels,
-// keeping the aspect ratio (the longer side is truncated, as torchvision).
-type Resize struct{ Shorter int }
+// keeping the aspect ratio (the longer side is truncated, as torchvision),
+// resampled with Interpolation (zero: Bilinear).
+type Resize struct {
+	Shorter       int
+	Interpolation Interpolation
+}
 
 // Apply implements Transform.
 func (t Resize) Apply(v *View, _ *rand.Rand) {
+	v.Interpolation = t.Interpolation
 	w, h := v.OutW, v.OutH
 	if w <= h {
 		v.Resize(t.Shorter, t.Shorter*h/w)
