@@ -59,11 +59,17 @@ say "backend suite and kernels passed with shuffled thread order"
 (cd cmd/train && "$bin/cmd-train.test" -test.count=1)
 "$bin/gocnn.test" -test.count=1
 say "train, cmd/train and gocnn passed in the cuda build"
+(cd train && GOCNN_SIM_DEVICES=4 "$bin/train.test" -test.count=1 -test.run 'NCCL')
+say "data parallel through NCCL passed on two and four stand-in devices"
 
 (cd train && GOCNN_SIM_SKIP_KERNELS=1 GOCNN_CUDA_DEBUG=0 "$bin/train.test" -test.count=1 -test.v \
 	-test.run 'TestZooSyncsPerStep|TestResNet50MemoryBudget' | grep -E -- '^(\s+--- FAIL|\s+zoo_cuda_test|\s+memory:|--- |PASS|FAIL|ok)' || true
 	exit "${PIPESTATUS[0]}")
 say "every zoo model syncs at most once per training step; ResNet-50's memory is within budget"
+(cd train && GOCNN_SIM_DEVICES=4 GOCNN_SIM_SKIP_KERNELS=1 GOCNN_CUDA_DEBUG=0 "$bin/train.test" -test.count=1 -test.v \
+	-test.run 'TestDataParallelStepCounts|TestNCCLSyncsPerStep' | grep -E -- '^(\s+--- FAIL|\s+ddp_cuda_test|--- |PASS|FAIL|ok)' || true
+	exit "${PIPESTATUS[0]}")
+say "a data parallel step syncs at most once per device on 1, 2 and 4 stand-in devices"
 
 # One model of each family: plain convolutions, residual, bottleneck,
 # dense, grouped, depthwise, squeeze-and-excitation, inception,

@@ -59,7 +59,7 @@ func BenchmarkAllReduceResNet50(b *testing.B) {
 		defer comm.Close()
 		r := newNCCLReducer(comm, rep.params)
 		for b.Loop() {
-			if err := r.allReduce(); err != nil {
+			if err := r.finish(); err != nil {
 				b.Fatal(err)
 			}
 			rep.dev.Backend().(*cuda.Backend).Synchronize()

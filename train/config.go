@@ -60,6 +60,8 @@ type Config struct {
 	// Devices is the number of CPU logical devices for data parallel
 	// training; the host's cores are split between them.
 	Devices int
+	// Dist is how the devices work together (collective timeout).
+	Dist DistConfig
 	// AMP is the compute mode; only fp32 exists until a backend has the
 	// others.
 	AMP string
@@ -195,6 +197,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
 	}
 	if err := checkGPUs(c.GPUs); err != nil {
+		return err
+	}
+	if err := c.Dist.validate(); err != nil {
 		return err
 	}
 	if _, err := models.Lookup(c.Model); err != nil {

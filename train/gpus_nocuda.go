@@ -37,3 +37,7 @@ func devicePeak([]*replica) (int64, bool) { return 0, false }
 
 // standInNote is "": there is no stand-in device without CUDA.
 func standInNote() string { return "" }
+
+// newCommGroup returns nil: without CUDA the replicas average through
+// host memory.
+func newCommGroup(*Config, []*replica) (commGroup, error) { return nil, nil }

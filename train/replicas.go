@@ -1,6 +1,7 @@
 package train
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,24 @@ type replica struct {
 	model  nn.Module
 	params []nn.Named
 	opt    optim.Optimizer
+	group  commGroup // shared by the replicas; nil when they average through host memory
+}
+
+// commGroup is the replicas' communicator on the devices (NCCL on GPUs):
+// their gradients and buffers go through it rather than through host
+// memory. Its methods for replica i are called on replica i's goroutine,
+// every replica's at the same point.
+type commGroup interface {
+	// finishBackward ends replica i's backward pass: the averaging of its
+	// gradients over every rank, started during the pass, is completed
+	// before the work queued next on its device (the optimizer's step).
+	finishBackward(i int) error
+	// broadcastBuffers replaces replica i's buffers by rank 0's.
+	broadcastBuffers(i int, bufs []nn.Named) error
+	// err returns the failure that ended the group (a rank that did not
+	// arrive), nil while there is none.
+	err() error
+	close() error
 }
 
 // newReplicas builds n replicas of cfg.Model, one on each GPU of cfg.GPUs,
@@ -58,6 +77,14 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 			closeReplicas(reps)
 			return nil, err
 		}
+	}
+	group, err := newCommGroup(cfg, reps)
+	if err != nil {
+		closeReplicas(reps)
+		return nil, err
+	}
+	for _, r := range reps {
+		r.group = group
 	}
 	return reps, nil
 }
@@ -95,10 +122,27 @@ func newOptimizer(cfg *Config, params []nn.Named) (optim.Optimizer, error) {
 }
 
 // onEach runs f for every replica, each on its own goroutine when there
-// are several, and returns the first error. A panic in f (a model that
+// are several, and returns the first error: the replicas' communicator's
+// failure first, since it makes the others. A panic in f (a model that
 // cannot take the input size the flags ask for, say) becomes an error so
 // that the command ends with one line rather than a crash.
 func onEach(reps []*replica, f func(i int, r *replica) error) error {
+	err := onEachReplica(reps, f)
+	if g := groupOf(reps); g != nil {
+		return cmp.Or(g.err(), err)
+	}
+	return err
+}
+
+// groupOf returns the replicas' communicator, nil when they have none.
+func groupOf(reps []*replica) commGroup {
+	if len(reps) == 0 {
+		return nil
+	}
+	return reps[0].group
+}
+
+func onEachReplica(reps []*replica, f func(i int, r *replica) error) error {
 	errs := make([]error, len(reps))
 	run := func(i int) {
 		errs[i] = recovered(reps[i].dev.Name(), func() error { return f(i, reps[i]) })
@@ -144,6 +188,18 @@ func recovered(where string, f func() error) (err error) {
 // debugPanics adds the stack to errors made from panics (GOCNN_DEBUG=1).
 var debugPanics = os.Getenv("GOCNN_DEBUG") != ""
 
+// averageGradients replaces every replica's gradients by their average
+// over the replicas (and the other processes' ranks): through the
+// replicas' communicator when they have one, which started during the
+// backward pass, else through host memory.
+func averageGradients(reps []*replica) error {
+	if g := groupOf(reps); g != nil {
+		return onEach(reps, func(i int, _ *replica) error { return g.finishBackward(i) })
+	}
+	allReduce(reps)
+	return nil
+}
+
 // allReduce replaces every replica's gradients by their average, staged
 // through host memory and summed in replica order, so that every replica
 // gets the same bits.
@@ -176,8 +232,14 @@ func allReduce(reps []*replica) {
 
 // broadcastBuffers copies replica 0's buffers (batch-norm running
 // statistics) to the others, as DDP's broadcast_buffers does, so that
-// every replica evaluates and saves the same model.
+// every replica evaluates and saves the same model: on the devices when
+// the replicas have a communicator (a failure there fails it, and the next
+// onEach reports it), else through host memory.
 func broadcastBuffers(reps []*replica) {
+	if g := groupOf(reps); g != nil {
+		onEach(reps, func(i int, r *replica) error { return g.broadcastBuffers(i, nn.Buffers(r.model)) })
+		return
+	}
 	if len(reps) == 1 {
 		return
 	}
@@ -199,11 +261,14 @@ func hostCopyInto(dst, src *autograd.Tensor) {
 	be.WriteFloat32(dst.Buffer(), src.Float32s())
 }
 
-// closeReplicas releases the replicas' devices: a GPU backend waits for
-// its queued work and gives back its memory, stream and context. CPU
-// backends hold nothing to release.
+// closeReplicas releases the replicas' communicator, then their devices:
+// a GPU backend waits for its queued work and gives back its memory,
+// stream and context. CPU backends hold nothing to release.
 func closeReplicas(reps []*replica) error {
 	var first error
+	if g := groupOf(reps); g != nil {
+		first = g.close()
+	}
 	for _, r := range reps {
 		if c, ok := r.dev.Backend().(io.Closer); ok {
 			if err := c.Close(); err != nil && first == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/gocnn/gocnn/train"
 	"github.com/gocnn/gocnn/train/dist"
@@ -15,6 +16,7 @@ type distFlags struct {
 	worldSize, rank int
 	url             string
 	syncBN, split   bool
+	timeout         time.Duration
 }
 
 // addDistFlags defines the multi-process and multi-device flags on fs.
@@ -25,11 +27,12 @@ func addDistFlags(fs *flag.FlagSet) *distFlags {
 	fs.StringVar(&d.url, "dist-url", "", "rendezvous address tcp://host:port of rank 0, reachable by every process")
 	fs.BoolVar(&d.syncBN, "sync-bn", false, "batch-norm statistics over the whole batch of every device (default: per device, as DDP)")
 	fs.BoolVar(&d.split, "split", false, "alexnet2012 only: each tower on its own device of -gpus (or of -devices 2)")
+	fs.DurationVar(&d.timeout, "dist-timeout", train.DefaultDistTimeout, "how long a gradient all-reduce may wait for a device or process that does not arrive before the run ends naming it")
 	return d
 }
 
 // check returns an error naming the flag when the distributed flags
-// cannot run with the rest of c.
+// cannot run with the rest of c, and otherwise sets c.Dist from them.
 func (d *distFlags) check(c *train.Config) error {
 	devices := max(len(c.GPUs), c.Devices)
 	switch {
@@ -53,6 +56,7 @@ func (d *distFlags) check(c *train.Config) error {
 			return err
 		}
 	}
+	c.Dist.Timeout = d.timeout
 	return d.unsupported()
 }
 

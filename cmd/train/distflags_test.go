@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gocnn/gocnn/train"
 )
 
 func TestDistFlags(t *testing.T) {
@@ -42,6 +45,26 @@ func TestDistFlags(t *testing.T) {
 		err = df.check(&cfg)
 		if (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
 			t.Errorf("%v: %v; want %q", c.args, err, c.err)
+		}
+	}
+}
+
+func TestDistTimeoutFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want time.Duration
+	}{{nil, train.DefaultDistTimeout}, {[]string{"-dist-timeout", "90s"}, 90 * time.Second}} {
+		fs := flag.NewFlagSet("train", flag.ContinueOnError)
+		tf, df := addTrainFlags(fs), addDistFlags(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		cfg := tf.cfg
+		if err := df.check(&cfg); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Dist.Timeout != c.want {
+			t.Errorf("%v: Dist.Timeout %v, want %v", c.args, cfg.Dist.Timeout, c.want)
 		}
 	}
 }

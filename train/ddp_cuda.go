@@ -1,0 +1,208 @@
+//go:build cuda
+
+package train
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/cuda"
+	"github.com/gocnn/gocnn/nn"
+)
+
+// ncclGroup is the NCCL communicator of the replicas of one process, one
+// rank per GPU, with a watchdog: a collective that waits longer than the
+// timeout for a rank that does not arrive, or a rank that NCCL reports
+// failed, aborts every communicator of the process, which ends every wait
+// on them, and fails the group with a line naming the missing rank.
+type ncclGroup struct {
+	comms    []*cuda.Comm
+	reducers []*ncclReducer
+	ranks    []int // the global rank of each replica
+	size     int   // ranks over every process
+	timeout  time.Duration
+
+	mu     sync.Mutex
+	failed error
+	stop   chan struct{}
+	done   chan struct{}
+}
+
+// newCommGroup joins the replicas, each on its own GPU, in one NCCL
+// communicator and hooks their gradients to bucketed all-reduces (see
+// ncclReducer). It returns nil, and the replicas average through host
+// memory, when there is one replica or when replicas share a GPU (-gpus
+// 0,0), which NCCL refuses.
+func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
+	if len(reps) < 2 || len(gpus(reps)) != len(reps) || hasDuplicates(cfg.GPUs) {
+		return nil, nil
+	}
+	id, err := cuda.NCCLUniqueID()
+	if err != nil {
+		return nil, err
+	}
+	g := &ncclGroup{comms: make([]*cuda.Comm, len(reps)), size: len(reps), timeout: cfg.Dist.timeout(),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	errs := make([]error, len(reps))
+	var wg sync.WaitGroup
+	for i, b := range gpus(reps) {
+		g.ranks = append(g.ranks, i)
+		// NewComm blocks until every rank has joined: one goroutine each.
+		wg.Go(func() { g.comms[i], errs[i] = cuda.NewComm(b, id, len(reps), i) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			for _, c := range g.comms {
+				if c != nil {
+					c.Abort()
+					c.Close()
+				}
+			}
+			return nil, fmt.Errorf("%s: %w", reps[i].dev.Name(), err)
+		}
+	}
+	for i, r := range reps {
+		g.reducers = append(g.reducers, newNCCLReducer(g.comms[i], r.params))
+	}
+	go g.watch()
+	return g, nil
+}
+
+// hasDuplicates reports whether ids names a GPU twice.
+func hasDuplicates(ids []int) bool {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	return len(slices.Compact(s)) != len(ids)
+}
+
+func (g *ncclGroup) finishBackward(i int) error {
+	return g.fail(g.reducers[i].finish())
+}
+
+func (g *ncclGroup) broadcastBuffers(i int, bufs []nn.Named) error {
+	bs := make([]autograd.Buffer, len(bufs))
+	for j, b := range bufs {
+		bs[j] = b.Tensor.Buffer()
+	}
+	err := g.comms[i].Broadcast(0, bs...)
+	g.comms[i].Join()
+	return g.fail(err)
+}
+
+func (g *ncclGroup) err() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failed
+}
+
+// fail records err, when it is the group's first error, and returns it.
+func (g *ncclGroup) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.failed == nil {
+		g.failed = err
+	}
+	return err
+}
+
+// watch checks the communicators until close: every tenth of the timeout
+// (at most a second), whether a collective has waited past the timeout or
+// NCCL reports an error. Either aborts the group.
+func (g *ncclGroup) watch() {
+	defer close(g.done)
+	every := min(max(g.timeout/10, 10*time.Millisecond), time.Second)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-g.stop:
+			return
+		case <-tick.C:
+		}
+		if err := g.check(); err != nil {
+			g.abort(err)
+			return
+		}
+	}
+}
+
+// check returns why the group must be aborted, nil while it need not.
+func (g *ncclGroup) check() error {
+	for _, c := range g.comms {
+		if err := c.AsyncError(); err != nil {
+			return fmt.Errorf("NCCL: %w; communicator aborted", err)
+		}
+		waited, err := c.Waiting()
+		if err != nil {
+			return err
+		}
+		if waited > g.timeout {
+			return fmt.Errorf("NCCL: %s did not arrive at a collective the other ranks waited %v for (-dist-timeout %v); communicator aborted",
+				g.missing(), waited.Round(time.Millisecond), g.timeout)
+		}
+	}
+	return nil
+}
+
+// missing names the ranks the others wait for: those of this process that
+// have queued fewer collectives than the others, or else the ranks of
+// the other processes.
+func (g *ncclGroup) missing() string {
+	issued := make([]int64, len(g.comms))
+	for i, c := range g.comms {
+		issued[i] = c.Issued()
+	}
+	most := slices.Max(issued)
+	var late []int
+	for i, n := range issued {
+		if n < most {
+			late = append(late, g.ranks[i])
+		}
+	}
+	if len(late) == 0 {
+		for r := range g.size {
+			if !slices.Contains(g.ranks, r) {
+				late = append(late, r)
+			}
+		}
+	}
+	switch len(late) {
+	case 0:
+		return "no rank is missing but NCCL"
+	case 1:
+		return fmt.Sprintf("rank %d", late[0])
+	}
+	return fmt.Sprintf("ranks %v", late)
+}
+
+// abort fails the group with err and aborts every communicator, which ends
+// every wait on them: the host's waits for the replicas' streams return,
+// and the next onEach reports err.
+func (g *ncclGroup) abort(err error) {
+	g.fail(err)
+	for _, c := range g.comms {
+		c.Abort()
+	}
+}
+
+// close destroys the communicators once their collectives have finished,
+// the watchdog still aborting any that waits past the timeout, and then
+// stops it.
+func (g *ncclGroup) close() error {
+	var first error
+	for _, c := range g.comms {
+		if err := c.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	close(g.stop)
+	<-g.done
+	return first
+}

@@ -1,0 +1,35 @@
+package train
+
+import (
+	"fmt"
+	"time"
+)
+
+// DistConfig is how the devices of a run work together: what cmd/train's
+// -dist-* flags set.
+type DistConfig struct {
+	// Timeout is how long a collective (an all-reduce of gradients, a
+	// broadcast) may wait for a rank that does not arrive before the run
+	// ends with an error naming it; 0 means DefaultDistTimeout.
+	Timeout time.Duration
+}
+
+// DefaultDistTimeout is PyTorch's default NCCL process-group timeout.
+const DefaultDistTimeout = 10 * time.Minute
+
+// timeout returns the collective timeout in force.
+func (d DistConfig) timeout() time.Duration {
+	if d.Timeout == 0 {
+		return DefaultDistTimeout
+	}
+	return d.Timeout
+}
+
+// validate returns an error naming the flag of the first setting out of
+// range.
+func (d DistConfig) validate() error {
+	if d.Timeout < 0 {
+		return fmt.Errorf("-dist-timeout %v: must not be negative", d.Timeout)
+	}
+	return nil
+}
