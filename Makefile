@@ -3,6 +3,12 @@ GO ?= go
 
 .PHONY: test test-short vet bench bench-cpu fuzz-short build standin test-standin gpu-rehearsal
 
+# OPENBLAS is "yes" when cgo can build against OpenBLAS (libopenblas-dev: cblas.h and the
+# library); without it, vet and bench leave out -tags openblas and say so.
+OPENBLAS ?= $(shell echo 'int main(void) { openblas_set_num_threads(1); return 0; }' | \
+	$${CC:-cc} -x c -include cblas.h - -lopenblas -o /dev/null 2>/dev/null && echo yes)
+NO_OPENBLAS = echo "$@: skipped -tags openblas: OpenBLAS not found (apt install libopenblas-dev)"
+
 ## test: the full test suite (pure-Go build)
 test:
 	$(GO) test ./...
@@ -11,15 +17,23 @@ test:
 test-short:
 	$(GO) test -short ./...
 
-## vet: static checks for the default build and the optional tags
+## vet: static checks for the default build and the optional tags (openblas when installed)
 vet:
 	$(GO) vet ./...
+ifeq ($(OPENBLAS),yes)
 	$(GO) vet -tags openblas ./cpu/...
+else
+	@$(NO_OPENBLAS)
+endif
 
-## bench: conv and whole-step CPU benchmarks, pure Go and OpenBLAS
+## bench: conv and whole-step CPU benchmarks, pure Go and OpenBLAS (when installed)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 5x ./cpu/ ./nn/models/
+ifeq ($(OPENBLAS),yes)
 	$(GO) test -tags openblas -run '^$$' -bench . -benchtime 5x ./cpu/ ./nn/models/
+else
+	@$(NO_OPENBLAS)
+endif
 
 ## build: the train command (same flags as the CPU image; see docker/build.sh)
 build:

@@ -55,14 +55,17 @@ func (m *Model) Info() checkpoint.ModelInfo { return m.info }
 // [0, 1] (8-bit values divided by 255), which it normalises as training
 // did. A classifier returns (N, classes) float32 softmax probabilities; a
 // segmentation model returns (N, H, W) int32, each pixel's most likely
-// class. An input of the wrong type, rank or channel count, or a size the
-// model cannot take, is an error.
+// class. An input of the wrong type, rank or channel count, an empty one,
+// or a size the model cannot take, is an error.
 func (m *Model) Predict(images *tensor.Dense) (out *tensor.Dense, err error) {
-	px, ok := images.Data().([]float32)
 	shape := images.Shape()
-	if !ok || len(shape) != 4 {
+	if images.Dtype() != tensor.Float32 || len(shape) != 4 {
 		return nil, fmt.Errorf("gocnn: Predict wants (N, H, W, C) float32 images, got %v %v", images.Dtype(), shape)
 	}
+	if shape.TotalSize() == 0 { // gorgonia's Data panics on an empty Dense
+		return nil, fmt.Errorf("gocnn: Predict on an empty batch %v", shape)
+	}
+	px := images.Data().([]float32)
 	c := shape[3]
 	if c != m.info.InChannels {
 		return nil, fmt.Errorf("gocnn: %s takes %d-channel images, got %d", m.info.Model, m.info.InChannels, c)

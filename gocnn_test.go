@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"github.com/gocnn/gocnn/checkpoint"
+	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/data/embedded"
 	"github.com/gocnn/gocnn/internal/argmax"
 	"github.com/gocnn/gocnn/train"
@@ -28,19 +29,29 @@ func trainTiny(t *testing.T, model, dataset string, limit, batch int) string {
 	return cfg.Output
 }
 
-// valImages returns the first n validation images of the embedded sample
-// scaled to [0, 1], with their labels.
+// valImages returns the n validation images of the embedded sample that
+// trainTiny's -limit n evaluates (train.DefaultConfig's seed), scaled to
+// [0, 1], with their labels.
 func valImages(t *testing.T, n int) (*tensor.Dense, []int32) {
 	t.Helper()
 	val, err := embedded.FashionMNIST("val")
 	if err != nil {
 		t.Fatal(err)
 	}
-	px := make([]float32, n*28*28)
-	for i := range px {
-		px[i] = float32(val.Pix[i]) / 255
+	sub := data.Limit(val, n, train.DefaultConfig().Seed)
+	px := make([]float32, 0, n*28*28)
+	labels := make([]int32, n)
+	var ex data.Example
+	for i := range n {
+		if err := sub.Load(i, &ex); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range ex.Image.Pix {
+			px = append(px, float32(v)/255)
+		}
+		labels[i] = ex.Label
 	}
-	return tensor.New(tensor.WithShape(n, 28, 28, 1), tensor.WithBacking(px)), val.Labels[:n]
+	return tensor.New(tensor.WithShape(n, 28, 28, 1), tensor.WithBacking(px)), labels
 }
 
 // TestPredictMatchesValidation checks the whole path from training to
@@ -79,6 +90,12 @@ func TestPredictMatchesValidation(t *testing.T) {
 	}
 	if _, err := model.Predict(tensor.New(tensor.WithShape(1, 28, 28, 1), tensor.Of(tensor.Float64))); err == nil {
 		t.Error("float64 input: no error")
+	}
+	for _, shape := range [][]int{{0, 28, 28, 1}, {2, 0, 28, 1}} {
+		empty := tensor.New(tensor.WithShape(shape...), tensor.WithBacking([]float32{}))
+		if out, err := model.Predict(empty); err == nil || !strings.Contains(err.Error(), "empty") {
+			t.Errorf("empty batch %v: %v, error %v; want an error saying it is empty", shape, out, err)
+		}
 	}
 }
 

@@ -167,6 +167,8 @@ func TestImageFolderBadInput(t *testing.T) {
 	if l.Skipped() != 2 || len(img) != 30*784*3 {
 		t.Fatalf("skipped %d, loaded %d images; want 2 and 30", l.Skipped(), len(img)/784/3)
 	}
+	// Bad names each dropped file once, in index order.
+	badFiles(t, l.Bad(), func(i int) string { return f.Files[i] }, "trunc.png", "text.jpg")
 	l, err = data.NewLoader(f, data.LoaderConfig{BatchSize: 64})
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -56,6 +57,8 @@ type Loader struct {
 	pool    sync.Pool
 	workers []*worker
 	skipped atomic.Int64
+	badMu   sync.Mutex
+	bad     map[int]error // the examples SkipBad dropped, by index
 	running atomic.Bool
 }
 
@@ -188,6 +191,30 @@ func (l *Loader) Batches() int {
 // epochs.
 func (l *Loader) Skipped() int { return int(l.skipped.Load()) }
 
+// Bad returns the examples SkipBad has dropped so far, each once, in index
+// order, with the error that dropped it.
+func (l *Loader) Bad() []BadExample {
+	l.badMu.Lock()
+	defer l.badMu.Unlock()
+	bad := make([]BadExample, 0, len(l.bad))
+	for i, err := range l.bad {
+		bad = append(bad, BadExample{i, err})
+	}
+	slices.SortFunc(bad, func(a, b BadExample) int { return a.Index - b.Index })
+	return bad
+}
+
+// skip counts example i as dropped for err.
+func (l *Loader) skip(i int, err error) {
+	l.skipped.Add(1)
+	l.badMu.Lock()
+	defer l.badMu.Unlock()
+	if l.bad == nil {
+		l.bad = map[int]error{}
+	}
+	l.bad[i] = err
+}
+
 // Uint8 reports whether batches hold uint8 images (LoaderConfig.Uint8).
 func (l *Loader) Uint8() bool { return l.cfg.Uint8 }
 
@@ -293,7 +320,7 @@ func (l *Loader) Epoch(epoch int) *Epoch {
 				j.p.buf.bad[j.slot] = err != nil
 				if err != nil {
 					if _, bad := err.(loadError); bad && l.cfg.SkipBad {
-						l.skipped.Add(1)
+						l.skip(j.item, err)
 					} else {
 						j.p.fail(err)
 					}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
@@ -60,8 +61,6 @@ type Config struct {
 	// Devices is the number of CPU logical devices for data parallel
 	// training; the host's cores are split between them.
 	Devices int
-	// Dist is how the devices work together (collective timeout).
-	Dist DistConfig
 	// AMP is the compute mode; only fp32 exists until a backend has the
 	// others.
 	AMP string
@@ -71,10 +70,14 @@ type Config struct {
 	// instead of a run.
 	Bench      bool
 	BenchSteps int
-	// Limit keeps only the first Limit training and validation examples,
-	// for quick experiments and tests; 0 means the dataset's default (all,
-	// but 500 for builtin-seg), negative all.
+	// Limit keeps Limit training and validation examples, for quick
+	// experiments and tests: a class-balanced sample drawn with Seed when
+	// the dataset knows its labels (see data.Limit); 0 means the dataset's
+	// default (all, but 500 for builtin-seg), -1 all.
 	Limit int
+	// SkipBad leaves out the examples whose files cannot be read, reported
+	// at the start and the end of the run, instead of refusing to start.
+	SkipBad bool
 
 	// TrainSet and ValSet, when set, replace the datasets Dataset names
 	// (for programs and tests); their images are used as they are,
@@ -118,6 +121,9 @@ var (
 	optimizers = []string{"sgd", "sgd_nesterov", "adamw", "rmsprop"}
 	schedulers = []string{"cosineannealinglr", "steplr", "multisteplr", "exponentiallr", "polynomiallr", "constant"}
 	ampModes   = []string{"fp32", "tf32", "bf16"}
+	// warmupMethods are torchvision's: LinearLR or ConstantLR for the
+	// warmup epochs.
+	warmupMethods = []string{"linear", "constant"}
 )
 
 // DatasetDefaults returns c with the fields left zero filled from the
@@ -183,8 +189,21 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-opt %q: want one of %v", c.Opt, optimizers)
 	case !slices.Contains(schedulers, c.LRScheduler):
 		return fmt.Errorf("-lr-scheduler %q: want one of %v", c.LRScheduler, schedulers)
+	case !(c.LRMin >= 0 && c.LRMin <= c.LR):
+		return fmt.Errorf("-lr-min %v: must be in [0, -lr %v]", c.LRMin, c.LR)
 	case c.LRWarmupEpochs >= c.Epochs && c.LRWarmupEpochs > 0:
 		return fmt.Errorf("-lr-warmup-epochs %d: must be fewer than -epochs %d", c.LRWarmupEpochs, c.Epochs)
+	case !slices.Contains(warmupMethods, c.LRWarmupMethod):
+		return fmt.Errorf("-lr-warmup-method %q: want one of %v", c.LRWarmupMethod, warmupMethods)
+	case c.LRWarmupMethod == "linear" && !(c.LRWarmupDecay > 0 && c.LRWarmupDecay <= 1):
+		return fmt.Errorf("-lr-warmup-decay %v: linear warmup starts at this fraction of -lr, which must be in (0, 1]", c.LRWarmupDecay)
+	case c.LRWarmupMethod == "constant" && !(c.LRWarmupDecay >= 0 && c.LRWarmupDecay <= 1):
+		return fmt.Errorf("-lr-warmup-decay %v: constant warmup trains at this fraction of -lr, which must be in [0, 1]", c.LRWarmupDecay)
+	case !slices.IsSorted(c.LRMilestones):
+		return fmt.Errorf("-lr-milestones %s: the epochs must not decrease",
+			strings.Trim(strings.ReplaceAll(fmt.Sprint(c.LRMilestones), " ", ","), "[]"))
+	case c.Limit < -1:
+		return fmt.Errorf("-limit %d: want a number of images, 0 for the dataset's default or -1 for all", c.Limit)
 	case !slices.Contains(ampModes, c.AMP):
 		return fmt.Errorf("-amp %q: want one of %v", c.AMP, ampModes)
 	case c.AMP != "fp32":
@@ -199,16 +218,28 @@ func (c *Config) validate() error {
 	if err := checkGPUs(c.GPUs); err != nil {
 		return err
 	}
-	if err := c.Dist.validate(); err != nil {
-		return err
-	}
 	if _, err := models.Lookup(c.Model); err != nil {
 		return err
 	}
 	if c.TrainSet == nil && !c.Bench {
-		if _, ok := datasetSpecs[c.Dataset]; !ok {
-			return fmt.Errorf("-dataset %q: want one of %v", c.Dataset, Datasets())
-		}
+		return c.validateDataset()
+	}
+	return nil
+}
+
+// validateDataset checks -dataset and the flags that go with it: -data
+// and the image sizes.
+func (c *Config) validateDataset() error {
+	spec, ok := datasetSpecs[c.Dataset]
+	switch {
+	case !ok:
+		return fmt.Errorf("-dataset %q: want one of %v", c.Dataset, Datasets())
+	case c.Data != "" && !spec.needsRoot:
+		return fmt.Errorf("-data %s: -dataset %s is built into the binary and reads no folder", c.Data, c.Dataset)
+	}
+	_, resize, crop := c.imageSizes()
+	if resize > 0 && crop > resize {
+		return fmt.Errorf("-val-crop-size %d: larger than -val-resize-size %d, the shorter side it is cropped from", crop, resize)
 	}
 	return nil
 }

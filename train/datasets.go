@@ -158,6 +158,13 @@ func masks(root string) (data.Dataset, data.Dataset, error) {
 	return tr, va, err
 }
 
+// imageSizes returns the sizes of the transforms: the training crop, the
+// validation resize and crop, each the flag's or else the dataset's.
+func (c *Config) imageSizes() (trainCrop, valResize, valCrop int) {
+	spec := datasetSpecs[c.Dataset]
+	return cmp.Or(c.TrainCropSize, spec.trainCrop), cmp.Or(c.ValResizeSize, spec.valResize), cmp.Or(c.ValCropSize, spec.valCrop)
+}
+
 // dataSource is a run's opened data: both splits and how to transform them.
 type dataSource struct {
 	train, val        data.Dataset
@@ -165,6 +172,10 @@ type dataSource struct {
 	classes, channels int
 	mean, std         []float32
 	trainTfm, valTfm  []data.Transform
+	// leftOut are the examples whose files -skip-bad left out, and
+	// leftOutWhere how many of each split.
+	leftOut      []data.BadExample
+	leftOutWhere string
 }
 
 // openData opens the datasets cfg names (or takes cfg.TrainSet and
@@ -181,8 +192,7 @@ func openData(cfg *Config) (*dataSource, error) {
 		return nil, err
 	}
 	ds := &dataSource{train: tr, val: va, segmentation: spec.segmentation, mean: spec.mean, std: spec.std}
-	crop := cmp.Or(cfg.TrainCropSize, spec.trainCrop)
-	resize, vcrop := cmp.Or(cfg.ValResizeSize, spec.valResize), cmp.Or(cfg.ValCropSize, spec.valCrop)
+	crop, resize, vcrop := cfg.imageSizes()
 	var trainTfm, valTfm []data.Transform
 	if spec.small {
 		// Pad-and-crop as the CIFAR recipes: a crop of the image's own
@@ -200,18 +210,21 @@ func openData(cfg *Config) (*dataSource, error) {
 	return ds.finish(cfg, trainTfm, valTfm)
 }
 
-// finish applies -limit, counts classes and channels and appends the
-// normalisation.
+// finish applies -limit, checks the files, counts classes and channels
+// and appends the normalisation.
 func (ds *dataSource) finish(cfg *Config, trainTfm, valTfm []data.Transform) (*dataSource, error) {
-	if cfg.Limit > 0 { // negative: all
-		ds.train, ds.val = limit(ds.train, cfg.Limit), limit(ds.val, cfg.Limit)
+	if cfg.Limit > 0 { // -1: all
+		ds.train, ds.val = data.Limit(ds.train, cfg.Limit, cfg.Seed), data.Limit(ds.val, cfg.Limit, cfg.Seed)
+	}
+	if err := ds.checkFiles(cfg); err != nil {
+		return nil, err
 	}
 	if ds.train.Len() == 0 || ds.val.Len() == 0 {
 		return nil, fmt.Errorf("dataset has %d training and %d validation examples; both splits need some", ds.train.Len(), ds.val.Len())
 	}
 	ds.classes = len(ds.train.Classes())
-	var ex data.Example
-	if err := ds.train.Load(0, &ex); err != nil {
+	ex, err := firstExample(ds.train, cfg.SkipBad)
+	if err != nil {
 		return nil, err
 	}
 	ds.channels = ex.Image.C
@@ -225,19 +238,4 @@ func (ds *dataSource) finish(cfg *Config, trainTfm, valTfm []data.Transform) (*d
 	ds.trainTfm = append(trainTfm, norm)
 	ds.valTfm = append(valTfm, norm)
 	return ds, nil
-}
-
-// subset is the first n examples of a dataset.
-type subset struct {
-	data.Dataset
-	n int
-}
-
-func (s subset) Len() int { return s.n }
-
-func limit(ds data.Dataset, n int) data.Dataset {
-	if n >= ds.Len() {
-		return ds
-	}
-	return subset{ds, n}
 }

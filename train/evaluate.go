@@ -26,7 +26,7 @@ func newScores(classes int, seg bool) *scores {
 	switch {
 	case seg:
 		s.cm = NewConfusionMatrix(classes)
-	case classes >= 5:
+	case classes > 5: // top-5 of 5 classes is always right
 		s.topk = NewTopK(1, 5)
 	default:
 		s.topk = NewTopK(1)

@@ -86,13 +86,16 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	}
 	t := &trainer{cfg: cfg, data: ds, out: out, progress: NewProgress(out, cfg.PrintFreq), start: time.Now()}
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
-		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice()})
+		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice(), SkipBad: cfg.SkipBad})
 	if err != nil {
 		return nil, err
 	}
 	t.valLoader, err = data.NewLoader(ds.val, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.valTfm,
-		Seed: cfg.Seed, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice()})
+		Seed: cfg.Seed, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice(), SkipBad: cfg.SkipBad})
 	if err != nil {
+		return nil, err
+	}
+	if err := t.checkData(); err != nil {
 		return nil, err
 	}
 	if t.reps, err = newReplicas(cfg, cfg.replicas(), ds.classes, ds.channels); err != nil {
@@ -285,16 +288,18 @@ func (t *trainer) readStep(per []*scores) ([]float64, error) {
 // update averages the replicas' gradients and takes every replica's
 // optimizer step.
 func update(reps []*replica) error {
-	if err := averageGradients(reps); err != nil {
-		return err
-	}
+	allReduce(reps)
 	return onEach(reps, func(_ int, r *replica) error { r.opt.Step(); return nil })
 }
 
 // summary is the one line printed after each evaluation.
 func summary(r Record) string {
 	if !math.IsNaN(r.Top1) {
-		return fmt.Sprintf("epoch %d val: loss %.4f top-1 %.2f%% top-5 %.2f%%", r.Epoch, r.Loss, r.Top1, r.Top5)
+		line := fmt.Sprintf("epoch %d val: loss %.4f top-1 %.2f%%", r.Epoch, r.Loss, r.Top1)
+		if !math.IsNaN(r.Top5) { // fewer than 6 classes
+			line += fmt.Sprintf(" top-5 %.2f%%", r.Top5)
+		}
+		return line
 	}
 	return fmt.Sprintf("epoch %d val: loss %.4f mIoU %.2f%% pixel accuracy %.2f%%", r.Epoch, r.Loss, r.MIoU, r.PixelAcc)
 }

@@ -9,8 +9,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -43,23 +41,11 @@ func run(args []string, out io.Writer) error {
 		return runLesion(args[1:], out)
 	}
 
-	// Flags.
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // parse errors come back as one line
-	tf := addTrainFlags(fs)
-	sf := addSummaryFlags(fs)
-	df := addDistFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(out)
-			fs.PrintDefaults()
-			return nil
-		}
-		return err
+	f, err := parseArgs(args, out)
+	if f == nil {
+		return err // nil after -h
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
-	}
+	tf, sf, df := f.train, f.summary, f.dist
 
 	// Inspection actions need no training configuration.
 	switch {

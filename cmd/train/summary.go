@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -26,10 +27,33 @@ func addSummaryFlags(fs *flag.FlagSet) *summaryFlags {
 	fs.BoolVar(&f.list, "models", false, "list every model with a one-line description")
 	fs.BoolVar(&f.summary, "summary", false, "print -model's layers, output shapes and parameter count")
 	fs.IntVar(&f.input, "input", 0, "-summary: input side in pixels (0: the model's usual size)")
-	fs.IntVar(&f.inChannels, "in-channels", 3, "-summary: input channels")
-	fs.IntVar(&f.classes, "classes", 1000, "-summary: number of classes")
+	fs.IntVar(&f.inChannels, "in-channels", 0, "-summary: input channels (0: the model's own, 3 but for unet's 1)")
+	fs.IntVar(&f.classes, "classes", 0, "-summary: number of classes (0: the model's own, 1000 but for the CIFAR networks' 10 and U-Net's 2)")
 	fs.BoolVar(&f.aux, "aux-logits", false, "-summary: include the auxiliary classifiers (googlenet, inception_v3)")
 	return f
+}
+
+// summaryOnly are the flags that only -summary reads.
+var summaryOnly = map[string]string{
+	"input":       "training sizes its images with -train-crop-size, -val-resize-size and -val-crop-size",
+	"in-channels": "training takes the dataset's channels",
+	"classes":     "training takes the dataset's classes",
+	"aux-logits":  "training builds the models without them",
+}
+
+// checkUnused refuses a -summary flag given without -summary, where it
+// would be silently ignored.
+func (f *summaryFlags) checkUnused(fs *flag.FlagSet) error {
+	if f.summary {
+		return nil
+	}
+	var err error
+	fs.Visit(func(fl *flag.Flag) {
+		if why, ok := summaryOnly[fl.Name]; ok && err == nil {
+			err = fmt.Errorf("-%s applies only to -summary; %s", fl.Name, why)
+		}
+	})
+	return err
 }
 
 // listModels writes one line per registered model.
@@ -48,15 +72,14 @@ func summarize(out io.Writer, name string, f *summaryFlags) (err error) {
 	if err != nil {
 		return err
 	}
-	if f.classes < 1 || f.inChannels < 1 || f.input < 0 {
-		return fmt.Errorf("-classes and -in-channels must be positive and -input not negative")
+	if f.classes < 0 || f.inChannels < 0 || f.input < 0 {
+		return fmt.Errorf("-classes, -in-channels and -input must not be negative")
 	}
-	size := f.input
-	if size == 0 {
-		size = spec.Input
-	}
+	size := cmp.Or(f.input, spec.Input)
+	o := spec.Defaults()
+	o.Classes, o.InChannels, o.AuxLogits = cmp.Or(f.classes, o.Classes), cmp.Or(f.inChannels, o.InChannels), f.aux
 	dev := meta.NewDevice()
-	m := spec.New(nn.NewShapeBuilder(dev), models.Options{Classes: f.classes, InChannels: f.inChannels, AuxLogits: f.aux})
+	m := spec.New(nn.NewShapeBuilder(dev), o)
 	// The model stays in training mode, so that auxiliary classifiers run,
 	// but its batch norms take running statistics, so that one image passes
 	// maps down to 1x1 (Inception v3's auxiliary classifier), which
@@ -70,10 +93,10 @@ func summarize(out io.Writer, name string, f *summaryFlags) (err error) {
 		// Shape misuse panics in the ops; here it means the input size
 		// does not suit the model, which is the user's to fix.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s does not take a %dx%dx%d input: %v", name, size, size, f.inChannels, r)
+			err = fmt.Errorf("%s does not take a %dx%dx%d input: %v", name, size, size, o.InChannels, r)
 		}
 	}()
-	m.Forward(autograd.Empty(dev, autograd.Float32, 1, size, size, f.inChannels))
-	fmt.Fprintf(out, "%s, input 1x%dx%dx%d (NHWC)\n", name, size, size, f.inChannels)
+	m.Forward(autograd.Empty(dev, autograd.Float32, 1, size, size, o.InChannels))
+	fmt.Fprintf(out, "%s, input 1x%dx%dx%d (NHWC), %d classes\n", name, size, size, o.InChannels, o.Classes)
 	return nn.Summary(out, m)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,9 +45,10 @@ func TestSummaryParamsLine(t *testing.T) {
 		{[]string{"-model", "googlenet", "-summary", "-aux-logits"}, "params: 13004888"},
 		{[]string{"-model", "inception_v3", "-summary", "-aux-logits"}, "params: 27161264"},
 		{[]string{"-model", "wide_resnet50_2", "-summary"}, "params: 68883240"},
-		{[]string{"-model", "unet", "-summary", "-in-channels", "1", "-classes", "2"}, "params: 31030658"},
-		{[]string{"-model", "unet_bn", "-summary", "-classes", "2"}, "params: 31037698"},
-		{[]string{"-model", "resnet20", "-summary", "-classes", "10"}, "params: 269722"},
+		{[]string{"-model", "unet_bn", "-summary", "-classes", "21"}, "params: 31038933"},
+		// ResNet-50's 25,557,032 less 990 classes of fc (2048*990 + 990)
+		// and 2 input channels of conv1 (64*7*7*2).
+		{[]string{"-model", "resnet50", "-summary", "-classes", "10", "-in-channels", "1"}, "params: 23522250"},
 	} {
 		out, err := runOut(t, c.args...)
 		if err != nil {
@@ -59,11 +62,41 @@ func TestSummaryParamsLine(t *testing.T) {
 	}
 }
 
+// TestSummaryAgreesWithTheREADME checks -summary with no other flag
+// against every row of the README's model table: each model at its own
+// classes and channels.
+func TestSummaryAgreesWithTheREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, zoo, _ := strings.Cut(string(readme), "\n## Model zoo\n")
+	zoo, _, _ = strings.Cut(zoo, "\n## ")
+	rows := regexp.MustCompile("(?m)^\\| `([a-z0-9_]+)` \\| ([0-9,]+) \\| ([0-9]+) \\|").FindAllStringSubmatch(zoo, -1)
+	if len(rows) != len(models.All()) {
+		t.Fatalf("the README's table has %d rows for %d models", len(rows), len(models.All()))
+	}
+	for _, row := range rows {
+		out, err := runOut(t, "-model", row[1], "-summary")
+		if err != nil {
+			t.Errorf("%s: %v", row[1], err)
+			continue
+		}
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if want := "params: " + strings.ReplaceAll(row[2], ",", ""); lines[len(lines)-1] != want {
+			t.Errorf("%s -summary ends %q; the README says %s", row[1], lines[len(lines)-1], want)
+		}
+		if !strings.Contains(lines[0], "input 1x"+row[3]+"x"+row[3]+"x") {
+			t.Errorf("%s -summary starts %q; the README's input is %s", row[1], lines[0], row[3])
+		}
+	}
+}
+
 func TestSummaryErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"-model", "nope", "-summary"},
 		{"-model", "unet", "-summary", "-input", "100"},
-		{"-model", "resnet18", "-summary", "-classes", "0"},
+		{"-model", "resnet18", "-summary", "-classes", "-1"},
 		{"-no-such-flag"},
 	} {
 		if _, err := runOut(t, args...); err == nil || strings.Contains(err.Error(), "\n") {

@@ -58,8 +58,24 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&c.AMP, "amp", c.AMP, "compute mode: fp32 (tf32 and bf16 need a GPU backend)")
 	fs.IntVar(&c.PrintFreq, "print-freq", c.PrintFreq, "steps between progress lines when not on a terminal")
 	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
-	fs.IntVar(&c.Limit, "limit", 0, "use only the first N training and validation images (0: the dataset's default, all but 500 for builtin-seg; -1: all)")
+	fs.IntVar(&c.Limit, "limit", 0, "use only N training and N validation images, of every class alike, drawn with -seed (0: the dataset's default, all but the first 500 for builtin-seg; -1: all)")
+	fs.BoolVar(&c.SkipBad, "skip-bad", false, "leave out the images and masks that cannot be read, and name them, instead of refusing to start")
+	for alias, name := range torchvisionAliases {
+		fs.Var(fs.Lookup(name).Value, alias, fmt.Sprintf("same as -%s (torchvision's spelling)", name))
+	}
 	return f
+}
+
+// torchvisionAliases are torchvision's references/classification/train.py
+// spellings of the flags whose names here differ, as aliases of ours.
+var torchvisionAliases = map[string]string{
+	"b":            "batch",
+	"batch-size":   "batch",
+	"data-path":    "data",
+	"output-dir":   "output",
+	"test-only":    "eval-only",
+	"j":            "workers",
+	"weight-decay": "wd",
 }
 
 // recipeHelp is the usage of a flag that the dataset's recipe sets when it

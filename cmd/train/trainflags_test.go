@@ -83,6 +83,14 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		{[]string{"-devices", "0"}, "-devices"},
 		{[]string{"-eval-only"}, "-eval-only"},
 		{[]string{"-label-smoothing", "1"}, "-label-smoothing"},
+		{[]string{"-lr-min", "1"}, "-lr-min 1:"},
+		{[]string{"-lr-warmup-decay", "0", "-lr-warmup-epochs", "1"}, "-lr-warmup-decay 0:"},
+		{[]string{"-lr-warmup-method", "cosine"}, "-lr-warmup-method"},
+		{[]string{"-lr-milestones", "3,1", "-lr-scheduler", "multisteplr"}, "-lr-milestones 3,1:"},
+		{[]string{"-data", "/some/folder"}, "-data /some/folder: -dataset builtin"},
+		{[]string{"-val-crop-size", "40", "-val-resize-size", "30"}, "-val-crop-size 40: larger than -val-resize-size 30"},
+		{[]string{"-dataset", "folder", "-data", "x", "-val-crop-size", "300"}, "-val-crop-size 300: larger than -val-resize-size 256"},
+		{[]string{"-limit", "-5"}, "-limit -5"},
 	}...) {
 		f, err := parse(t, tc.args...)
 		if err != nil {

@@ -32,6 +32,8 @@ var _ = register(
 	Spec{"plain20", "plain (no shortcut) counterpart of CIFAR ResNet-20", "He et al., Deep Residual Learning", 2016, 32, plainCIFAR(3)},
 )
 
+var _ = registerDefaults(Options{Classes: 10}, "plain20")
+
 func plainCIFAR(n int) func(*nn.Builder, Options) nn.Module {
 	return func(b *nn.Builder, o Options) nn.Module { return NewPlainCIFAR(b, o, n) }
 }

@@ -48,6 +48,28 @@ func register(specs ...Spec) bool {
 	return true
 }
 
+// natural holds the classes and input channels of the models defined with
+// other than 1000 and 3, by name; see Spec.Defaults.
+var natural = map[string]Options{}
+
+// registerDefaults records o as the classes and input channels the named
+// models are defined with; a family file calls it next to register.
+func registerDefaults(o Options, names ...string) bool {
+	for _, n := range names {
+		natural[n] = o
+	}
+	return true
+}
+
+// Defaults returns the classes and input channels the model is defined
+// with: 1000 and 3 (ImageNet), but 10 classes for the CIFAR networks and 2
+// for U-Net, on 1 channel for the 2015 U-Net. The parameter counts of the
+// model zoo's table are at these.
+func (s Spec) Defaults() Options {
+	o := natural[s.Name]
+	return Options{Classes: o.classes(), InChannels: o.inChannels()}
+}
+
 // All returns every registered model, sorted by name.
 func All() []Spec {
 	all := slices.Clone(registry)

@@ -35,6 +35,8 @@ var _ = register(
 	Spec{"preresnet110", "pre-activation CIFAR ResNet-110 (54 blocks, as in Veit et al. 2016)", "He et al., Identity Mappings in Deep Residual Networks", 2016, 32, cifarResNet(18, true)},
 )
 
+var _ = registerDefaults(Options{Classes: 10}, "resnet20", "resnet56", "resnet110", "preresnet20", "preresnet56", "preresnet110")
+
 func cifarResNet(n int, preAct bool) func(*nn.Builder, Options) nn.Module {
 	return func(b *nn.Builder, o Options) nn.Module { return NewCIFARResNet(b, o, n, preAct) }
 }

@@ -27,6 +27,10 @@ var _ = register(
 	Spec{"unet_bn", "U-Net with batch norm and bias-free convs (milesial/Pytorch-UNet)", "Ronneberger et al., U-Net", 2015, 256, UNetBN},
 )
 
+// The 2015 U-Net segmented grayscale microscopy into cell and border.
+var _ = registerDefaults(Options{Classes: 2, InChannels: 1}, "unet")
+var _ = registerDefaults(Options{Classes: 2}, "unet_bn")
+
 // UNet2015 returns the U-Net of the paper: 3x3 convolutions with biases,
 // no batch norm, initialised as the paper does (Gaussian, std sqrt(2/N) for
 // N inputs per unit; Ronneberger et al. 2015, section 3). Without batch norm
