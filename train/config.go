@@ -42,6 +42,9 @@ type Config struct {
 	LRWarmupMethod string // linear or constant
 	LRWarmupDecay  float64
 	LabelSmoothing float64
+	// Augment is the augmentation beyond the dataset's crop and flip
+	// (-auto-augment, -random-erase, -interpolation, ...).
+	Augment Augment
 
 	Workers int    // data loader goroutines; 0 means GOMAXPROCS
 	Output  string // checkpoints, metrics.jsonl, curves.png; "" saves nothing
@@ -61,6 +64,8 @@ type Config struct {
 	// Devices is the number of CPU logical devices for data parallel
 	// training; the host's cores are split between them.
 	Devices int
+	// Dist is how the devices work together (collective timeout).
+	Dist DistConfig
 	// AMP is the compute mode; only fp32 exists until a backend has the
 	// others.
 	AMP string
@@ -114,6 +119,7 @@ func DefaultConfig() Config {
 		PrintFreq:      10,
 		BenchSteps:     20,
 		Output:         "runs",
+		Augment:        DefaultAugment(),
 	}
 }
 
@@ -216,6 +222,12 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
 	}
 	if err := checkGPUs(c.GPUs); err != nil {
+		return err
+	}
+	if err := c.Augment.validate(c.isSegmentation()); err != nil {
+		return err
+	}
+	if err := c.Dist.validate(); err != nil {
 		return err
 	}
 	if _, err := models.Lookup(c.Model); err != nil {

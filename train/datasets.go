@@ -199,10 +199,10 @@ func openData(cfg *Config) (*dataSource, error) {
 		// size shifts it by up to an eighth of a side.
 		trainTfm = []data.Transform{data.RandomCrop{Size: crop, Pad: max(crop/8, 2)}, data.HorizontalFlip{}}
 	} else {
-		trainTfm = []data.Transform{data.RandomResizedCrop{Size: crop}, data.HorizontalFlip{}}
+		trainTfm = []data.Transform{data.RandomResizedCrop{Size: crop, Interpolation: cfg.Augment.Interpolation}, data.HorizontalFlip{}}
 	}
 	if resize > 0 {
-		valTfm = append(valTfm, data.Resize{Shorter: resize})
+		valTfm = append(valTfm, data.Resize{Shorter: resize, Interpolation: cfg.Augment.Interpolation})
 	}
 	if vcrop > 0 {
 		valTfm = append(valTfm, data.CenterCrop{W: vcrop, H: vcrop})
@@ -235,7 +235,11 @@ func (ds *dataSource) finish(cfg *Config, trainTfm, valTfm []data.Transform) (*d
 		}
 	}
 	norm := data.Normalize{Mean: ds.mean, Std: ds.std}
-	ds.trainTfm = append(trainTfm, norm)
+	pixels, err := cfg.Augment.transforms(ds.channels)
+	if err != nil {
+		return nil, err
+	}
+	ds.trainTfm = append(append(trainTfm, pixels...), norm)
 	ds.valTfm = append(valTfm, norm)
 	return ds, nil
 }

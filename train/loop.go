@@ -288,7 +288,9 @@ func (t *trainer) readStep(per []*scores) ([]float64, error) {
 // update averages the replicas' gradients and takes every replica's
 // optimizer step.
 func update(reps []*replica) error {
-	allReduce(reps)
+	if err := averageGradients(reps); err != nil {
+		return err
+	}
 	return onEach(reps, func(_ int, r *replica) error { r.opt.Step(); return nil })
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data/embedded"
-	"github.com/gocnn/gocnn/nn"
 )
 
 // tinyConfig is a run small enough for a unit test: ResNet-20 on the
@@ -132,39 +131,7 @@ func TestDataParallelMatchesOneDevice(t *testing.T) {
 	one.Batch, one.Output = 2*b, ""
 	two := one
 	two.Batch, two.Devices = b, 2
-	var params [2][]nn.Named
-	for k, cfg := range []Config{one, two} {
-		tr, err := newTrainer(&cfg, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range tr.reps {
-			nn.SetTraining(r.model, false)
-		}
-		ep := tr.trainLoader.Epoch(0)
-		for step := range 3 {
-			if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
-				t.Fatal(err)
-			}
-			if err := tr.queueStep(0.05); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tr.readStep([]*scores{newScores(10, false), newScores(10, false)}); err != nil {
-				t.Fatal(err)
-			}
-			tr.step = int64(step + 1)
-		}
-		ep.Close()
-		params[k] = tr.reps[len(tr.reps)-1].params
-	}
-	for i, p := range params[0] {
-		got, want := params[1][i].Tensor.Float32s(), p.Tensor.Float32s()
-		for j := range want {
-			if d := math.Abs(float64(got[j] - want[j])); d > 1e-5+1e-4*math.Abs(float64(want[j])) {
-				t.Fatalf("%s[%d]: 2 devices %v, 1 device %v", p.Name, j, got[j], want[j])
-			}
-		}
-	}
+	sameParams(t, trainedParams(t, two, 3, true), trainedParams(t, one, 3, true), 1e-5, 1e-4)
 }
 
 // TestNaNLossStopsAndKeepsCheckpoint resumes a run on images normalised
