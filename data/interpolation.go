@@ -43,8 +43,9 @@ func ParseInterpolation(name string) (Interpolation, error) {
 	return 0, fmt.Errorf("interpolation %q: want bilinear, bicubic or nearest", name)
 }
 
-// filter returns the mode's kernel and its radius in source pixels at
-// scale 1; Nearest has none.
+// filter returns the kernel of Bilinear (also Nearest's, which axis.build
+// replaces by one tap) or Bicubic, and its radius in source pixels at
+// scale 1.
 func (i Interpolation) filter() (kernel func(x float64) float64, radius float64) {
 	if i == Bicubic {
 		return cubic, 2
