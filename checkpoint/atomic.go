@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 )
 
 // WriteFileAtomic replaces path with the bytes write produces, so that a
@@ -17,7 +18,7 @@ import (
 // for the caller to prefix as it prefixes its own.
 func WriteFileAtomic(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -66,4 +67,35 @@ func writeFile(path string, write func(w io.Writer) error) error {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
+}
+
+// createTemp creates the temporary file that WriteFileAtomic fills for
+// path, in the same folder: "." + its name + ".tmp-" + random digits,
+// which tempName matches.
+func createTemp(path string) (*os.File, error) {
+	return os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+}
+
+var tempName = regexp.MustCompile(`^\..+\.tmp-[0-9]+$`)
+
+// RemoveTemps removes the temporary files that writes into dir left
+// behind when their process was killed, and returns how many it removed.
+// Call it only while no write into dir is under way (holding its lock, see
+// LockDir).
+func RemoveTemps(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !tempName.MatchString(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return n, fmt.Errorf("checkpoint: %w", err)
+		}
+		n++
+	}
+	return n, nil
 }

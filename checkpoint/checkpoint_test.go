@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -59,7 +60,7 @@ func TestCheckpointSaveLoadPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := []string{"best.json", "best.safetensors",
+	want := []string{"best.json", "best.optim.safetensors", "best.safetensors",
 		"checkpoint-epoch004.json", "checkpoint-epoch004.optim.safetensors", "checkpoint-epoch004.safetensors",
 		"checkpoint-epoch005.json", "checkpoint-epoch005.optim.safetensors", "checkpoint-epoch005.safetensors",
 		"latest"}
@@ -85,15 +86,16 @@ func TestCheckpointSaveLoadPrune(t *testing.T) {
 		}
 	}
 
+	// best is a full checkpoint, which a run can resume from.
 	best, err := Load(filepath.Join(dir, "best.json"))
-	if err != nil || best.Epoch != 4 || best.Optimizer != nil {
-		t.Fatalf("best: epoch %v optimizer %v err %v, want epoch 4 without optimizer", best.Epoch, best.Optimizer, err)
+	if err != nil || best.Epoch != 4 || !best.Resumable || len(best.Optimizer) != 1 {
+		t.Fatalf("best: epoch %v optimizer %v resumable %v err %v, want epoch 4 with its optimizer", best.Epoch, best.Optimizer, best.Resumable, err)
 	}
 
-	// A resumed run remembers the best value.
+	// A resumed run remembers the best value and its epoch.
 	c2, err := NewSaver(dir, 2, "val_top1", false)
-	if err != nil || c2.Best() != 40 {
-		t.Fatalf("resumed best %v (%v), want 40", c2.Best(), err)
+	if v, e := c2.Best(); err != nil || v != 40 || e != 4 {
+		t.Fatalf("resumed best %v at epoch %d (%v), want 40 at 4", v, e, err)
 	}
 	if _, err := c2.Save(testCheckpoint(6, 39)); err != nil {
 		t.Fatal(err)
@@ -113,11 +115,11 @@ func TestCheckpointLowerIsBetter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if c.Best() != 1 {
-		t.Fatalf("best %v, want 1", c.Best())
+	if v, e := c.Best(); v != 1 || e != 2 {
+		t.Fatalf("best %v at epoch %d, want 1 at 2", v, e)
 	}
-	if n := len(dirNames(t, c.Dir)); n != 4*3+3 {
-		t.Fatalf("Keep 0 kept %d files, want all 15", n)
+	if n := len(dirNames(t, c.Dir)); n != 4*3+4 {
+		t.Fatalf("Keep 0 kept %d files, want all 16", n)
 	}
 }
 
@@ -177,7 +179,70 @@ func TestCheckpointFailedSaveKeepsPrevious(t *testing.T) {
 	if err != nil || got.Epoch != 1 {
 		t.Fatalf("after a failed save latest is epoch %v (%v), want 1", got, err)
 	}
-	if c.Best() != 50 {
-		t.Fatalf("best %v after a failed save, want 50", c.Best())
+	if v, _ := c.Best(); v != 50 {
+		t.Fatalf("best %v after a failed save, want 50", v)
+	}
+}
+
+// TestMidEpochCheckpoints saves checkpoints during epochs, as a stopped
+// run and -save-every do: they carry their progress, never become best,
+// and go once a later checkpoint is saved.
+func TestMidEpochCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	c, err := NewSaver(dir, 1, "val_top1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := func(epochsDone, steps int) *Checkpoint {
+		ck := testCheckpoint(epochsDone, 99) // a metric that would win, were it counted
+		ck.InEpoch = &EpochProgress{Steps: steps, Images: 8 * steps, LossSum: 0.1 + float64(steps), Seconds: 1.5,
+			TopKCorrect: []int64{int64(steps), 7}, TopKTotal: 80}
+		return ck
+	}
+	save := func(ck *Checkpoint, wantName string) {
+		t.Helper()
+		path, err := c.Save(ck)
+		if err != nil || filepath.Base(path) != wantName {
+			t.Fatalf("saved %s (%v), want %s", path, err, wantName)
+		}
+	}
+	save(testCheckpoint(1, 10), "checkpoint-epoch001.json")
+	save(mid(1, 5), "checkpoint-epoch002-step000005.json")
+	got, err := Load(dir)
+	if err != nil || !reflect.DeepEqual(got.InEpoch, mid(1, 5).InEpoch) {
+		t.Fatalf("latest %+v (%v), want epoch 2 step 5's progress", got, err)
+	}
+	if v, e := c.Best(); v != 10 || e != 1 {
+		t.Fatalf("a mid-epoch checkpoint became best: %v at epoch %d", v, e)
+	}
+	save(mid(1, 10), "checkpoint-epoch002-step000010.json")
+	want := []string{"best.json", "best.optim.safetensors", "best.safetensors",
+		"checkpoint-epoch001.json", "checkpoint-epoch001.optim.safetensors", "checkpoint-epoch001.safetensors",
+		"checkpoint-epoch002-step000010.json", "checkpoint-epoch002-step000010.optim.safetensors", "checkpoint-epoch002-step000010.safetensors",
+		"latest"}
+	if got := dirNames(t, dir); !slices.Equal(got, want) {
+		t.Fatalf("files %v, want %v", got, want)
+	}
+	save(testCheckpoint(2, 20), "checkpoint-epoch002.json")
+	want = []string{"best.json", "best.optim.safetensors", "best.safetensors",
+		"checkpoint-epoch002.json", "checkpoint-epoch002.optim.safetensors", "checkpoint-epoch002.safetensors", "latest"}
+	if got := dirNames(t, dir); !slices.Equal(got, want) {
+		t.Fatalf("files %v, want %v", got, want)
+	}
+	st, err := ReadState(dir)
+	if err != nil || st.Epoch != 2 || st.InEpoch != nil || st.Metrics["val_top1"] != 20 {
+		t.Fatalf("ReadState: %+v (%v), want epoch 2's state", st, err)
+	}
+}
+
+func TestSaverWrites(t *testing.T) {
+	for name, want := range map[string]bool{
+		"checkpoint-epoch003.json": true, "checkpoint-epoch003-step000010.optim.safetensors": true,
+		"best.json": true, "best.optim.safetensors": true, "latest": true,
+		"metrics.jsonl": false, "checkpoint-final.json": false, "notes.txt": false, "run.lock": false,
+	} {
+		if got := SaverWrites(name); got != want {
+			t.Errorf("SaverWrites(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

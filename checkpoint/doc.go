@@ -1,8 +1,9 @@
 // Package checkpoint reads and writes what a gocnn training run leaves on
 // disk, and rebuilds a trained model from it:
 //
-//   - Saver writes a checkpoint per epoch (weights, optimizer tensors and
-//     the resumable State), keeps a copy of the best and prunes old ones;
+//   - Saver writes a checkpoint per epoch, and within epochs when asked
+//     (weights, optimizer tensors and the resumable State), keeps a copy
+//     of the best and prunes old ones;
 //     Resolve and Load find and read one back, checking every file's
 //     CRC-32C.
 //   - LoadModel rebuilds a checkpoint's model from ModelInfo, what the run
@@ -12,7 +13,10 @@
 //     weight files (WriteWeights, LoadWeights, MatchTensors) and the filter
 //     layout conversion (KRSCToOIHW, OIHWToKRSC).
 //   - WriteFileAtomic, which every file above is written with, and which
-//     the metrics log, plots and lesion study use too.
+//     the metrics log, plots and lesion study use too; RemoveTemps clears
+//     what writes killed midway left.
+//   - LockDir, a run's hold on its folder (run.lock: pid, host, start
+//     time), refused to a second run and taken over from a dead one.
 //
 // Weight files use torchvision's parameter names and PyTorch's OIHW layout
 // for 4-D tensors, so PyTorch loads them with

@@ -55,9 +55,8 @@ func Load(path string) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	ck := &Checkpoint{State: f.State}
-	ck.Metrics = jsonfloat.Map[float64](f.Metrics)
-	ck.OptimizerScalars = jsonfloat.Map[float64](f.OptimizerScalars)
+	ck := &Checkpoint{State: f.state()}
+	_, ck.Resumable = f.Files["optimizer"]
 	for role, ref := range f.Files {
 		if ref.Name != filepath.Base(ref.Name) || ref.Name == "" {
 			return nil, fmt.Errorf("checkpoint: %s: %s file %q is not a plain file name", path, role, ref.Name)
@@ -82,6 +81,29 @@ func Load(path string) (*Checkpoint, error) {
 		return nil, fmt.Errorf("checkpoint: %s: no weights file listed", path)
 	}
 	return ck, nil
+}
+
+// ReadState returns the State of the checkpoint path names (see Resolve)
+// without reading its tensors.
+func ReadState(path string) (*State, error) {
+	path, err := Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := readStateFile(path)
+	if err != nil {
+		return nil, err
+	}
+	st := f.state()
+	return &st, nil
+}
+
+// state returns the State f holds.
+func (f *stateFile) state() State {
+	st := f.State
+	st.Metrics = jsonfloat.Map[float64](f.Metrics)
+	st.OptimizerScalars = jsonfloat.Map[float64](f.OptimizerScalars)
+	return st
 }
 
 func readStateFile(path string) (*stateFile, error) {

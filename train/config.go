@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gocnn/gocnn/checkpoint"
@@ -51,8 +50,16 @@ type Config struct {
 	Keep    int    // epoch checkpoints kept
 	// Resume continues from a checkpoint: a .json written by a
 	// checkpoint.Saver, or a folder whose latest one is taken.
-	Resume   string
-	EvalOnly bool
+	Resume string
+	// ResumeAllow names the flags (without the dash) that a resumed run
+	// may change from the checkpoint's, e.g. "epochs"; see
+	// ResumeAllowable. Any other change is refused, as it breaks the exact
+	// resume.
+	ResumeAllow []string
+	// SaveEvery also saves a resumable checkpoint every SaveEvery
+	// optimizer steps within epochs; 0 saves at the end of epochs only.
+	SaveEvery int
+	EvalOnly  bool
 	// Weights initialises the model from a safetensors file (PyTorch's
 	// state_dict or a gocnn checkpoint).
 	Weights string
@@ -221,6 +228,12 @@ func (c *Config) validate() error {
 	case c.EvalOnly && c.Resume == "" && c.Weights == "":
 		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
 	}
+	if c.SaveEvery < 0 {
+		return fmt.Errorf("-save-every %d: want a number of steps, or 0 to save at the end of epochs only", c.SaveEvery)
+	}
+	if err := c.validateResumeAllow(); err != nil {
+		return err
+	}
 	if err := checkGPUs(c.GPUs); err != nil {
 		return err
 	}
@@ -262,15 +275,7 @@ func (c *Config) validateDataset() error {
 func (c *Config) flags(ds *dataSource) map[string]string {
 	f := checkpoint.ModelInfo{Model: c.Model, Classes: ds.classes, ClassNames: ds.train.Classes(), InChannels: ds.channels,
 		Segmentation: ds.segmentation, Mean: ds.mean, Std: ds.std}.Flags()
-	maps.Copy(f, map[string]string{
-		"dataset": c.Dataset,
-		"opt":     c.Opt,
-		"lr":      strconv.FormatFloat(c.LR, 'g', -1, 64),
-		"batch":   strconv.Itoa(c.Batch),
-		"devices": strconv.Itoa(c.Devices),
-		"epochs":  strconv.Itoa(c.Epochs),
-		"seed":    strconv.FormatUint(c.Seed, 10),
-	})
+	maps.Copy(f, c.settings(ds))
 	return f
 }
 

@@ -2,6 +2,7 @@ package train
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"io"
 
@@ -97,9 +98,10 @@ func lossOf(r *replica, images, targets *autograd.Tensor, smoothing float64) (lo
 }
 
 // evaluate runs the model over the validation loader in evaluation mode,
-// the batches dealt round-robin to the replicas, and fills a val Record.
-// Label smoothing is left out of the validation loss, as torchvision does.
-func (t *trainer) evaluate(r *Record) error {
+// the batches dealt round-robin to the replicas, and fills a val Record of
+// epoch r.Epoch. Label smoothing is left out of the validation loss, as
+// torchvision does. It stops with ctx's error when ctx is cancelled.
+func (t *trainer) evaluate(ctx context.Context, r *Record) error {
 	for _, rep := range t.reps {
 		nn.SetTraining(rep.model, false)
 	}
@@ -111,8 +113,11 @@ func (t *trainer) evaluate(r *Record) error {
 	ep := t.valLoader.Epoch(0)
 	defer ep.Close()
 	total := (t.valLoader.Batches() + len(t.reps) - 1) / len(t.reps)
-	t.progress.Begin(t.epoch, total, "val")
+	t.progress.Begin(r.Epoch, total, "val")
 	for step := 1; ; step++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		fed, images, err := t.feed(ep, t.valIn)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err

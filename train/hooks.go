@@ -24,7 +24,10 @@ type Hooks struct {
 // EpochStart describes an epoch about to be trained.
 type EpochStart struct {
 	Epoch int // from 1
-	Steps int // the optimizer steps it will take
+	Steps int // the optimizer steps it takes in all
+	// Done is how many of them a resumed checkpoint had taken: the epoch
+	// goes on at step Done+1. 0 for an epoch trained from its start.
+	Done int
 }
 
 // StepInfo describes an optimizer step just taken.
@@ -96,13 +99,14 @@ func call[T any](fs []func(T) error, v T) error {
 }
 
 // runEpoch runs the steps of one epoch: the OnEpochStart hooks, then for
-// each step take, which does the step's work and describes it, and the
-// OnStep hooks. It stops at the first error and when ctx is cancelled.
+// each step after e.Done take, which does the step's work and describes
+// it, and the OnStep hooks. It stops at the first error and, with ctx's
+// error, when ctx is cancelled, checked before each step.
 func (h *Hooks) runEpoch(ctx context.Context, e EpochStart, take func(step int) (StepInfo, error)) error {
 	if err := call(h.epochStart, e); err != nil {
 		return err
 	}
-	for s := 1; s <= e.Steps; s++ {
+	for s := e.Done + 1; s <= e.Steps; s++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

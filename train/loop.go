@@ -3,6 +3,7 @@ package train
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
-	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/optim"
 )
 
@@ -30,20 +30,25 @@ type trainer struct {
 	trainIn, valIn         []feeder // per replica, from each loader
 	meters                 []*meter // per replica
 
-	epoch int   // epochs completed
-	step  int64 // optimizer steps taken
+	epoch    int                       // epochs completed
+	step     int64                     // optimizer steps taken
+	cur      *epochState               // the epoch in progress
+	resumeAt *checkpoint.EpochProgress // how far into the next epoch the resumed checkpoint was
 
-	ckpt     *checkpoint.Saver // nil when nothing is saved
-	log      *MetricsLog
-	lastGood string // the newest checkpoint, for the NaN message
-	start    time.Time
+	ckpt      *checkpoint.Saver // nil when nothing is saved
+	log       *MetricsLog
+	lastGood  string // the newest checkpoint, for the NaN and stop messages
+	savedStep int64  // the step it was taken at
+	start     time.Time
 }
 
 // Run trains cfg.Model as cfg says, evaluating and checkpointing after
 // every epoch, and writes progress to out. With cfg.EvalOnly it evaluates
 // once; with cfg.Bench it measures training speed on synthetic data. It
-// stops early, with ctx's error, when ctx is cancelled. Errors are one line
-// that names the flag, file or step at fault.
+// holds the output folder while it runs (see claimOutput). When ctx is
+// cancelled it stops at the next step boundary, saves a checkpoint that
+// resumes there, and returns a *Stopped. Errors are one line that names
+// the flag, file or step at fault.
 func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	cfg = cfg.DatasetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -52,24 +57,40 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	if cfg.Bench {
 		return bench(ctx, &cfg, out)
 	}
+	claim, err := claimOutput(&cfg, out)
+	if err != nil {
+		return err
+	}
+	defer func() { err = cmp.Or(err, claim.release()) }()
 	t, err := newTrainer(&cfg, out)
 	if err != nil {
 		return err
 	}
 	defer func() { err = cmp.Or(memoryError(err, &cfg, t.input()), t.close()) }()
-	if t.log != nil {
-		defer t.log.Close()
-	}
-	if cfg.EvalOnly {
+	return t.run(ctx)
+}
+
+// run evaluates, or trains the epochs left; a resumed run that has none
+// left says so.
+func (t *trainer) run(ctx context.Context) error {
+	if t.cfg.EvalOnly {
 		r := NewRecord(t.epoch, t.step, "val")
-		if err := t.evaluate(&r); err != nil {
+		if err := t.evaluate(ctx, &r); err != nil {
 			return err
 		}
-		fmt.Fprintln(out, summary(r))
+		fmt.Fprintln(t.out, summary(r))
 		return nil
 	}
-	for t.epoch < cfg.Epochs {
+	if t.cfg.Resume != "" && t.epoch == t.cfg.Epochs && t.resumeAt == nil {
+		fmt.Fprintln(t.out, t.finishedLine())
+		return nil
+	}
+	fmt.Fprintln(t.out, t.startLine())
+	for t.epoch < t.cfg.Epochs {
 		if err := t.trainEpoch(ctx); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return t.stop(ctx)
+			}
 			return err
 		}
 	}
@@ -134,7 +155,7 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 		if ck, err = checkpoint.Load(t.lastGood); err != nil {
 			return nil, err
 		}
-		if err := t.restore(ck, cfg.EvalOnly); err != nil {
+		if err := t.restore(ck, t.lastGood, cfg.EvalOnly); err != nil {
 			return nil, err
 		}
 	}
@@ -153,10 +174,13 @@ func (t *trainer) input() input {
 	return input{classes: t.data.classes, channels: t.data.channels, h: h, w: w}
 }
 
-// close releases the run's feeders and meters, then its replicas' devices,
-// and returns the first error.
+// close closes the metrics log, releases the run's feeders and meters,
+// then its replicas' devices, and returns the first error.
 func (t *trainer) close() error {
 	var errs []error
+	if t.log != nil {
+		errs = append(errs, t.log.Close())
+	}
 	for _, f := range slices.Concat(t.trainIn, t.valIn) {
 		errs = append(errs, f.close())
 	}
@@ -167,9 +191,10 @@ func (t *trainer) close() error {
 	return cmp.Or(errs...)
 }
 
-// addHooks sets the run's hooks: the NaN guard, the progress display, the
-// epoch's summary line, the metrics log and the checkpoints when there is
-// an output folder, and then cfg.Hooks.
+// addHooks sets the run's hooks: the NaN guards, the progress display, the
+// epoch's summary line, the metrics log and the checkpoints (every epoch,
+// and every -save-every steps) when there is an output folder, the line
+// that ends the run, and then cfg.Hooks.
 func (t *trainer) addHooks() {
 	h := &t.hooks
 	h.OnStep(nanGuard(&t.lastGood))
@@ -178,77 +203,19 @@ func (t *trainer) addHooks() {
 		fmt.Fprintln(t.out, summary(e.Val))
 		return nil
 	})
+	h.OnEpoch(valGuard(&t.lastGood))
 	if t.ckpt != nil {
 		h.OnEpoch(t.logMetrics)
 		h.OnEpoch(t.saveCheckpoint)
+		if t.cfg.SaveEvery > 0 {
+			h.EveryNSteps(t.cfg.SaveEvery, t.saveInEpoch)
+		}
 	}
-	h.add(&t.cfg.Hooks)
-}
-
-// trainEpoch trains one epoch and evaluates it; the hooks log and save it.
-func (t *trainer) trainEpoch(ctx context.Context) error {
-	for _, r := range t.reps {
-		nn.SetTraining(r.model, true)
-	}
-	n := len(t.reps)
-	per := make([]*scores, n)
-	for i := range per {
-		per[i] = newScores(t.data.classes, t.data.segmentation)
-	}
-	ep := t.trainLoader.Epoch(t.epoch)
-	defer ep.Close()
-	began := time.Now()
-	images, lossSum := 0, 0.0
-	epoch := EpochStart{Epoch: t.epoch + 1, Steps: t.stepsPerEpoch}
-	// The next step's batches are fed before this step's results are read
-	// back, so that their copy to the device overlaps this step's work.
-	_, next, ferr := t.feed(ep, t.trainIn)
-	err := t.hooks.runEpoch(ctx, epoch, func(s int) (StepInfo, error) {
-		if ferr != nil {
-			return StepInfo{}, ferr
-		}
-		stepImages := next
-		lr := t.sched.LR(int(t.step))
-		if err := t.queueStep(lr); err != nil {
-			return StepInfo{}, err
-		}
-		if s < epoch.Steps {
-			_, next, ferr = t.feed(ep, t.trainIn)
-		}
-		losses, err := t.readStep(per)
-		if err != nil {
-			return StepInfo{}, err
-		}
-		images += stepImages
-		loss := mean(losses)
-		t.step++
-		lossSum += loss * float64(len(losses)*t.cfg.Batch)
-		return StepInfo{Epoch: epoch.Epoch, Step: s, Steps: epoch.Steps, GlobalStep: t.step, Images: stepImages, Loss: loss, LR: lr}, nil
+	h.OnEnd(func() error {
+		fmt.Fprintln(t.out, t.endLine())
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	t.epoch++
-	train := NewRecord(t.epoch, t.step, "train")
-	if per[0].topk != nil {
-		for _, s := range per[1:] {
-			per[0].merge(s)
-		}
-		per[0].record(&train)
-	}
-	train.Loss = lossSum / float64(images)
-	train.LR = t.reps[0].opt.LR()
-	train.ImgPerSec = float64(images) / time.Since(began).Seconds()
-	val := NewRecord(t.epoch, t.step, "val")
-	val.LR = train.LR
-	if err := t.evaluate(&val); err != nil {
-		return err
-	}
-	for _, r := range []*Record{&train, &val} {
-		r.Time = time.Now().UTC()
-		r.Elapsed = time.Since(t.start).Seconds()
-	}
-	return call(t.hooks.epoch, EpochInfo{Train: train, Val: val})
+	h.add(&t.cfg.Hooks)
 }
 
 // queueStep queues one optimizer step at learning rate lr, each replica

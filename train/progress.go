@@ -21,6 +21,7 @@ type Progress struct {
 	Now func() time.Time
 
 	epoch, total int
+	done         int // steps taken before Begin, by the run that was resumed
 	split        string
 	start, drawn time.Time
 	images       int64
@@ -45,8 +46,12 @@ func IsTerminal(w io.Writer) bool {
 }
 
 // Begin starts an epoch of total steps over split ("train", "val").
-func (p *Progress) Begin(epoch, total int, split string) {
-	p.epoch, p.total, p.split = epoch, total, split
+func (p *Progress) Begin(epoch, total int, split string) { p.resume(epoch, total, 0, split) }
+
+// resume starts the display of an epoch that a resumed run takes up after
+// done of its total steps.
+func (p *Progress) resume(epoch, total, done int, split string) {
+	p.epoch, p.total, p.done, p.split = epoch, total, done, split
 	p.start = p.Now()
 	p.drawn = time.Time{}
 	p.images, p.lossSum, p.steps = 0, 0, 0
@@ -61,7 +66,7 @@ func (p *Progress) Step(step, images int, loss, lr float64) {
 	p.steps++
 	elapsed := now.Sub(p.start)
 	rate := float64(p.images) / elapsed.Seconds()
-	eta := time.Duration(float64(elapsed) / float64(step) * float64(p.total-step)).Round(time.Second)
+	eta := time.Duration(float64(elapsed) / float64(step-p.done) * float64(p.total-step)).Round(time.Second)
 	stats := fmt.Sprintf("%d/%d ETA %v %.1f img/s loss %.4f (%.4f) lr %.4g",
 		step, p.total, eta, rate, loss, p.lossSum/float64(p.steps), lr)
 	switch {
@@ -99,7 +104,7 @@ func bar(step, total, width int) string {
 // that follows draws its own (see trainer.evaluate).
 func (p *Progress) attach(h *Hooks) {
 	h.OnEpochStart(func(e EpochStart) error {
-		p.Begin(e.Epoch, e.Steps, "train")
+		p.resume(e.Epoch, e.Steps, e.Done, "train")
 		return nil
 	})
 	h.OnStep(func(s StepInfo) error {

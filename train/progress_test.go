@@ -41,6 +41,20 @@ func TestProgressPlain(t *testing.T) {
 	}
 }
 
+// TestProgressResumedEpoch: an epoch taken up after 6 of its 10 steps
+// times the steps this run takes, not the ones before.
+func TestProgressResumedEpoch(t *testing.T) {
+	var b bytes.Buffer
+	p := &Progress{W: &b, PrintFreq: 2, Now: fakeClock(time.Second)}
+	p.resume(3, 10, 6, "train")
+	p.Step(7, 32, 1, 0.1)
+	p.Step(8, 32, 1, 0.1)
+	// At step 8, 2 s for 2 steps: 2 steps left at 1 s each.
+	if want := "epoch 3 train 8/10 ETA 2s 32.0 img/s loss 1.0000 (1.0000) lr 0.1\n"; b.String() != want {
+		t.Errorf("output %q, want %q", b.String(), want)
+	}
+}
+
 func TestProgressTTY(t *testing.T) {
 	var b bytes.Buffer
 	p := &Progress{W: &b, TTY: true, PrintFreq: 1000, Now: fakeClock(40 * time.Millisecond)}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/checkpoint"
@@ -17,7 +18,9 @@ import (
 //   - optimizer buffers and step counts: the optimizer's State;
 //   - the learning rate: a pure function of State.Step (ScheduleStep);
 //   - the data: the loader's order and augmentations are functions of the
-//     seed, the epoch and the example index, so State.Epoch is enough;
+//     seed, the epoch and the example index, so State.Epoch is enough, and
+//     a checkpoint taken during an epoch adds the steps taken in it
+//     (State.InEpoch), which the resumed run skips;
 //   - dropout: each device's (seed, calls) pair, in State.RNG;
 //   - batch-norm running statistics: buffers saved with the weights. Their
 //     num_batches_tracked counters are left out (as readme says PyTorch
@@ -63,14 +66,25 @@ func (t *trainer) snapshot(metrics map[string]float64) *checkpoint.Checkpoint {
 			Flags: t.cfg.flags(t.data), Metrics: metrics},
 		Weights:   checkpoint.Weights(t.reps[0].model),
 		Optimizer: opt,
+		Resumable: true,
 	}
 }
 
-// restore puts the run where ck left it. With weightsOnly (evaluation) it
-// takes only the model.
-func (t *trainer) restore(ck *checkpoint.Checkpoint, weightsOnly bool) error {
+// restore puts the run where ck, read from path, left it, after checking
+// that the run's settings are the checkpoint's (see checkResume). With
+// weightsOnly (evaluation) it takes only the model.
+func (t *trainer) restore(ck *checkpoint.Checkpoint, path string, weightsOnly bool) error {
 	if m := ck.Flags["model"]; m != "" && m != t.cfg.Model {
 		return fmt.Errorf("-resume: the checkpoint holds a %s, not a %s (-model)", m, t.cfg.Model)
+	}
+	if !weightsOnly {
+		if !ck.Resumable {
+			return fmt.Errorf("-resume %s: the checkpoint holds weights only, no optimizer state; resume from a checkpoint-epochNNN.json of the run, or start a new run from these weights with -weights %s",
+				path, strings.TrimSuffix(path, ".json")+".safetensors")
+		}
+		if err := t.cfg.checkResume(ck.Flags, t.data, path); err != nil {
+			return err
+		}
 	}
 	if err := loadState(t.reps, "checkpoint weights", ck.Weights); err != nil {
 		return err
@@ -82,8 +96,11 @@ func (t *trainer) restore(ck *checkpoint.Checkpoint, weightsOnly bool) error {
 	if len(ck.RNG) != 2*len(t.reps) {
 		return fmt.Errorf("-resume: the checkpoint was written by a run on %d device(s); resume it with -devices %d", len(ck.RNG)/2, len(ck.RNG)/2)
 	}
-	if ck.Epoch > t.cfg.Epochs {
-		return fmt.Errorf("-resume: the checkpoint has %d epochs done, more than -epochs %d", ck.Epoch, t.cfg.Epochs)
+	if ck.Epoch > t.cfg.Epochs || ck.Epoch == t.cfg.Epochs && ck.InEpoch != nil {
+		return fmt.Errorf("-resume: the checkpoint is past epoch %d, the last of -epochs %d", t.cfg.Epochs, t.cfg.Epochs)
+	}
+	if ck.InEpoch != nil && (ck.InEpoch.Steps < 0 || ck.InEpoch.Steps > t.stepsPerEpoch) {
+		return fmt.Errorf("-resume %s: the checkpoint is %d steps into an epoch of %d", path, ck.InEpoch.Steps, t.stepsPerEpoch)
 	}
 	for i, r := range t.reps {
 		st := optim.State{Kind: r.opt.State().Kind, Numbers: ck.OptimizerScalars, Tensors: map[string]*autograd.Tensor{}}
@@ -95,7 +112,8 @@ func (t *trainer) restore(ck *checkpoint.Checkpoint, weightsOnly bool) error {
 		}
 		r.dev.SetDropoutState(ck.RNG[2*i], ck.RNG[2*i+1])
 	}
-	t.epoch, t.step = ck.Epoch, ck.Step
+	t.epoch, t.step, t.resumeAt = ck.Epoch, ck.Step, ck.InEpoch
+	t.savedStep = ck.Step
 	return nil
 }
 

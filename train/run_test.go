@@ -94,7 +94,7 @@ func stopAfterOneEpoch(t *testing.T, cfg Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tr.log.Close()
+	defer tr.close()
 	if err := tr.trainEpoch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestDropoutStateSurvivesCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.restore(ck, false); err != nil {
+	if err := b.restore(ck, "snapshot", false); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range b.reps {

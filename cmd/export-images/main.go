@@ -9,10 +9,13 @@
 //
 // It writes <out>/train and <out>/val (or only -split), each an ImageFolder
 // tree <split>/<NN_class>/<index>.<format>, or with -seg a segmentation
-// tree <split>/images, <split>/masks and <split>/classes.txt.
+// tree <split>/images, <split>/masks and <split>/classes.txt. A split folder
+// that exists and is not empty is refused, so that an export never mixes
+// with older files.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -49,6 +52,11 @@ func run(from, src, out, split string, format data.ExportFormat, limit int, seg 
 		splits = []string{split}
 	}
 	for _, s := range splits {
+		if err := checkEmpty(filepath.Join(out, s)); err != nil {
+			return err
+		}
+	}
+	for _, s := range splits {
 		m, err := load(from, src, s, seg)
 		if err != nil {
 			return err
@@ -61,6 +69,21 @@ func run(from, src, out, split string, format data.ExportFormat, limit int, seg 
 			n = min(n, limit)
 		}
 		fmt.Printf("%s: wrote %d images to %s\n", s, n, filepath.Join(out, s))
+	}
+	return nil
+}
+
+// checkEmpty refuses dir when it exists and holds anything.
+func checkEmpty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("-out: %s is not empty (%d entries, such as %s), and the export would mix with them; choose a new -out or empty it", dir, len(entries), entries[0].Name())
 	}
 	return nil
 }

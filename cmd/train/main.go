@@ -4,15 +4,17 @@
 //	train -model resnet50 -summary          per-layer output shapes and parameters
 //	train -model resnet20 -dataset builtin  train (see -h for every flag)
 //
-// Errors are printed as one line, with a non-zero exit status.
+// Errors are printed as one line, with a non-zero exit status. Ctrl-C or
+// SIGTERM stops a run at the next step boundary with a checkpoint and the
+// command that resumes it, and exit status 130 or 143; a second one stops
+// at once.
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/gocnn/gocnn/train"
@@ -21,13 +23,17 @@ import (
 func main() {
 	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, oneLine(err))
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
 // oneLine is the message train exits with: the error, prefixed "train: "
 // unless the train package already named itself.
 func oneLine(err error) string {
+	var st *train.Stopped
+	if errors.As(err, &st) {
+		return stoppedLine(st)
+	}
 	msg := err.Error()
 	if !strings.HasPrefix(msg, "train: ") {
 		msg = "train: " + msg
@@ -48,6 +54,14 @@ func run(args []string, out io.Writer) error {
 	if f == nil {
 		return err // nil after -h
 	}
+	if resume := f.train.cfg.Resume; resume != "" {
+		if args, err = withRecordedFlags(resume, args); err != nil {
+			return err
+		}
+		if f, err = parseArgs(args, out); f == nil {
+			return err
+		}
+	}
 	tf, sf, df := f.train, f.summary, f.dist
 
 	// Inspection actions need no training configuration.
@@ -66,7 +80,7 @@ func run(args []string, out io.Writer) error {
 	if err := df.check(&cfg); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, release := stopOnSignals(os.Stderr, cfg.Output, os.Exit)
+	defer release()
 	return train.Run(ctx, cfg, out)
 }

@@ -14,11 +14,12 @@ import (
 // trainFlags holds the training flags, named after torchvision's
 // references/classification/train.py options where those exist.
 type trainFlags struct {
-	cfg        train.Config
-	gpus       string
-	milestones string
-	output     string
-	seed       uint64
+	cfg         train.Config
+	gpus        string
+	milestones  string
+	output      string
+	seed        uint64
+	resumeAllow string
 }
 
 // addTrainFlags defines the training flags on fs, with DefaultConfig's
@@ -49,7 +50,9 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.Float64Var(&c.LabelSmoothing, "label-smoothing", c.LabelSmoothing, "label smoothing, e.g. 0.1")
 	fs.IntVar(&c.Workers, "workers", c.Workers, "data loading goroutines (0: one per core)")
 	fs.StringVar(&f.output, "output", "", "folder for checkpoints, metrics.jsonl and curves.png (default runs/<model>)")
-	fs.StringVar(&c.Resume, "resume", "", "continue the run in this output folder (or from this checkpoint .json)")
+	fs.StringVar(&c.Resume, "resume", "", "continue the run in this output folder (or from this checkpoint .json), with its flags unless given again")
+	fs.StringVar(&f.resumeAllow, "resume-allow", "", "comma-separated flags a resumed run may change, which breaks the exact resume: "+strings.Join(train.ResumeAllowable(), ","))
+	fs.IntVar(&c.SaveEvery, "save-every", 0, "also save a resumable checkpoint every N steps (0: at the end of each epoch only)")
 	fs.BoolVar(&c.EvalOnly, "eval-only", false, "only evaluate the -weights or -resume model")
 	fs.StringVar(&c.Weights, "weights", "", "initial weights: a safetensors file from PyTorch or gocnn")
 	fs.Uint64Var(&f.seed, "seed", c.Seed, "seed of the initial weights, data order, augmentation and dropout")
@@ -118,6 +121,9 @@ func (f *trainFlags) config() (train.Config, error) {
 		if fi, err := os.Stat(c.Resume); err == nil && !fi.IsDir() {
 			c.Output = filepath.Dir(c.Resume)
 		}
+	}
+	if f.resumeAllow != "" {
+		c.ResumeAllow = strings.Split(f.resumeAllow, ",")
 	}
 	var err error
 	if c.GPUs, err = parseInts("-gpus", f.gpus); err != nil {
