@@ -62,7 +62,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.IntVar(&c.PrintFreq, "print-freq", c.PrintFreq, "steps between progress lines when not on a terminal")
 	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
 	addAugmentFlags(fs, &c.Augment)
-	fs.IntVar(&c.Limit, "limit", 0, "use only N training and N validation images, of every class alike, drawn with -seed (0: the dataset's default, all but the first 500 for builtin-seg; -1: all)")
+	fs.IntVar(&c.Limit, "limit", 0, "use only N training and N validation images, of every class alike, drawn with -seed (0: the dataset's default: all, or the first 500 for builtin-seg; -1: all)")
 	fs.BoolVar(&c.SkipBad, "skip-bad", false, "leave out the images and masks that cannot be read, and name them, instead of refusing to start")
 	for alias, name := range torchvisionAliases {
 		fs.Var(fs.Lookup(name).Value, alias, fmt.Sprintf("same as -%s (torchvision's spelling)", name))
