@@ -26,7 +26,7 @@ func (h Holder) String() string {
 	if h.PID == 0 {
 		return "another process"
 	}
-	return fmt.Sprintf("pid %d on %s (started %s)", h.PID, h.Host, h.Start.Local().Format("2006-01-02 15:04:05"))
+	return fmt.Sprintf("pid %d on %s since %s", h.PID, h.Host, h.Start.Local().Format("2006-01-02 15:04:05"))
 }
 
 // LockedError is LockDir's error for a folder another live process holds.

@@ -48,7 +48,7 @@ func claimOutput(cfg *Config, out io.Writer) (*outputClaim, error) {
 	lock, stale, err := checkpoint.LockDir(dir)
 	var locked *checkpoint.LockedError
 	if errors.As(err, &locked) {
-		return nil, fmt.Errorf("-output %s is in use by another run, %s (lock file %s); wait for it to end or choose another -output",
+		return nil, fmt.Errorf("-output %s is in use by another run, %s (its lock: %s); wait for it to end or choose another -output",
 			dir, locked.Holder, filepath.Join(dir, checkpoint.LockName))
 	}
 	if err != nil {
