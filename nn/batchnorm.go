@@ -15,6 +15,10 @@ type BatchNorm2D struct {
 	NumBatchesTracked *autograd.Tensor
 	tracked           int32
 	Momentum, Eps     float32
+	// sum and ranks, set by SyncBatchNorm, make training normalise with
+	// the statistics of every device's batch.
+	sum   autograd.ChannelSum
+	ranks int
 }
 
 // BatchNorm2D returns batch normalisation of c channels with PyTorch's
@@ -33,12 +37,30 @@ func (b *Builder) BatchNorm2D(c int) *BatchNorm2D {
 // it updates the running statistics and the batch counter.
 func (bn *BatchNorm2D) Forward(x *autograd.Tensor) *autograd.Tensor {
 	training := bn.Training()
-	y := autograd.BatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar,
-		autograd.BatchNormOptions{Training: training, Momentum: bn.Momentum, Eps: bn.Eps})
+	o := autograd.BatchNormOptions{Training: training, Momentum: bn.Momentum, Eps: bn.Eps}
+	var y *autograd.Tensor
+	if training && bn.sum != nil {
+		y = autograd.SyncBatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o, bn.ranks, bn.sum)
+	} else {
+		y = autograd.BatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o)
+	}
 	if training {
 		bn.tracked++
 	}
 	return bn.Out(y)
+}
+
+// SyncBatchNorm makes every BatchNorm2D of m, one replica of a model on
+// ranks devices, normalise in training with the statistics of the batch
+// of every device, which sum adds over them (PyTorch's
+// convert_sync_batchnorm; see autograd.SyncBatchNorm). Evaluation uses the
+// running statistics as before. A nil sum undoes it.
+func SyncBatchNorm(m Module, ranks int, sum autograd.ChannelSum) {
+	Walk(m, func(_ string, m Module) {
+		if bn, ok := m.(*BatchNorm2D); ok {
+			bn.sum, bn.ranks = sum, ranks
+		}
+	})
 }
 
 // writeBuffers writes the host's batch count into NumBatchesTracked.

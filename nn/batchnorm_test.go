@@ -32,3 +32,28 @@ func TestBatchesTrackedOnTheHost(t *testing.T) {
 	}
 	t.Fatal("no num_batches_tracked buffer")
 }
+
+// TestSyncBatchNorm checks that SyncBatchNorm reaches every BatchNorm2D
+// of a model, nested ones included: in training each sums its two
+// statistics in forward and one reduction in backward over the devices,
+// in evaluation none, and a nil sum undoes it.
+func TestSyncBatchNorm(t *testing.T) {
+	dev := autograd.NewDevice(cpu.New(1))
+	b := NewBuilder(dev, 1)
+	m := NewSequential(b.BatchNorm2D(2), NewSequential(b.BatchNorm2D(2)))
+	calls := 0
+	SyncBatchNorm(m, 1, func(autograd.Buffer) { calls++ })
+	x := autograd.FromFloat32s(dev, []float32{1, 2, 3, 4, 5, 6, 7, 9}, 2, 1, 2, 2).SetRequiresGrad(true)
+	m.Forward(x).BackwardWith(autograd.Full(dev, 1, 2, 1, 2, 2))
+	if calls != 2*3 {
+		t.Errorf("%d sums for a training step of two batch norms, want 6", calls)
+	}
+	SetTraining(m, false)
+	m.Forward(x)
+	SetTraining(m, true)
+	SyncBatchNorm(m, 1, nil)
+	m.Forward(x)
+	if calls != 6 {
+		t.Errorf("%d sums after an evaluation and an unsynchronised forward, want still 6", calls)
+	}
+}

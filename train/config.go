@@ -71,7 +71,7 @@ type Config struct {
 	// Devices is the number of CPU logical devices for data parallel
 	// training; the host's cores are split between them.
 	Devices int
-	// Dist is how the devices work together (collective timeout).
+	// Dist is how the devices work together (collective timeout, sync-BN).
 	Dist DistConfig
 	// AMP is the compute mode; only fp32 exists until a backend has the
 	// others.
@@ -240,7 +240,7 @@ func (c *Config) validate() error {
 	if err := c.Augment.validate(c.isSegmentation()); err != nil {
 		return err
 	}
-	if err := c.Dist.validate(); err != nil {
+	if err := c.Dist.validate(c.replicas()); err != nil {
 		return err
 	}
 	if _, err := models.Lookup(c.Model); err != nil {

@@ -21,7 +21,7 @@ import (
 type ncclGroup struct {
 	comms    []*cuda.Comm
 	reducers []*ncclReducer
-	ranks    []int // the global rank of each replica
+	rankOf   []int // the global rank of each replica
 	size     int   // ranks over every process
 	timeout  time.Duration
 
@@ -49,7 +49,7 @@ func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
 	errs := make([]error, len(reps))
 	var wg sync.WaitGroup
 	for i, b := range gpus(reps) {
-		g.ranks = append(g.ranks, i)
+		g.rankOf = append(g.rankOf, i)
 		// NewComm blocks until every rank has joined: one goroutine each.
 		wg.Go(func() { g.comms[i], errs[i] = cuda.NewComm(b, id, len(reps), i) })
 	}
@@ -92,6 +92,18 @@ func (g *ncclGroup) broadcastBuffers(i int, bufs []nn.Named) error {
 	g.comms[i].Join()
 	return g.fail(err)
 }
+
+func (g *ncclGroup) channelSum(i int) autograd.ChannelSum {
+	c := g.comms[i]
+	return func(buf autograd.Buffer) {
+		if err := g.fail(c.AllReduceSum(buf)); err != nil {
+			panic(err)
+		}
+		c.Join()
+	}
+}
+
+func (g *ncclGroup) ranks() int { return g.size }
 
 func (g *ncclGroup) err() error {
 	g.mu.Lock()
@@ -163,12 +175,12 @@ func (g *ncclGroup) missing() string {
 	var late []int
 	for i, n := range issued {
 		if n < most {
-			late = append(late, g.ranks[i])
+			late = append(late, g.rankOf[i])
 		}
 	}
 	if len(late) == 0 {
 		for r := range g.size {
-			if !slices.Contains(g.ranks, r) {
+			if !slices.Contains(g.rankOf, r) {
 				late = append(late, r)
 			}
 		}

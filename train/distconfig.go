@@ -12,6 +12,10 @@ type DistConfig struct {
 	// broadcast) may wait for a rank that does not arrive before the run
 	// ends with an error naming it; 0 means DefaultDistTimeout.
 	Timeout time.Duration
+	// SyncBN normalises batches in training with the statistics of the
+	// whole batch over every device (PyTorch's SyncBatchNorm), not each
+	// device's own.
+	SyncBN bool
 }
 
 // DefaultDistTimeout is PyTorch's default NCCL process-group timeout.
@@ -26,10 +30,13 @@ func (d DistConfig) timeout() time.Duration {
 }
 
 // validate returns an error naming the flag of the first setting out of
-// range.
-func (d DistConfig) validate() error {
-	if d.Timeout < 0 {
+// range or that cannot apply to a run on devices devices.
+func (d DistConfig) validate(devices int) error {
+	switch {
+	case d.Timeout < 0:
 		return fmt.Errorf("-dist-timeout %v: must not be negative", d.Timeout)
+	case d.SyncBN && devices < 2:
+		return fmt.Errorf("-sync-bn: one device has no other batch to share statistics with; train on several (-gpus 0,1 or -devices 2)")
 	}
 	return nil
 }

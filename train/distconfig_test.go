@@ -18,6 +18,14 @@ func TestDistConfigValidate(t *testing.T) {
 			t.Errorf("timeout %v: %v", d, err)
 		}
 	}
+	cfg.Dist.SyncBN = true
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-sync-bn") {
+		t.Errorf("-sync-bn on one device: %v", err)
+	}
+	cfg.Devices = 2
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("-sync-bn on two devices: %v", err)
+	}
 	if got := (DistConfig{}).timeout(); got != DefaultDistTimeout {
 		t.Errorf("zero timeout means %v, want %v", got, DefaultDistTimeout)
 	}

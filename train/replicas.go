@@ -40,6 +40,11 @@ type commGroup interface {
 	finishBackward(i int) error
 	// broadcastBuffers replaces replica i's buffers by rank 0's.
 	broadcastBuffers(i int, bufs []nn.Named) error
+	// channelSum returns replica i's sum over every rank, for synchronised
+	// batch norm.
+	channelSum(i int) autograd.ChannelSum
+	// ranks returns the number of ranks over every process.
+	ranks() int
 	// err returns the failure that ended the group (a rank that did not
 	// arrive), nil while there is none.
 	err() error
@@ -86,7 +91,29 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 	for _, r := range reps {
 		r.group = group
 	}
+	if cfg.Dist.SyncBN {
+		syncBatchNorms(reps)
+	}
 	return reps, nil
+}
+
+// syncBatchNorms makes the replicas' batch norms normalise with the
+// statistics of every replica's batch: through their communicator when
+// they have one, else through host memory.
+func syncBatchNorms(reps []*replica) {
+	if g := groupOf(reps); g != nil {
+		for i, r := range reps {
+			nn.SyncBatchNorm(r.model, g.ranks(), g.channelSum(i))
+		}
+		return
+	}
+	devs := make([]*autograd.Device, len(reps))
+	for i, r := range reps {
+		devs[i] = r.dev
+	}
+	for i, sum := range autograd.HostChannelSums(devs) {
+		nn.SyncBatchNorm(reps[i].model, len(reps), sum)
+	}
 }
 
 // replicaBackend returns replica i's backend of n: GPU cfg.GPUs[i], or a

@@ -127,8 +127,8 @@ func sameBits(t *testing.T, what string, got, want []checkpoint.Tensor) {
 // evaluation mode, so that per-replica batch statistics do not enter.
 func TestDataParallelMatchesOneDevice(t *testing.T) {
 	const b = 4
-	one := tinyConfig(t, 32)
-	one.Batch, one.Output = 2*b, ""
+	one := randomConfig(t, 32)
+	one.Batch = 2 * b
 	two := one
 	two.Batch, two.Devices = b, 2
 	sameParams(t, trainedParams(t, two, 3, true), trainedParams(t, one, 3, true), 1e-5, 1e-4)

@@ -5,7 +5,6 @@ package train
 import (
 	"context"
 	"io"
-	"math/rand/v2"
 	"os"
 	"regexp"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/gocnn/gocnn/cuda"
-	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn/models"
 )
 
@@ -70,30 +68,6 @@ func TestZooSyncsPerStep(t *testing.T) {
 			}
 		})
 	}
-}
-
-// randomImages returns n random RGB images of side size with labels among
-// 10 classes, or masks when seg is set.
-func randomImages(n, size int, seg bool) *data.Memory {
-	r := rand.New(rand.NewPCG(uint64(n), uint64(size)))
-	m := &data.Memory{H: size, W: size, C: 3, Pix: make([]uint8, n*size*size*3), Labels: make([]int32, n),
-		ClassNames: data.CIFAR10Classes}
-	for i := range m.Pix {
-		m.Pix[i] = uint8(r.IntN(256))
-	}
-	for i := range m.Labels {
-		m.Labels[i] = int32(i % 10)
-	}
-	if seg {
-		m.Masks = make([]uint8, n*size*size)
-		for i := range m.Masks {
-			m.Masks[i] = uint8(r.IntN(10))
-		}
-		for i := range m.Labels {
-			m.Labels[i] = -1
-		}
-	}
-	return m
 }
 
 // TestResNet50MemoryBudget runs -bench for ResNet-50 at batch 64 (224x224,

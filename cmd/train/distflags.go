@@ -56,7 +56,7 @@ func (d *distFlags) check(c *train.Config) error {
 			return err
 		}
 	}
-	c.Dist.Timeout = d.timeout
+	c.Dist.Timeout, c.Dist.SyncBN = d.timeout, d.syncBN
 	return d.unsupported()
 }
 
@@ -69,8 +69,6 @@ func (d *distFlags) unsupported() error {
 		return fmt.Errorf("-world-size %d: training across processes is not supported by the training loop yet", d.worldSize)
 	case d.split:
 		return fmt.Errorf("-split: the two-device AlexNet is not supported by the training loop yet")
-	case d.syncBN:
-		return fmt.Errorf("-sync-bn: synchronised batch norm is not implemented yet")
 	}
 	return nil
 }
