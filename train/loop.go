@@ -142,22 +142,11 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	if t.sched, err = schedule(cfg, max(t.stepsPerEpoch, 1)); err != nil {
 		return nil, err
 	}
-	if cfg.Weights != "" {
-		if err := loadWeightsFile(t.reps, cfg.Weights); err != nil {
-			return nil, err
-		}
-	}
+	// Loading weights and optimizer state allocates on the devices: a
+	// device too small for them panics with an out-of-memory error.
 	var ck *checkpoint.Checkpoint
-	if cfg.Resume != "" {
-		if t.lastGood, err = checkpoint.Resolve(cfg.Resume); err != nil {
-			return nil, err
-		}
-		if ck, err = checkpoint.Load(t.lastGood); err != nil {
-			return nil, err
-		}
-		if err := t.restore(ck, t.lastGood, cfg.EvalOnly); err != nil {
-			return nil, err
-		}
+	if err := recovered("start", func() (err error) { ck, err = t.load(); return err }); err != nil {
+		return nil, memoryError(err, cfg, t.input())
 	}
 	if cfg.Output != "" && !cfg.EvalOnly {
 		if err := t.openOutput(ck); err != nil {
@@ -166,6 +155,29 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	}
 	t.addHooks()
 	return t, nil
+}
+
+// load reads -weights into the replicas, and the -resume checkpoint with
+// its optimizer state, which it returns (nil without -resume).
+func (t *trainer) load() (*checkpoint.Checkpoint, error) {
+	cfg := t.cfg
+	if cfg.Weights != "" {
+		if err := loadWeightsFile(t.reps, cfg.Weights); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Resume == "" {
+		return nil, nil
+	}
+	var err error
+	if t.lastGood, err = checkpoint.Resolve(cfg.Resume); err != nil {
+		return nil, err
+	}
+	ck, err := checkpoint.Load(t.lastGood)
+	if err != nil {
+		return nil, err
+	}
+	return ck, t.restore(ck, t.lastGood, cfg.EvalOnly)
 }
 
 // input returns the geometry of the run's training images.

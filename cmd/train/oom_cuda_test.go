@@ -18,10 +18,12 @@ import (
 const oomArgs = "GOCNN_TEST_TRAIN_ARGS"
 
 // TestOutOfMemory trains an epoch on a stand-in device of 64 MiB, then
-// resumes at a batch that cannot fit: train must end with one line that
-// names the model, the batch and the memory a step needs, not a panic, and
-// leave the first epoch's checkpoint as it was. The device's size is fixed
-// when the driver loads, so each run is a child process of this test.
+// resumes the run for a second epoch on a device of 4 MiB, where a step
+// cannot fit (a resume may not change the batch, so the card shrinks
+// instead): train must end with one line that names the model, the batch
+// and the memory a step needs, not a panic, and leave the first epoch's
+// checkpoint as it was. The device's size is fixed when the driver loads,
+// so each run is a child process of this test.
 func TestOutOfMemory(t *testing.T) {
 	if args, ok := os.LookupEnv(oomArgs); ok {
 		if err := run(strings.Split(args, "\x1f"), io.Discard); err != nil {
@@ -34,23 +36,23 @@ func TestOutOfMemory(t *testing.T) {
 		t.Skip("sizes the stand-in device's memory")
 	}
 	dir := filepath.Join(t.TempDir(), "run")
-	train := func(args ...string) (string, error) {
+	train := func(memory string, args ...string) (string, error) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestOutOfMemory$")
-		cmd.Env = append(os.Environ(), "GOCNN_SIM_MEMORY=64MiB", oomArgs+"="+strings.Join(args, "\x1f"))
+		cmd.Env = append(os.Environ(), "GOCNN_SIM_MEMORY="+memory, oomArgs+"="+strings.Join(args, "\x1f"))
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
-	if out, err := train("-gpus", "0", "-epochs", "1", "-limit", "16", "-batch", "8", "-output", dir); err != nil {
+	if out, err := train("64MiB", "-gpus", "0", "-epochs", "1", "-limit", "16", "-batch", "8", "-output", dir); err != nil {
 		t.Fatalf("the first epoch failed: %v\n%s", err, out)
 	}
 	before := snapshot(t, dir)
-	out, err := train("-gpus", "0", "-epochs", "2", "-limit", "1024", "-batch", "512", "-resume", dir)
+	out, err := train("4MiB", "-epochs", "2", "-resume-allow", "epochs", "-resume", dir)
 	if err == nil {
-		t.Fatalf("batch 512 of ResNet-20 fitted in 64 MiB:\n%s", out)
+		t.Fatalf("a training step of ResNet-20 at batch 8 fitted in 4 MiB:\n%s", out)
 	}
 	line := strings.TrimSpace(out)
-	for _, want := range []string{"train: resnet20 at -batch 512 (28x28 images) needs ", " MiB of device memory for a training step;",
-		"cuda:0: out of memory: ", " in use of 64 MiB"} {
+	for _, want := range []string{"train: resnet20 at -batch 8 (28x28 images) needs ", " MiB of device memory for a training step;",
+		"cuda:0: out of memory: ", " in use of 4 MiB"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("the error does not say %q:\n%s", want, line)
 		}
