@@ -74,7 +74,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	take := func(s int) (StepInfo, error) {
 		err := onEach(reps, func(i int, r *replica) error {
 			r.opt.ZeroGrad()
-			defer r.dev.Scope().Close()
+			defer r.scope()()
 			_, loss := lossOf(r, xs[i], labels[i], 0)
 			if i == 0 && s == epoch.Steps {
 				rep.saved = loss.SavedBytes()

@@ -71,7 +71,8 @@ type Config struct {
 	// Devices is the number of CPU logical devices for data parallel
 	// training; the host's cores are split between them.
 	Devices int
-	// Dist is how the devices work together (collective timeout, sync-BN).
+	// Dist is how the devices work together (collective timeout, sync-BN,
+	// the split AlexNet).
 	Dist DistConfig
 	// AMP is the compute mode; only fp32 exists until a backend has the
 	// others.
@@ -240,7 +241,7 @@ func (c *Config) validate() error {
 	if err := c.Augment.validate(c.isSegmentation()); err != nil {
 		return err
 	}
-	if err := c.Dist.validate(c.replicas()); err != nil {
+	if err := c.Dist.validate(c); err != nil {
 		return err
 	}
 	if _, err := models.Lookup(c.Model); err != nil {
@@ -280,8 +281,11 @@ func (c *Config) flags(ds *dataSource) map[string]string {
 }
 
 // replicas returns the number of model replicas: one per -gpus entry, else
-// one per CPU logical device.
+// one per CPU logical device; one with -split, whose model spans both.
 func (c *Config) replicas() int {
+	if c.Dist.Split {
+		return 1 // one model over both devices
+	}
 	if len(c.GPUs) > 0 {
 		return len(c.GPUs)
 	}

@@ -127,8 +127,8 @@ func (t *trainer) evaluate(ctx context.Context, r *Record) error {
 		}
 		losses := make([]float64, fed)
 		err = onEach(t.reps[:fed], func(i int, rep *replica) error {
-			defer rep.dev.NoGrad()()
-			defer rep.dev.Scope().Close()
+			defer rep.noGrad()()
+			defer rep.scope()()
 			x, targets := t.valIn[i].take()
 			logits, loss := lossOf(rep, x, targets, 0)
 			t.meters[i].record(logits, targets, loss)

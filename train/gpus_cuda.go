@@ -18,15 +18,29 @@ func checkGPUs([]int) error { return nil }
 // gpuBackend returns the backend of GPU id.
 func gpuBackend(id int) (autograd.Backend, error) { return cuda.New(id, cuda.Options{}) }
 
-// gpus returns the replicas' GPU backends, none for CPU replicas.
+// gpus returns the replicas' GPU backends (every device of each), none
+// for CPU replicas.
 func gpus(reps []*replica) []*cuda.Backend {
 	var bs []*cuda.Backend
 	for _, r := range reps {
-		if g, ok := r.dev.Backend().(*cuda.Backend); ok {
-			bs = append(bs, g)
+		for _, d := range r.devs {
+			if g, ok := d.Backend().(*cuda.Backend); ok {
+				bs = append(bs, g)
+			}
 		}
 	}
 	return bs
+}
+
+// enablePeerAccess lets two GPU devices copy to each other directly and
+// reports whether they can; other devices need nothing.
+func enablePeerAccess(a, b *autograd.Device) (bool, error) {
+	ga, okA := a.Backend().(*cuda.Backend)
+	gb, okB := b.Backend().(*cuda.Backend)
+	if !okA || !okB {
+		return true, nil
+	}
+	return cuda.EnablePeerAccess(ga, gb)
 }
 
 // synchronize waits until the replicas' devices have finished the work

@@ -41,3 +41,6 @@ func standInNote() string { return "" }
 // newCommGroup returns nil: without CUDA the replicas average through
 // host memory.
 func newCommGroup(*Config, []*replica) (commGroup, error) { return nil, nil }
+
+// enablePeerAccess does nothing: CPU devices share the host's memory.
+func enablePeerAccess(_, _ *autograd.Device) (bool, error) { return true, nil }

@@ -238,7 +238,7 @@ func (t *trainer) queueStep(lr float64) error {
 	err := onEach(t.reps, func(i int, r *replica) error {
 		r.opt.SetLR(lr)
 		r.opt.ZeroGrad()
-		defer r.dev.Scope().Close() // the step's tensors; the gradients stay with their parameters
+		defer r.scope()() // the step's tensors; the gradients stay with their parameters
 		x, targets := t.trainIn[i].take()
 		logits, loss := lossOf(r, x, targets, t.cfg.LabelSmoothing)
 		t.meters[i].record(logits, targets, loss)

@@ -22,7 +22,8 @@ import (
 // statistics drift apart, since each replica normalises its own shard, and
 // broadcastBuffers makes replica 0's the model's.
 type replica struct {
-	dev    *autograd.Device
+	dev    *autograd.Device   // where its input and output live
+	devs   []*autograd.Device // every device its model spans, dev first
 	model  nn.Module
 	params []nn.Named
 	opt    optim.Optimizer
@@ -53,8 +54,15 @@ type commGroup interface {
 
 // newReplicas builds n replicas of cfg.Model, one on each GPU of cfg.GPUs,
 // or else each on a CPU logical device with an equal share of the host's
-// cores.
+// cores; with -split, the one replica that spans both devices.
 func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
+	if cfg.Dist.Split {
+		r, err := newSplitReplica(cfg, classes, channels)
+		if err != nil {
+			return nil, err
+		}
+		return []*replica{r}, nil
+	}
 	spec, err := models.Lookup(cfg.Model)
 	if err != nil {
 		return nil, err
@@ -68,9 +76,8 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 			return nil, err
 		}
 		dev := autograd.NewDevice(be)
-		// Replicas differ in the dropout masks they draw, as DDP's ranks.
-		dev.SeedDropout(cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15)
-		r := &replica{dev: dev}
+		dev.SeedDropout(replicaDropoutSeed(cfg, i))
+		r := &replica{dev: dev, devs: []*autograd.Device{dev}}
 		reps = append(reps, r)
 		err = recovered(dev.Name(), func() error {
 			r.model = spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
@@ -114,6 +121,12 @@ func syncBatchNorms(reps []*replica) {
 	for i, sum := range autograd.HostChannelSums(devs) {
 		nn.SyncBatchNorm(reps[i].model, len(reps), sum)
 	}
+}
+
+// replicaDropoutSeed returns replica i's dropout seed: replicas differ in
+// the dropout masks they draw, as DDP's ranks.
+func replicaDropoutSeed(cfg *Config, i int) uint64 {
+	return cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15
 }
 
 // replicaBackend returns replica i's backend of n: GPU cfg.GPUs[i], or a
@@ -297,9 +310,11 @@ func closeReplicas(reps []*replica) error {
 		first = g.close()
 	}
 	for _, r := range reps {
-		if c, ok := r.dev.Backend().(io.Closer); ok {
-			if err := c.Close(); err != nil && first == nil {
-				first = err
+		for _, d := range r.devs {
+			if c, ok := d.Backend().(io.Closer); ok {
+				if err := c.Close(); err != nil && first == nil {
+					first = err
+				}
 			}
 		}
 	}

@@ -34,7 +34,6 @@ func addDistFlags(fs *flag.FlagSet) *distFlags {
 // check returns an error naming the flag when the distributed flags
 // cannot run with the rest of c, and otherwise sets c.Dist from them.
 func (d *distFlags) check(c *train.Config) error {
-	devices := max(len(c.GPUs), c.Devices)
 	switch {
 	case d.worldSize < 1:
 		return fmt.Errorf("-world-size %d: must be at least 1", d.worldSize)
@@ -44,10 +43,6 @@ func (d *distFlags) check(c *train.Config) error {
 		return fmt.Errorf("-world-size %d needs -dist-url tcp://host:port (rank 0's address)", d.worldSize)
 	case d.worldSize > 1 && len(c.GPUs) == 0:
 		return fmt.Errorf("-world-size %d needs -gpus: processes exchange gradients through NCCL", d.worldSize)
-	case d.split && c.Model != "alexnet2012":
-		return fmt.Errorf("-split: only -model alexnet2012 has towers to split, not %s", c.Model)
-	case d.split && devices != 2:
-		return fmt.Errorf("-split needs two devices (-gpus 0,1 or -devices 2), got %d", devices)
 	case d.split && d.worldSize > 1:
 		return fmt.Errorf("-split runs in one process; drop -world-size %d", d.worldSize)
 	}
@@ -56,7 +51,7 @@ func (d *distFlags) check(c *train.Config) error {
 			return err
 		}
 	}
-	c.Dist.Timeout, c.Dist.SyncBN = d.timeout, d.syncBN
+	c.Dist.Timeout, c.Dist.SyncBN, c.Dist.Split = d.timeout, d.syncBN, d.split
 	return d.unsupported()
 }
 
@@ -67,8 +62,6 @@ func (d *distFlags) unsupported() error {
 	switch {
 	case d.worldSize > 1:
 		return fmt.Errorf("-world-size %d: training across processes is not supported by the training loop yet", d.worldSize)
-	case d.split:
-		return fmt.Errorf("-split: the two-device AlexNet is not supported by the training loop yet")
 	}
 	return nil
 }

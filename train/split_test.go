@@ -1,0 +1,48 @@
+package train
+
+import (
+	"io"
+	"testing"
+)
+
+// TestSplitStepReleasesBothDevices trains -split on two CPU devices and
+// checks that a step gives back every tensor it made on either device:
+// the buffers held on each are the same after the second and the third
+// step (the step's scope spans both devices, not only the one that holds
+// the input).
+func TestSplitStepReleasesBothDevices(t *testing.T) {
+	cfg := tinyConfig(t, 8)
+	cfg.Model, cfg.Batch, cfg.Output, cfg.Devices, cfg.Dist.Split = "alexnet2012", 2, "", 2, true
+	cfg.TrainSet, cfg.ValSet = randomImages(8, 67, false), randomImages(2, 67, false)
+	cfg.Mean, cfg.Std = []float32{0.5, 0.5, 0.5}, []float32{0.25, 0.25, 0.25}
+	tr, err := newTrainer(&cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.close()
+	if len(tr.reps) != 1 || len(tr.reps[0].devs) != 2 {
+		t.Fatalf("%d replicas, the first on %d devices; want one on two", len(tr.reps), len(tr.reps[0].devs))
+	}
+	ep := tr.trainLoader.Epoch(0)
+	defer ep.Close()
+	var held [2][2]int64
+	for step := range 3 {
+		if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.queueStep(0.01); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.readStep([]*scores{newScores(10, false)}); err != nil {
+			t.Fatal(err)
+		}
+		if step > 0 {
+			for d, dev := range tr.reps[0].devs {
+				held[step-1][d] = dev.Stats().Buffers
+			}
+		}
+	}
+	if held[0] != held[1] {
+		t.Errorf("buffers held on the two devices after step 2: %v, after step 3: %v; want the same", held[0], held[1])
+	}
+}
