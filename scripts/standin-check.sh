@@ -59,8 +59,8 @@ say "backend suite and kernels passed with shuffled thread order"
 (cd cmd/train && "$bin/cmd-train.test" -test.count=1)
 "$bin/gocnn.test" -test.count=1
 say "train, cmd/train and gocnn passed in the cuda build"
-(cd train && GOCNN_SIM_DEVICES=4 "$bin/train.test" -test.count=1 -test.run 'NCCL')
-say "data parallel through NCCL passed on two and four stand-in devices"
+(cd train && GOCNN_SIM_DEVICES=4 "$bin/train.test" -test.count=1 -test.run 'NCCL|Split')
+say "data parallel through NCCL, -sync-bn and the split AlexNet passed on two and four stand-in devices"
 
 (cd train && GOCNN_SIM_SKIP_KERNELS=1 GOCNN_CUDA_DEBUG=0 "$bin/train.test" -test.count=1 -test.v \
 	-test.run 'TestZooSyncsPerStep|TestResNet50MemoryBudget' | grep -E -- '^(\s+--- FAIL|\s+zoo_cuda_test|\s+memory:|--- |PASS|FAIL|ok)' || true

@@ -17,7 +17,9 @@ import (
 func (t *trainer) startLine() string {
 	var devs []string
 	for _, r := range t.reps {
-		devs = append(devs, r.dev.Name())
+		for _, d := range r.devs {
+			devs = append(devs, d.Name())
+		}
 	}
 	data := t.cfg.Dataset
 	if t.cfg.TrainSet != nil {
