@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -41,6 +42,14 @@ type Config struct {
 	LRWarmupMethod string // linear or constant
 	LRWarmupDecay  float64
 	LabelSmoothing float64
+	// ClipGradNorm clips the gradients' global norm to this before each
+	// optimizer step (torchvision's --clip-grad-norm); 0 does not clip.
+	ClipGradNorm float64
+	// NormWeightDecay and BiasWeightDecay, when set, are the weight decay
+	// of the batch-norm parameters and of the biases instead of
+	// WeightDecay (torchvision's --norm-weight-decay, --bias-weight-decay;
+	// see optim.DecayPolicy).
+	NormWeightDecay, BiasWeightDecay *float64
 	// Augment is the augmentation beyond the dataset's crop and flip
 	// (-auto-augment, -random-erase, -interpolation, ...).
 	Augment Augment
@@ -197,6 +206,12 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-momentum %v: must be in [0, 1)", c.Momentum)
 	case !(c.WeightDecay >= 0):
 		return fmt.Errorf("-wd %v: must not be negative", c.WeightDecay)
+	case !(c.ClipGradNorm >= 0) || math.IsInf(c.ClipGradNorm, 0):
+		return fmt.Errorf("-clip-grad-norm %v: want a positive norm, or 0 not to clip", c.ClipGradNorm)
+	case c.NormWeightDecay != nil && !(*c.NormWeightDecay >= 0):
+		return fmt.Errorf("-norm-weight-decay %v: must not be negative", *c.NormWeightDecay)
+	case c.BiasWeightDecay != nil && !(*c.BiasWeightDecay >= 0):
+		return fmt.Errorf("-bias-weight-decay %v: must not be negative", *c.BiasWeightDecay)
 	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1):
 		return fmt.Errorf("-label-smoothing %v: must be in [0, 1)", c.LabelSmoothing)
 	case !slices.Contains(optimizers, c.Opt):

@@ -248,7 +248,7 @@ func (t *trainer) queueStep(lr float64) error {
 	if err != nil {
 		return err
 	}
-	return update(t.reps)
+	return updateClipped(t.reps, t.cfg.ClipGradNorm)
 }
 
 // readStep waits for each replica's step, the one host-blocking call of a
@@ -266,8 +266,15 @@ func (t *trainer) readStep(per []*scores) ([]float64, error) {
 
 // update averages the replicas' gradients and takes every replica's
 // optimizer step.
-func update(reps []*replica) error {
+func update(reps []*replica) error { return updateClipped(reps, 0) }
+
+// updateClipped is update with the averaged gradients clipped to the
+// global norm maxNorm before the step (-clip-grad-norm; 0: not clipped).
+func updateClipped(reps []*replica, maxNorm float64) error {
 	if err := averageGradients(reps); err != nil {
+		return err
+	}
+	if err := clipGradients(reps, maxNorm); err != nil {
 		return err
 	}
 	return onEach(reps, func(_ int, r *replica) error { r.opt.Step(); return nil })

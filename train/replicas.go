@@ -145,11 +145,7 @@ func replicaBackend(cfg *Config, i, n, workers int) (autograd.Backend, error) {
 // newOptimizer returns the optimizer -opt names, with torchvision's
 // train.py settings for the hyperparameters that have no flag.
 func newOptimizer(cfg *Config, params []nn.Named) (optim.Optimizer, error) {
-	ps := make([]optim.Param, len(params))
-	for i, p := range params {
-		ps[i] = optim.Param{Name: p.Name, Tensor: p.Tensor}
-	}
-	groups := optim.DecayPolicy{WeightDecay: cfg.WeightDecay}.Groups(ps)
+	groups := cfg.decayPolicy().Groups(optimParams(params))
 	switch cfg.Opt {
 	case "sgd", "sgd_nesterov":
 		return optim.NewSGD(groups, optim.SGDConfig{LR: cfg.LR, Momentum: cfg.Momentum, Nesterov: cfg.Opt == "sgd_nesterov"})

@@ -49,6 +49,14 @@ func (s setting) label() string {
 func itoa(n int) string     { return strconv.Itoa(n) }
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
+// optionalFtoa writes an optional number, "" when unset.
+func optionalFtoa(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return ftoa(*v)
+}
+
 // joinInts writes v as -lr-milestones and -gpus take it.
 func joinInts(v []int) string {
 	s := make([]string, len(v))
@@ -82,6 +90,9 @@ var settings = []setting{
 	{"lr-warmup-epochs", true, allowed, func(c *Config, _ *dataSource) string { return itoa(c.LRWarmupEpochs) }},
 	{"lr-warmup-method", true, allowed, func(c *Config, _ *dataSource) string { return c.LRWarmupMethod }},
 	{"lr-warmup-decay", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.LRWarmupDecay) }},
+	{"clip-grad-norm", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.ClipGradNorm) }},
+	{"norm-weight-decay", true, allowed, func(c *Config, _ *dataSource) string { return optionalFtoa(c.NormWeightDecay) }},
+	{"bias-weight-decay", true, allowed, func(c *Config, _ *dataSource) string { return optionalFtoa(c.BiasWeightDecay) }},
 	{"label-smoothing", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.LabelSmoothing) }},
 	{"auto-augment", true, allowed, func(c *Config, _ *dataSource) string { return c.Augment.AutoAugment }},
 	{"ra-magnitude", true, allowed, func(c *Config, _ *dataSource) string { return itoa(c.Augment.RAMagnitude) }},
