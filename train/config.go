@@ -39,7 +39,7 @@ type Config struct {
 	LRPower        float64 // polynomiallr
 	LRMin          float64 // cosineannealinglr's floor
 	LRWarmupEpochs int
-	LRWarmupMethod string // linear or constant
+	LRWarmupMethod string // constant (torchvision's default) or linear
 	LRWarmupDecay  float64
 	LabelSmoothing float64
 	// ClipGradNorm clips the gradients' global norm to this before each
@@ -50,6 +50,13 @@ type Config struct {
 	// WeightDecay (torchvision's --norm-weight-decay, --bias-weight-decay;
 	// see optim.DecayPolicy).
 	NormWeightDecay, BiasWeightDecay *float64
+	// ModelEMA keeps an exponential moving average of the weights, updated
+	// every ModelEMASteps steps with ModelEMADecay adjusted as torchvision's
+	// train.py does, evaluated after each epoch and saved in checkpoints
+	// (torchvision's --model-ema, --model-ema-steps, --model-ema-decay).
+	ModelEMA      bool
+	ModelEMASteps int
+	ModelEMADecay float64
 	// Augment is the augmentation beyond the dataset's crop and flip
 	// (-auto-augment, -random-erase, -interpolation, ...).
 	Augment Augment
@@ -127,8 +134,10 @@ func DefaultConfig() Config {
 		LRStepSize:     30,
 		LRGamma:        0.1,
 		LRPower:        0.9,
-		LRWarmupMethod: "linear",
+		LRWarmupMethod: "constant", // torchvision's default
 		LRWarmupDecay:  0.01,
+		ModelEMASteps:  32,
+		ModelEMADecay:  0.99998,
 		Keep:           3,
 		Seed:           1,
 		Devices:        1,
@@ -212,6 +221,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-norm-weight-decay %v: must not be negative", *c.NormWeightDecay)
 	case c.BiasWeightDecay != nil && !(*c.BiasWeightDecay >= 0):
 		return fmt.Errorf("-bias-weight-decay %v: must not be negative", *c.BiasWeightDecay)
+	case c.ModelEMA && c.ModelEMASteps < 1:
+		return fmt.Errorf("-model-ema-steps %d: must be at least 1", c.ModelEMASteps)
+	case c.ModelEMA && !(c.ModelEMADecay >= 0 && c.ModelEMADecay <= 1):
+		return fmt.Errorf("-model-ema-decay %v: must be in [0, 1]", c.ModelEMADecay)
 	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1):
 		return fmt.Errorf("-label-smoothing %v: must be in [0, 1)", c.LabelSmoothing)
 	case !slices.Contains(optimizers, c.Opt):

@@ -114,6 +114,9 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 			return StepInfo{}, err
 		}
 		loss := mean(losses)
+		if t.ema != nil {
+			t.ema.afterStep(t.epoch, s)
+		}
 		t.step++
 		e.steps = s
 		e.images += stepImages
@@ -140,13 +143,24 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	if err := t.evaluate(ctx, &val); err != nil {
 		return err
 	}
+	var ema *Record
+	if t.ema != nil {
+		r := NewRecord(epoch.Epoch, t.step, "ema val")
+		r.LR = train.LR
+		if err := t.evaluateEMA(ctx, &r); err != nil {
+			return err
+		}
+		ema = &r
+	}
 	t.epoch++
 	t.cur = nil
-	for _, r := range []*Record{&train, &val} {
-		r.Time = time.Now().UTC()
-		r.Elapsed = time.Since(t.start).Seconds()
+	for _, r := range []*Record{&train, &val, ema} {
+		if r != nil {
+			r.Time = time.Now().UTC()
+			r.Elapsed = time.Since(t.start).Seconds()
+		}
 	}
-	return call(t.hooks.epoch, EpochInfo{Train: train, Val: val})
+	return call(t.hooks.epoch, EpochInfo{Train: train, Val: val, EMA: ema})
 }
 
 // skipBatches takes the first n batches of ep, those a resumed epoch had

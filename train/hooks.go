@@ -49,6 +49,9 @@ type EpochInfo struct {
 	// learning rate and speed; Val the validation loss and accuracy or
 	// mIoU. Both carry the time they were taken.
 	Train, Val Record
+	// EMA is the validation of the -model-ema weights (split "ema val"),
+	// nil without -model-ema.
+	EMA *Record
 }
 
 // OnEpochStart adds f to run before each epoch's first step.

@@ -21,6 +21,7 @@ type trainer struct {
 	data     *dataSource
 	reps     []*replica
 	sched    optim.Schedule
+	ema      *modelEMA // nil without -model-ema
 	progress *Progress
 	out      io.Writer
 	hooks    Hooks
@@ -148,6 +149,9 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	if err := recovered("start", func() (err error) { ck, err = t.load(); return err }); err != nil {
 		return nil, memoryError(err, cfg, t.input())
 	}
+	if t.ema, err = newModelEMA(cfg, t.reps[0], ck); err != nil {
+		return nil, fmt.Errorf("-model-ema: %w", err)
+	}
 	if cfg.Output != "" && !cfg.EvalOnly {
 		if err := t.openOutput(ck); err != nil {
 			return t, err
@@ -213,6 +217,9 @@ func (t *trainer) addHooks() {
 	t.progress.attach(h)
 	h.OnEpoch(func(e EpochInfo) error {
 		fmt.Fprintln(t.out, summary(e.Val))
+		if e.EMA != nil {
+			fmt.Fprintln(t.out, summary(*e.EMA))
+		}
 		return nil
 	})
 	h.OnEpoch(valGuard(&t.lastGood))
@@ -283,11 +290,11 @@ func updateClipped(reps []*replica, maxNorm float64) error {
 // summary is the one line printed after each evaluation.
 func summary(r Record) string {
 	if !math.IsNaN(r.Top1) {
-		line := fmt.Sprintf("epoch %d val: loss %.4f top-1 %.2f%%", r.Epoch, r.Loss, r.Top1)
+		line := fmt.Sprintf("epoch %d %s: loss %.4f top-1 %.2f%%", r.Epoch, r.Split, r.Loss, r.Top1)
 		if !math.IsNaN(r.Top5) { // fewer than 6 classes
 			line += fmt.Sprintf(" top-5 %.2f%%", r.Top5)
 		}
 		return line
 	}
-	return fmt.Sprintf("epoch %d val: loss %.4f mIoU %.2f%% pixel accuracy %.2f%%", r.Epoch, r.Loss, r.MIoU, r.PixelAcc)
+	return fmt.Sprintf("epoch %d %s: loss %.4f mIoU %.2f%% pixel accuracy %.2f%%", r.Epoch, r.Split, r.Loss, r.MIoU, r.PixelAcc)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -61,13 +62,17 @@ func (t *trainer) snapshot(metrics map[string]float64) *checkpoint.Checkpoint {
 		seed, calls := r.dev.DropoutState()
 		rng = append(rng, seed, calls)
 	}
-	return &checkpoint.Checkpoint{
+	ck := &checkpoint.Checkpoint{
 		State: checkpoint.State{Epoch: t.epoch, Step: t.step, ScheduleStep: t.step, OptimizerScalars: st.Numbers, RNG: rng,
 			Flags: t.cfg.flags(t.data), Metrics: metrics},
 		Weights:   checkpoint.Weights(t.reps[0].model),
 		Optimizer: opt,
 		Resumable: true,
 	}
+	if t.ema != nil {
+		t.ema.save(ck)
+	}
+	return ck
 }
 
 // restore puts the run where ck, read from path, left it, after checking
@@ -103,9 +108,12 @@ func (t *trainer) restore(ck *checkpoint.Checkpoint, path string, weightsOnly bo
 		return fmt.Errorf("-resume %s: the checkpoint is %d steps into an epoch of %d", path, ck.InEpoch.Steps, t.stepsPerEpoch)
 	}
 	for i, r := range t.reps {
-		st := optim.State{Kind: r.opt.State().Kind, Numbers: ck.OptimizerScalars, Tensors: map[string]*autograd.Tensor{}}
+		st := optim.State{Kind: r.opt.State().Kind, Numbers: maps.Clone(ck.OptimizerScalars), Tensors: map[string]*autograd.Tensor{}}
+		maps.DeleteFunc(st.Numbers, func(name string, _ float64) bool { return isEMAState(name) }) // see newModelEMA
 		for _, h := range ck.Optimizer {
-			st.Tensors[h.Name] = autograd.FromFloat32s(r.dev, h.Data, h.Shape...)
+			if !isEMAState(h.Name) {
+				st.Tensors[h.Name] = autograd.FromFloat32s(r.dev, h.Data, h.Shape...)
+			}
 		}
 		if err := r.opt.LoadState(st); err != nil {
 			return fmt.Errorf("-resume: %w (was the run started with another -opt?)", err)

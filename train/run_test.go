@@ -22,7 +22,7 @@ func tinyConfig(t *testing.T, n int) Config {
 	cfg.Limit = n
 	cfg.Batch = 8
 	cfg.Epochs = 2
-	cfg.LRWarmupEpochs = 1
+	cfg.LRWarmupEpochs, cfg.LRWarmupMethod = 1, "linear"
 	cfg.Output = t.TempDir()
 	cfg.Workers = 2
 	return cfg.DatasetDefaults()
