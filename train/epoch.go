@@ -85,7 +85,8 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 	t.cur = e
 	ep := t.trainLoader.Epoch(t.epoch)
 	defer ep.Close()
-	if err := skipBatches(ep, e.steps*len(t.reps)); err != nil {
+	passes := t.cfg.accumSteps()
+	if err := skipBatches(ep, e.steps*len(t.reps)*passes); err != nil {
 		return err
 	}
 	e.began = time.Now()
@@ -98,20 +99,25 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 		_, next, ferr = t.feed(ep, t.trainIn)
 	}
 	err = t.hooks.runEpoch(ctx, epoch, func(s int) (StepInfo, error) {
-		if ferr != nil {
-			return StepInfo{}, ferr
-		}
-		stepImages := next
 		lr := t.sched.LR(int(t.step))
-		if err := t.queueStep(lr); err != nil {
-			return StepInfo{}, err
-		}
-		if s < epoch.Steps {
-			_, next, ferr = t.feed(ep, t.trainIn)
-		}
-		losses, err := t.readStep(e.per)
-		if err != nil {
-			return StepInfo{}, err
+		var stepImages int
+		var losses []float64
+		for pass := 1; pass <= passes; pass++ {
+			if ferr != nil {
+				return StepInfo{}, ferr
+			}
+			stepImages += next
+			if err := t.queuePass(lr, pass == 1, pass == passes); err != nil {
+				return StepInfo{}, err
+			}
+			if s < epoch.Steps || pass < passes {
+				_, next, ferr = t.feed(ep, t.trainIn)
+			}
+			l, err := t.readStep(e.per)
+			if err != nil {
+				return StepInfo{}, err
+			}
+			losses = append(losses, l...)
 		}
 		loss := mean(losses)
 		if t.ema != nil {

@@ -136,7 +136,7 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	}
 	// Replica i takes batch k*devices+i of the loader's order: the same
 	// examples one device would see in a batch of devices*batch.
-	t.stepsPerEpoch = t.trainLoader.Batches() / cfg.replicas()
+	t.stepsPerEpoch = t.trainLoader.Batches() / (cfg.replicas() * cfg.accumSteps())
 	if t.stepsPerEpoch == 0 && !cfg.EvalOnly {
 		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s)", ds.train.Len(), cfg.Batch, cfg.replicas())
 	}
@@ -240,23 +240,8 @@ func (t *trainer) addHooks() {
 // queueStep queues one optimizer step at learning rate lr, each replica
 // training on the batch its feeder holds: forward, loss, the step's
 // results gathered on the device (see meter), backward, then the update.
-// Nothing in it waits for a device.
-func (t *trainer) queueStep(lr float64) error {
-	err := onEach(t.reps, func(i int, r *replica) error {
-		r.opt.SetLR(lr)
-		r.opt.ZeroGrad()
-		defer r.scope()() // the step's tensors; the gradients stay with their parameters
-		x, targets := t.trainIn[i].take()
-		logits, loss := lossOf(r, x, targets, t.cfg.LabelSmoothing)
-		t.meters[i].record(logits, targets, loss)
-		loss.Backward()
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return updateClipped(t.reps, t.cfg.ClipGradNorm)
-}
+// Nothing in it waits for a device. With -accum-steps, see queuePass.
+func (t *trainer) queueStep(lr float64) error { return t.queuePass(lr, true, true) }
 
 // readStep waits for each replica's step, the one host-blocking call of a
 // training step, and returns their losses; their top-k counts go to per.

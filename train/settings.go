@@ -74,6 +74,7 @@ var settings = []setting{
 	{"validation_images", false, fixed, func(_ *Config, ds *dataSource) string { return itoa(ds.val.Len()) }},
 	{"limit", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.Limit) }},
 	{"batch", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.Batch) }},
+	{"accum-steps", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.accumSteps()) }},
 	{"seed", true, fixed, func(c *Config, _ *dataSource) string { return strconv.FormatUint(c.Seed, 10) }},
 	{"opt", true, fixed, func(c *Config, _ *dataSource) string { return c.Opt }},
 	{"devices", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.Devices) }},

@@ -32,6 +32,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&c.Data, "data", c.Data, "dataset folder (not for builtin and builtin-seg)")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, recipeHelp("epochs to train", "0", func(c train.Config) any { return c.Epochs }))
 	fs.IntVar(&c.Batch, "batch", c.Batch, recipeHelp("images per batch per device", "0", func(c train.Config) any { return c.Batch }))
+	fs.IntVar(&c.AccumSteps, "accum-steps", 1, "batches of -batch whose gradients add up to each optimizer step")
 	fs.IntVar(&c.TrainCropSize, "train-crop-size", 0, "training crop size (0: the dataset's default)")
 	fs.IntVar(&c.ValResizeSize, "val-resize-size", 0, "validation resize of the shorter side (0: the dataset's default)")
 	fs.IntVar(&c.ValCropSize, "val-crop-size", 0, "validation centre crop size (0: the dataset's default)")

@@ -87,6 +87,7 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		{[]string{"-norm-weight-decay", "-1"}, "-norm-weight-decay -1:"},
 		{[]string{"-bias-weight-decay", "-0.5"}, "-bias-weight-decay -0.5:"},
 		{[]string{"-model-ema", "-model-ema-steps", "0"}, "-model-ema-steps 0:"},
+		{[]string{"-accum-steps", "-2"}, "-accum-steps -2:"},
 		{[]string{"-model-ema", "-model-ema-decay", "1.5"}, "-model-ema-decay 1.5:"},
 		{[]string{"-lr-min", "1"}, "-lr-min 1:"},
 		{[]string{"-lr-warmup-decay", "0", "-lr-warmup-epochs", "1", "-lr-warmup-method", "linear"}, "-lr-warmup-decay 0:"},

@@ -1,0 +1,51 @@
+package train
+
+import "github.com/gocnn/gocnn/autograd"
+
+// accumSteps returns the batches each replica trains on per optimizer step
+// (-accum-steps; at least 1).
+func (c *Config) accumSteps() int { return max(c.AccumSteps, 1) }
+
+// queuePass queues one forward and backward pass of every replica on the
+// batch its feeder holds, at learning rate lr: the first of a step's
+// -accum-steps passes drops the gradients, the others add to them, and the
+// last divides their sum by the passes, so that the step is that of the
+// mean loss of all of them, then updates.
+func (t *trainer) queuePass(lr float64, first, last bool) error {
+	err := onEach(t.reps, func(i int, r *replica) error {
+		r.opt.SetLR(lr)
+		if first {
+			r.opt.ZeroGrad()
+		}
+		defer r.scope()() // the pass's tensors; the gradients stay with their parameters
+		x, targets := t.trainIn[i].take()
+		logits, loss := lossOf(r, x, targets, t.cfg.LabelSmoothing)
+		t.meters[i].record(logits, targets, loss)
+		loss.Backward()
+		return nil
+	})
+	if err != nil || !last {
+		return err
+	}
+	if k := t.cfg.accumSteps(); k > 1 {
+		if err := onEach(t.reps, func(_ int, r *replica) error { scaleGradients(r, 1/float32(k)); return nil }); err != nil {
+			return err
+		}
+	}
+	return updateClipped(t.reps, t.cfg.ClipGradNorm)
+}
+
+// scaleGradients multiplies every gradient of r's parameters by f.
+func scaleGradients(r *replica, f float32) {
+	for _, p := range r.params {
+		g := p.Tensor.Grad()
+		if g == nil {
+			continue
+		}
+		// Into a fresh tensor: backend kernels never write their inputs.
+		scaled := autograd.Empty(g.Device(), autograd.Float32, g.Shape()...)
+		g.Device().Backend().Axpby(f, g.Buffer(), 0, scaled.Buffer())
+		p.Tensor.SetGrad(scaled)
+		g.Release()
+	}
+}
