@@ -138,7 +138,7 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	// examples one device would see in a batch of devices*batch.
 	t.stepsPerEpoch = t.trainLoader.Batches() / (cfg.replicas() * cfg.accumSteps())
 	if t.stepsPerEpoch == 0 && !cfg.EvalOnly {
-		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s)", ds.train.Len(), cfg.Batch, cfg.replicas())
+		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s) with -accum-steps %d", ds.train.Len(), cfg.Batch, cfg.replicas(), cfg.accumSteps())
 	}
 	if t.sched, err = schedule(cfg, max(t.stepsPerEpoch, 1)); err != nil {
 		return nil, err
