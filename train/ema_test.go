@@ -3,6 +3,8 @@ package train
 import (
 	"bytes"
 	"context"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +69,19 @@ func TestResumeIsExactWithEMA(t *testing.T) {
 	stopAfterOneEpoch(t, split)
 	split.Resume = split.Output
 	run(t, split)
+	recs, err := ReadMetricsLog(filepath.Join(split.Output, "metrics.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emaRecs []int
+	for _, r := range recs {
+		if r.Split == "ema val" && r.Top1 >= 0 {
+			emaRecs = append(emaRecs, r.Epoch)
+		}
+	}
+	if !slices.Equal(emaRecs, []int{1, 2}) {
+		t.Errorf("the resumed run's log has ema val records of epochs %v, want [1 2]", emaRecs)
+	}
 
 	want, err := checkpoint.Load(straight.Output)
 	if err != nil {

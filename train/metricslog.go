@@ -19,7 +19,7 @@ import (
 type Record struct {
 	Epoch     int       `json:"epoch"`
 	Step      int64     `json:"step"`
-	Split     string    `json:"split"` // "train" or "val"
+	Split     string    `json:"split"` // "train", "val" or "ema val" (-model-ema)
 	Loss      float64   `json:"loss"`
 	Top1      float64   `json:"top1"`
 	Top5      float64   `json:"top5"`

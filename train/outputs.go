@@ -145,8 +145,13 @@ func (t *trainer) logMetrics(e EpochInfo) error {
 	if err := t.log.Append(e.Train, false); err != nil {
 		return err
 	}
-	if err := t.log.Append(e.Val, true); err != nil {
+	if err := t.log.Append(e.Val, e.EMA == nil); err != nil {
 		return err
+	}
+	if e.EMA != nil {
+		if err := t.log.Append(*e.EMA, true); err != nil {
+			return err
+		}
 	}
 	all, err := ReadMetricsLog(filepath.Join(t.cfg.Output, metricsFile))
 	if err != nil {
