@@ -84,6 +84,7 @@ func (s *scores) record(r *Record) {
 		return
 	}
 	r.MIoU = s.cm.MeanIoU()
+	r.IoU = s.cm.IoU()
 	r.PixelAcc = s.cm.PixelAccuracy()
 }
 

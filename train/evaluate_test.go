@@ -25,7 +25,8 @@ func TestScoresSegmentation(t *testing.T) {
 	r := NewRecord(1, 1, "val")
 	s.record(&r)
 	// Class 0: 1 right of 2 targets, 1 predicted: IoU 1/2. Class 1: IoU 1/2.
-	if r.PixelAcc != 100*2.0/3 || r.MIoU != 50 || r.Loss != 0.5 || !math.IsNaN(r.Top1) {
-		t.Errorf("record %+v, want pixel accuracy 66.7, mIoU 50, loss 0.5, no top-1", r)
+	if r.PixelAcc != 100*2.0/3 || r.MIoU != 50 || r.Loss != 0.5 || !math.IsNaN(r.Top1) ||
+		len(r.IoU) != 2 || r.IoU[0] != 50 || r.IoU[1] != 50 {
+		t.Errorf("record %+v, want pixel accuracy 66.7, mIoU 50, per-class IoU 50 and 50, loss 0.5, no top-1", r)
 	}
 }

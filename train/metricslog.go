@@ -17,14 +17,18 @@ import (
 // measured (top-1 in segmentation, mIoU in classification, ...), which the
 // file carries as null. Accuracies and mIoU are percentages.
 type Record struct {
-	Epoch     int       `json:"epoch"`
-	Step      int64     `json:"step"`
-	Split     string    `json:"split"` // "train", "val" or "ema val" (-model-ema)
-	Loss      float64   `json:"loss"`
-	Top1      float64   `json:"top1"`
-	Top5      float64   `json:"top5"`
-	MIoU      float64   `json:"miou"`
-	PixelAcc  float64   `json:"pixel_acc"`
+	Epoch    int     `json:"epoch"`
+	Step     int64   `json:"step"`
+	Split    string  `json:"split"` // "train", "val" or "ema val" (-model-ema)
+	Loss     float64 `json:"loss"`
+	Top1     float64 `json:"top1"`
+	Top5     float64 `json:"top5"`
+	MIoU     float64 `json:"miou"`
+	PixelAcc float64 `json:"pixel_acc"`
+	// IoU holds each class's intersection over union in percent
+	// (segmentation validation; NaN, written null, for a class absent from
+	// targets and predictions); nil otherwise.
+	IoU       []float64 `json:"iou,omitempty"`
 	LR        float64   `json:"lr"`
 	ImgPerSec float64   `json:"img_per_s"`
 	Time      time.Time `json:"time"`      // wall clock
@@ -48,21 +52,22 @@ type recordFields Record
 // recordJSON shadows Record's float fields with null-capable ones.
 type recordJSON struct {
 	recordFields
-	Loss      jsonfloat.Float `json:"loss"`
-	Top1      jsonfloat.Float `json:"top1"`
-	Top5      jsonfloat.Float `json:"top5"`
-	MIoU      jsonfloat.Float `json:"miou"`
-	PixelAcc  jsonfloat.Float `json:"pixel_acc"`
-	LR        jsonfloat.Float `json:"lr"`
-	ImgPerSec jsonfloat.Float `json:"img_per_s"`
-	Elapsed   jsonfloat.Float `json:"elapsed_s"`
+	Loss      jsonfloat.Float   `json:"loss"`
+	Top1      jsonfloat.Float   `json:"top1"`
+	Top5      jsonfloat.Float   `json:"top5"`
+	MIoU      jsonfloat.Float   `json:"miou"`
+	PixelAcc  jsonfloat.Float   `json:"pixel_acc"`
+	IoU       []jsonfloat.Float `json:"iou,omitempty"`
+	LR        jsonfloat.Float   `json:"lr"`
+	ImgPerSec jsonfloat.Float   `json:"img_per_s"`
+	Elapsed   jsonfloat.Float   `json:"elapsed_s"`
 }
 
 // MarshalJSON writes NaN and infinite fields as null.
 func (r Record) MarshalJSON() ([]byte, error) {
 	f := func(v float64) jsonfloat.Float { return jsonfloat.Float(v) }
 	return json.Marshal(recordJSON{recordFields(r), f(r.Loss), f(r.Top1), f(r.Top5),
-		f(r.MIoU), f(r.PixelAcc), f(r.LR), f(r.ImgPerSec), f(r.Elapsed)})
+		f(r.MIoU), f(r.PixelAcc), convertFloats[jsonfloat.Float](r.IoU), f(r.LR), f(r.ImgPerSec), f(r.Elapsed)})
 }
 
 // UnmarshalJSON reads null and absent float fields as NaN.
@@ -75,7 +80,20 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	*r = Record(j.recordFields)
 	r.Loss, r.Top1, r.Top5, r.MIoU = float64(j.Loss), float64(j.Top1), float64(j.Top5), float64(j.MIoU)
 	r.PixelAcc, r.LR, r.ImgPerSec, r.Elapsed = float64(j.PixelAcc), float64(j.LR), float64(j.ImgPerSec), float64(j.Elapsed)
+	r.IoU = convertFloats[float64](j.IoU)
 	return nil
+}
+
+// convertFloats converts each element of s; nil stays nil.
+func convertFloats[To, From ~float64](s []From) []To {
+	if s == nil {
+		return nil
+	}
+	out := make([]To, len(s))
+	for i, v := range s {
+		out[i] = To(v)
+	}
+	return out
 }
 
 // MetricsLog appends Records to a JSON-lines file (metrics.jsonl).

@@ -20,7 +20,7 @@ func TestMetricsLog(t *testing.T) {
 	r1.Time = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	r1.PerDevice = map[string]map[string]float64{"gpu0": {"mem_gib": 3.5}}
 	r2 := NewRecord(1, 390, "val")
-	r2.Loss, r2.MIoU = math.Inf(1), 61.5
+	r2.Loss, r2.MIoU, r2.IoU = math.Inf(1), 61.5, []float64{61.5, math.NaN()}
 	for _, r := range []Record{r1, r2} {
 		if err := l.Append(r, true); err != nil {
 			t.Fatal(err)
@@ -31,7 +31,8 @@ func TestMetricsLog(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], `"top1":31.25`) || !strings.Contains(lines[0], `"top5":null`) ||
-		!strings.Contains(lines[0], `"per_device":{"gpu0":{"mem_gib":3.5}}`) || !strings.Contains(lines[1], `"loss":null`) {
+		!strings.Contains(lines[0], `"per_device":{"gpu0":{"mem_gib":3.5}}`) || !strings.Contains(lines[1], `"loss":null`) ||
+		strings.Contains(lines[0], `"iou"`) || !strings.Contains(lines[1], `"iou":[61.5,null]`) {
 		t.Fatalf("file:\n%s", b)
 	}
 
@@ -60,7 +61,8 @@ func TestMetricsLog(t *testing.T) {
 		g.ImgPerSec != 480 || !math.IsNaN(g.Top5) || !math.IsNaN(g.MIoU) || !g.Time.Equal(r1.Time) || g.PerDevice["gpu0"]["mem_gib"] != 3.5 {
 		t.Errorf("record 0 read back as %+v, want %+v", g, r1)
 	}
-	if !math.IsNaN(recs[1].Loss) || recs[1].MIoU != 61.5 || recs[2].Loss != 1.5 || recs[2].Epoch != 2 {
+	if !math.IsNaN(recs[1].Loss) || recs[1].MIoU != 61.5 || len(recs[1].IoU) != 2 || recs[1].IoU[0] != 61.5 ||
+		!math.IsNaN(recs[1].IoU[1]) || recs[0].IoU != nil || recs[2].Loss != 1.5 || recs[2].Epoch != 2 {
 		t.Errorf("records 1, 2 read back as %+v %+v", recs[1], recs[2])
 	}
 
