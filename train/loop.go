@@ -38,8 +38,9 @@ type trainer struct {
 
 	ckpt      *checkpoint.Saver // nil when nothing is saved
 	log       *MetricsLog
-	lastGood  string // the newest checkpoint, for the NaN and stop messages
-	savedStep int64  // the step it was taken at
+	tb        *tensorboardLog // nil without an output folder
+	lastGood  string          // the newest checkpoint, for the NaN and stop messages
+	savedStep int64           // the step it was taken at
 	start     time.Time
 }
 
@@ -197,6 +198,9 @@ func (t *trainer) close() error {
 	if t.log != nil {
 		errs = append(errs, t.log.Close())
 	}
+	if t.tb != nil {
+		errs = append(errs, t.tb.close())
+	}
 	for _, f := range slices.Concat(t.trainIn, t.valIn) {
 		errs = append(errs, f.close())
 	}
@@ -208,9 +212,9 @@ func (t *trainer) close() error {
 }
 
 // addHooks sets the run's hooks: the NaN guards, the progress display, the
-// epoch's summary line, the metrics log and the checkpoints (every epoch,
-// and every -save-every steps) when there is an output folder, the line
-// that ends the run, and then cfg.Hooks.
+// epoch's summary line, the metrics log, the TensorBoard event file and the
+// checkpoints (every epoch, and every -save-every steps) when there is an
+// output folder, the line that ends the run, and then cfg.Hooks.
 func (t *trainer) addHooks() {
 	h := &t.hooks
 	h.OnStep(nanGuard(&t.lastGood))
@@ -224,6 +228,8 @@ func (t *trainer) addHooks() {
 	})
 	h.OnEpoch(valGuard(&t.lastGood))
 	if t.ckpt != nil {
+		t.tb = &tensorboardLog{dir: t.cfg.Output, now: time.Now}
+		t.tb.attach(h, t.cfg.PrintFreq)
 		h.OnEpoch(t.logMetrics)
 		h.OnEpoch(t.saveCheckpoint)
 		if t.cfg.SaveEvery > 0 {

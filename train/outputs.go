@@ -22,7 +22,7 @@ const (
 // runWrites reports whether a run writes a file called name into its
 // output folder.
 func runWrites(name string) bool {
-	return name == metricsFile || name == curvesFile || checkpoint.SaverWrites(name)
+	return name == metricsFile || name == curvesFile || isEventFile(name) || checkpoint.SaverWrites(name)
 }
 
 // outputClaim is a run's hold on its output folder.

@@ -88,7 +88,8 @@ func TestOutputFolderLeftovers(t *testing.T) {
 // TestFreshRunRefusesToOverwrite: a fresh run into a folder holding a file
 // it would write is refused, naming the file; the file is untouched.
 func TestFreshRunRefusesToOverwrite(t *testing.T) {
-	for _, name := range []string{metricsFile, curvesFile, "best.json", "checkpoint-epoch001.optim.safetensors"} {
+	for _, name := range []string{metricsFile, curvesFile, "best.json", "checkpoint-epoch001.optim.safetensors",
+		"events.out.tfevents.1767323045.host"} {
 		cfg := tinyConfig(t, 16)
 		path := filepath.Join(cfg.Output, name)
 		os.WriteFile(path, []byte("someone's"), 0o644)
