@@ -17,6 +17,8 @@ require (
 	gonum.org/v1/gonum v0.17.0
 	// PNG curves of loss, accuracy and learning rate; the lesion study's figures.
 	gonum.org/v1/plot v0.17.0
+	// protowire hand-encodes the TensorBoard event files' Event protos.
+	google.golang.org/protobuf v1.28.0
 	// CUDA driver API bindings for the cuda backend (build tag cuda).
 	gorgonia.org/cu v0.9.6
 	// Independent float64 oracle for conv, pooling and batch-norm gradients (tests only).
@@ -46,7 +48,6 @@ require (
 	golang.org/x/image v0.48.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
-	google.golang.org/protobuf v1.28.0 // indirect
 	gorgonia.org/dawson v1.2.0 // indirect
 	gorgonia.org/vecf32 v0.9.0 // indirect
 	gorgonia.org/vecf64 v0.9.0 // indirect
