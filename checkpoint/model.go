@@ -25,6 +25,16 @@ func Weights(m nn.Module) []Tensor {
 // m; nothing changes when they do not match. PyTorch's integer
 // num_batches_tracked entries are ignored.
 func SetWeights(m nn.Module, file string, tensors []Tensor) error {
+	_, err := SetWeightsReshaping(m, file, tensors, nil)
+	return err
+}
+
+// SetWeightsReshaping is SetWeights for a file written for a variant of
+// m: a tensor that m holds under the same name with another shape is left
+// out when replaceable(name) says so (the classifier of a model for
+// another number of classes), m keeping its own values of it, and is
+// returned. Any other difference is an error, as in SetWeights.
+func SetWeightsReshaping(m nn.Module, file string, tensors []Tensor, replaceable func(name string) bool) ([]Reshaped, error) {
 	params := state(m)
 	want := make(map[string][]int, len(params))
 	for _, p := range params {
@@ -33,17 +43,20 @@ func SetWeights(m nn.Module, file string, tensors []Tensor) error {
 	tensors = slices.DeleteFunc(slices.Clone(tensors), func(t Tensor) bool {
 		return strings.HasSuffix(t.Name, ".num_batches_tracked")
 	})
+	tensors, want, reshaped := splitReshaped(tensors, want, replaceable)
 	if err := MatchTensors(file, tensors, want); err != nil {
-		return err
+		return nil, err
 	}
 	byName := make(map[string]Tensor, len(tensors))
 	for _, t := range tensors {
 		byName[t.Name] = t
 	}
 	for _, p := range params {
-		p.Tensor.SetFloat32s(byName[p.Name].Data)
+		if t, ok := byName[p.Name]; ok {
+			p.Tensor.SetFloat32s(t.Data)
+		}
 	}
-	return nil
+	return reshaped, nil
 }
 
 // state returns m's parameters and float32 buffers.

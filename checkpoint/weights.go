@@ -3,6 +3,7 @@ package checkpoint
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -76,4 +77,55 @@ func MatchTensors(file string, got []Tensor, want map[string][]int) error {
 		return nil
 	}
 	return fmt.Errorf("checkpoint: %s does not match the model: %s", file, strings.Join(parts, "; "))
+}
+
+// Reshaped is a tensor that a file and a model both hold under one name
+// with different shapes, such as the classifier of a model trained for
+// another number of classes.
+type Reshaped struct {
+	Name        string
+	File, Model []int // gocnn layout
+}
+
+// String writes r as "fc.weight (shape (1000,512) in the file, (10,512) in
+// the model)", 4-D filters in PyTorch's OIHW order.
+func (r Reshaped) String() string {
+	return fmt.Sprintf("%s (shape %s in the file, %s in the model)", r.Name, torchShape(r.File), torchShape(r.Model))
+}
+
+// torchShape writes a gocnn shape in PyTorch's order and notation: (64,3,7,7).
+func torchShape(s []int) string {
+	if len(s) == 4 {
+		s = []int{s[0], s[3], s[1], s[2]}
+	}
+	parts := make([]string, len(s))
+	for i, n := range s {
+		parts[i] = fmt.Sprint(n)
+	}
+	return "(" + strings.Join(parts, ",") + ")"
+}
+
+// splitReshaped takes out of got the tensors that want holds under the
+// same name with another shape and that replaceable accepts (nil accepts
+// none), and returns the rest, the names and shapes the rest must match,
+// and the tensors taken out, sorted by name.
+func splitReshaped(got []Tensor, want map[string][]int, replaceable func(name string) bool) ([]Tensor, map[string][]int, []Reshaped) {
+	var reshaped []Reshaped
+	rest := slices.DeleteFunc(slices.Clone(got), func(t Tensor) bool {
+		shape, ok := want[t.Name]
+		if !ok || slices.Equal(shape, t.Shape) || replaceable == nil || !replaceable(t.Name) {
+			return false
+		}
+		reshaped = append(reshaped, Reshaped{Name: t.Name, File: t.Shape, Model: shape})
+		return true
+	})
+	if reshaped == nil {
+		return rest, want, nil
+	}
+	restWant := maps.Clone(want)
+	for _, r := range reshaped {
+		delete(restWant, r.Name)
+	}
+	slices.SortFunc(reshaped, func(a, b Reshaped) int { return strings.Compare(a.Name, b.Name) })
+	return rest, restWant, reshaped
 }

@@ -80,9 +80,15 @@ type Config struct {
 	SaveEvery int
 	EvalOnly  bool
 	// Weights initialises the model from a safetensors file (PyTorch's
-	// state_dict or a gocnn checkpoint).
+	// state_dict or a gocnn checkpoint); tensors whose shape depends on
+	// the classes or input channels keep the model's own initialisation
+	// when the file's differ (see loadWeightsFile).
 	Weights string
-	Seed    uint64
+	// Freeze lists parameter-name prefixes whose parameters are not
+	// trained; when every entry starts with "!", the parameters that match
+	// none of them are frozen instead (see trainableParams).
+	Freeze []string
+	Seed   uint64
 
 	// GPUs lists CUDA devices for data parallel training; the CPU build
 	// rejects it.

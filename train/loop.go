@@ -167,7 +167,7 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 func (t *trainer) load() (*checkpoint.Checkpoint, error) {
 	cfg := t.cfg
 	if cfg.Weights != "" {
-		if err := loadWeightsFile(t.reps, cfg.Weights); err != nil {
+		if err := loadWeightsFile(t.reps, cfg, t.data.classes, t.data.channels, t.out); err != nil {
 			return nil, err
 		}
 	}

@@ -81,7 +81,9 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		reps = append(reps, r)
 		err = recovered(dev.Name(), func() error {
 			r.model = spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
-			r.params = nn.Parameters(r.model)
+			if r.params, err = trainableParams(cfg, r.model); err != nil {
+				return err
+			}
 			r.opt, err = newOptimizer(cfg, r.params)
 			return err
 		})

@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/gocnn/gocnn/nn"
 )
 
 // The lines a training run starts and ends with.
@@ -27,8 +25,8 @@ func (t *trainer) startLine() string {
 	} else if t.cfg.Data != "" {
 		data += " " + t.cfg.Data
 	}
-	line := fmt.Sprintf("%s, %s parameters, on %s; %s: %s training and %s validation images, %d classes; ",
-		t.cfg.Model, groupDigits(nn.NumParams(t.reps[0].model)), strings.Join(devs, ", "), data,
+	line := fmt.Sprintf("%s, %s, on %s; %s: %s training and %s validation images, %d classes; ",
+		t.cfg.Model, t.paramsNote(), strings.Join(devs, ", "), data,
 		groupDigits(t.data.train.Len()), groupDigits(t.data.val.Len()), t.data.classes)
 	if t.ckpt == nil {
 		line += "nothing saved (no -output)"

@@ -38,15 +38,6 @@ func loadState(reps []*replica, file string, tensors []checkpoint.Tensor) error 
 	return nil
 }
 
-// loadWeightsFile loads -weights, a safetensors file from PyTorch or gocnn.
-func loadWeightsFile(reps []*replica, path string) error {
-	tensors, _, err := checkpoint.LoadWeights(path)
-	if err != nil {
-		return err
-	}
-	return loadState(reps, path, tensors)
-}
-
 // snapshot returns the run's state as a checkpoint: replica 0's weights
 // and optimizer (replicas are identical but for batch-norm statistics, see
 // broadcastBuffers) and every device's dropout sequence.

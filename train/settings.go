@@ -78,6 +78,7 @@ var settings = []setting{
 	{"seed", true, fixed, func(c *Config, _ *dataSource) string { return strconv.FormatUint(c.Seed, 10) }},
 	{"opt", true, fixed, func(c *Config, _ *dataSource) string { return c.Opt }},
 	{"devices", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.Devices) }},
+	{"freeze", true, fixed, func(c *Config, _ *dataSource) string { return strings.Join(c.Freeze, ",") }},
 	{"train-crop-size", true, fixed, func(c *Config, _ *dataSource) string { return itoa(c.TrainCropSize) }},
 	{"epochs", true, allowed, func(c *Config, _ *dataSource) string { return itoa(c.Epochs) }},
 	{"lr", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.LR) }},

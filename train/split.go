@@ -46,7 +46,10 @@ func newSplitReplica(cfg *Config, classes, channels int) (*replica, error) {
 		single := models.AlexNet2012(nn.NewBuilder(autograd.NewDevice(cpu.New(workers)), cfg.Seed), o)
 		split := models.NewAlexNet2012Split([2]*autograd.Device{r.devs[0], r.devs[1]}, o)
 		split.LoadFrom(single)
-		r.model, r.params = split, nn.Parameters(split)
+		r.model = split
+		if r.params, err = trainableParams(cfg, split); err != nil {
+			return err
+		}
 		r.opt, err = newOptimizer(cfg, r.params)
 		return err
 	})

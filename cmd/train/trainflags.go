@@ -20,6 +20,7 @@ type trainFlags struct {
 	output      string
 	seed        uint64
 	resumeAllow string
+	freeze      string
 }
 
 // addTrainFlags defines the training flags on fs, with DefaultConfig's
@@ -61,7 +62,8 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&f.resumeAllow, "resume-allow", "", "comma-separated flags a resumed run may change, which breaks the exact resume: "+strings.Join(train.ResumeAllowable(), ","))
 	fs.IntVar(&c.SaveEvery, "save-every", 0, "also save a resumable checkpoint every N steps (0: at the end of each epoch only)")
 	fs.BoolVar(&c.EvalOnly, "eval-only", false, "only evaluate the -weights or -resume model")
-	fs.StringVar(&c.Weights, "weights", "", "initial weights: a safetensors file from PyTorch or gocnn")
+	fs.StringVar(&c.Weights, "weights", "", "initial weights: a safetensors file from PyTorch or gocnn; a classifier (or first convolution) of another shape keeps its initialisation")
+	fs.StringVar(&f.freeze, "freeze", "", "comma-separated parameter-name prefixes not to train, e.g. conv1.,bn1.,layer1.; !fc. freezes all but fc.")
 	fs.Uint64Var(&f.seed, "seed", c.Seed, "seed of the initial weights, data order, augmentation and dropout")
 	fs.StringVar(&f.gpus, "gpus", "", "comma-separated CUDA devices for data parallel training (GPU build only)")
 	fs.IntVar(&c.Devices, "devices", c.Devices, "CPU logical devices for data parallel training")
@@ -131,6 +133,9 @@ func (f *trainFlags) config() (train.Config, error) {
 	}
 	if f.resumeAllow != "" {
 		c.ResumeAllow = strings.Split(f.resumeAllow, ",")
+	}
+	if f.freeze != "" {
+		c.Freeze = strings.Split(f.freeze, ",")
 	}
 	var err error
 	if c.GPUs, err = parseInts("-gpus", f.gpus); err != nil {
