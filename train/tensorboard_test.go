@@ -246,3 +246,45 @@ func TestRunWritesEventFile(t *testing.T) {
 		t.Errorf("events (step, tags) per file\n%v\nwant\n%v", got, want)
 	}
 }
+
+// TestTensorboardLogHooks drives the log's hooks with a fake clock: the
+// speed counts the images since the epoch's start or the last point, and a
+// segmentation validation record gives its per-class IoU.
+func TestTensorboardLogHooks(t *testing.T) {
+	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	l := &tensorboardLog{dir: t.TempDir(), now: func() time.Time { return clock }}
+	var h Hooks
+	l.attach(&h, 2)
+	if err := call(h.epochStart, EpochStart{Epoch: 1, Steps: 4}); err != nil {
+		t.Fatal(err)
+	}
+	for step := 1; step <= 4; step++ {
+		clock = clock.Add(time.Second)
+		info := StepInfo{Epoch: 1, Step: step, Steps: 4, GlobalStep: int64(step), Images: 8 * step, Loss: 1, LR: 0.5}
+		if err := call(h.step, info); err != nil {
+			t.Fatal(err)
+		}
+	}
+	val := NewRecord(1, 4, "val")
+	val.Loss, val.MIoU, val.PixelAcc, val.IoU, val.Time = 0.5, 40, 90, []float64{80, math.NaN(), 0}, clock
+	if err := call(h.epoch, EpochInfo{Train: NewRecord(1, 4, "train"), Val: val}); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.close(); err != nil {
+		t.Fatal(err)
+	}
+	got := readEvents(t, l.w.Path())[1:]
+	wall := float64(clock.Unix())
+	train := func(speed float64) [][2]any {
+		return [][2]any{{"train/loss", 1.0}, {"train/lr", 0.5}, {"train/img_per_s", speed}}
+	}
+	want := []event{
+		{WallTime: wall - 2, Step: 2, Values: train((8 + 16) / 2.0)},
+		{WallTime: wall, Step: 4, Values: train((24 + 32) / 2.0)},
+		{WallTime: wall, Step: 4, Values: [][2]any{{"val/loss", 0.5}, {"val/miou", 40.0}, {"val/pixel_acc", 90.0},
+			{"val/iou/0", 80.0}, {"val/iou/2", 0.0}}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events\n%v\nwant\n%v", got, want)
+	}
+}
