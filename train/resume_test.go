@@ -33,6 +33,8 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 			[]string{"-lr 0.05 -> 0.1 differs", "-resume-allow lr"}, []string{"-epochs"}},
 		{"data", func(c *Config) { c.Limit = 24 },
 			[]string{"training images 16 -> 24", "validation images 16 -> 24", "-limit 16 -> 24"}, nil},
+		{"freeze", func(c *Config) { c.Freeze = []string{"!linear."} },
+			[]string{"-freeze (none) -> !linear. differs", "-freeze cannot change on resume"}, []string{"-resume-allow"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := done
