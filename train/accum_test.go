@@ -4,8 +4,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/gocnn/gocnn/checkpoint"
-
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/nn"
 )
@@ -64,19 +62,8 @@ func TestAccumStepsInTheLoop(t *testing.T) {
 	straight := tinyConfig(t, 48)
 	straight.AccumSteps = 2
 	run(t, straight)
-	split := straight
-	split.Output = t.TempDir()
-	stopAfterOneEpoch(t, split)
-	split.Resume = split.Output
-	run(t, split)
-	want, err := checkpoint.Load(straight.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := checkpoint.Load(split.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
+	split := resumedAfterOneEpoch(t, straight)
+	want, got := lastCheckpoint(t, straight.Output), lastCheckpoint(t, split.Output)
 	if want.Step != 6 || got.Step != 6 {
 		t.Fatalf("2 epochs take %d steps straight and %d resumed, want 6", want.Step, got.Step)
 	}

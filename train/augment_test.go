@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
 )
 
@@ -152,27 +151,12 @@ func TestResumeIsExactWithAugmentation(t *testing.T) {
 	straight := tinyConfig(t, 32)
 	straight.Augment = Augment{AutoAugment: "augmix", AugmixSeverity: 3, RandomErase: 0.5, ColorJitter: [4]float64{0.4, 0.4, 0, 0}}
 	run(t, straight)
-	split := straight
-	split.Output = t.TempDir()
-	stopAfterOneEpoch(t, split)
-	split.Resume = split.Output
-	run(t, split)
-	want, err := checkpoint.Load(straight.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := checkpoint.Load(split.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
+	split := resumedAfterOneEpoch(t, straight)
+	want, got := lastCheckpoint(t, straight.Output), lastCheckpoint(t, split.Output)
 	sameBits(t, "weights", got.Weights, want.Weights)
 	unaugmented := tinyConfig(t, 32)
 	run(t, unaugmented)
-	plain, err := checkpoint.Load(unaugmented.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if reflect.DeepEqual(plain.Weights, want.Weights) {
+	if reflect.DeepEqual(lastCheckpoint(t, unaugmented.Output).Weights, want.Weights) {
 		t.Error("the augmentation changed no weight")
 	}
 }

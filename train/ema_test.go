@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/gocnn/gocnn/autograd"
-	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/cpu"
 	"github.com/gocnn/gocnn/optim"
 )
@@ -64,11 +63,7 @@ func TestResumeIsExactWithEMA(t *testing.T) {
 	plain.ModelEMA, plain.Output = false, t.TempDir()
 	run(t, plain)
 
-	split := straight
-	split.Output = t.TempDir()
-	stopAfterOneEpoch(t, split)
-	split.Resume = split.Output
-	run(t, split)
+	split := resumedAfterOneEpoch(t, straight)
 	recs, err := ReadMetricsLog(filepath.Join(split.Output, "metrics.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -83,20 +78,9 @@ func TestResumeIsExactWithEMA(t *testing.T) {
 		t.Errorf("the resumed run's log has ema val records of epochs %v, want [1 2]", emaRecs)
 	}
 
-	want, err := checkpoint.Load(straight.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := checkpoint.Load(split.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, got := lastCheckpoint(t, straight.Output), lastCheckpoint(t, split.Output)
 	sameBits(t, "weights", got.Weights, want.Weights)
-	without, err := checkpoint.Load(plain.Output)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameBits(t, "weights without -model-ema", without.Weights, want.Weights)
+	sameBits(t, "weights without -model-ema", lastCheckpoint(t, plain.Output).Weights, want.Weights)
 	sameBits(t, "optimizer and EMA", got.Optimizer, want.Optimizer)
 	// The average covers every weight the checkpoint holds: parameters
 	// and batch-norm statistics.

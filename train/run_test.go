@@ -52,20 +52,8 @@ func TestResumeIsExact(t *testing.T) {
 				}
 				run(t, straight)
 
-				split := straight
-				split.Output = t.TempDir()
-				stopAfterOneEpoch(t, split)
-				split.Resume = split.Output
-				run(t, split)
-
-				want, err := checkpoint.Load(straight.Output)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := checkpoint.Load(split.Output)
-				if err != nil {
-					t.Fatal(err)
-				}
+				split := resumedAfterOneEpoch(t, straight)
+				want, got := lastCheckpoint(t, straight.Output), lastCheckpoint(t, split.Output)
 				if got.Epoch != 2 || got.Step != want.Step {
 					t.Fatalf("resumed run ends at epoch %d step %d, want 2 and %d", got.Epoch, got.Step, want.Step)
 				}
@@ -98,6 +86,27 @@ func stopAfterOneEpoch(t *testing.T, cfg Config) {
 	if err := tr.trainEpoch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// resumedAfterOneEpoch runs cfg into a fresh folder for one epoch, stops as
+// if killed, resumes it to the end, and returns the resumed run's config.
+func resumedAfterOneEpoch(t *testing.T, cfg Config) Config {
+	t.Helper()
+	cfg.Output = t.TempDir()
+	stopAfterOneEpoch(t, cfg)
+	cfg.Resume = cfg.Output
+	run(t, cfg)
+	return cfg
+}
+
+// lastCheckpoint loads the checkpoint a run left in dir.
+func lastCheckpoint(t *testing.T, dir string) *checkpoint.Checkpoint {
+	t.Helper()
+	ck, err := checkpoint.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ck
 }
 
 func sameBits(t *testing.T, what string, got, want []checkpoint.Tensor) {
