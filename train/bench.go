@@ -3,12 +3,12 @@ package train
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 
 	"github.com/gocnn/gocnn/autograd"
-	"github.com/gocnn/gocnn/autograd/meta"
 	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/nn/models"
 )
@@ -34,6 +34,13 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	if size <= 32 {
 		classes = 10 // the CIFAR models
 	}
+	// Labels take the shape of the model's output: (batch) for
+	// classification, (batch, H, W) per pixel.
+	probe := modelProbe{spec: spec, opt: models.Options{Classes: classes, InChannels: 3}, batch: cfg.Batch}
+	shape, err := probe.run(size, size, true)
+	if err != nil {
+		return fmt.Errorf("-bench: %s cannot take a %dx%d input: %w", cfg.Model, size, size, err)
+	}
 	defer func() { err = memoryError(err, cfg, input{classes: classes, channels: 3, h: size, w: size}) }()
 	reps, err := newReplicas(cfg, cfg.replicas(), classes, 3)
 	if err != nil {
@@ -47,7 +54,6 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	for i := range img {
 		img[i] = float32(rng.NormFloat64())
 	}
-	shape := outputShape(spec, classes, cfg.Batch, size)
 	lab := make([]int32, shape[:len(shape)-1].Numel())
 	for j := range lab {
 		lab[j] = int32(rng.IntN(shape[len(shape)-1]))
@@ -100,13 +106,4 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 		return err
 	}
 	return h.ended()
-}
-
-// outputShape returns the shape of spec's output for a batch of 3-channel
-// images of side size, (batch, classes) or (batch, H, W, classes), found
-// on the shape-only backend.
-func outputShape(spec models.Spec, classes, batch, size int) autograd.Shape {
-	dev := meta.NewDevice()
-	m := spec.New(nn.NewShapeBuilder(dev), models.Options{Classes: classes, InChannels: 3})
-	return m.Forward(autograd.Empty(dev, autograd.Float32, batch, size, size, 3)).Shape()
 }

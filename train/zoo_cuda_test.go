@@ -40,7 +40,10 @@ func TestZooSyncsPerStep(t *testing.T) {
 	const batch = 2
 	for _, spec := range models.All() {
 		t.Run(spec.Name, func(t *testing.T) {
-			out := outputShape(spec, 10, batch, spec.Input)
+			out, err := modelProbe{spec: spec, opt: models.Options{Classes: 10, InChannels: 3}, batch: batch}.run(spec.Input, spec.Input, true)
+			if err != nil {
+				t.Fatal(err)
+			}
 			cfg := DefaultConfig()
 			cfg.Model, cfg.GPUs, cfg.Batch, cfg.Epochs, cfg.Output, cfg.Workers = spec.Name, []int{0}, batch, 1, "", 2
 			cfg.TrainSet = randomImages(zooSteps*batch, spec.Input, len(out) > 2)
