@@ -47,11 +47,7 @@ func Resolve(path string) (string, error) {
 // it lists against its checksum. A missing, truncated or corrupt file
 // gives an error naming it.
 func Load(path string) (*Checkpoint, error) {
-	path, err := Resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := readStateFile(path)
+	path, f, err := readResolved(path)
 	if err != nil {
 		return nil, err
 	}
@@ -86,16 +82,23 @@ func Load(path string) (*Checkpoint, error) {
 // ReadState returns the State of the checkpoint path names (see Resolve)
 // without reading its tensors.
 func ReadState(path string) (*State, error) {
-	path, err := Resolve(path)
-	if err != nil {
-		return nil, err
-	}
-	f, err := readStateFile(path)
+	_, f, err := readResolved(path)
 	if err != nil {
 		return nil, err
 	}
 	st := f.state()
 	return &st, nil
+}
+
+// readResolved resolves path (see Resolve) and reads the state file it
+// names, returning the resolved path too.
+func readResolved(path string) (string, *stateFile, error) {
+	path, err := Resolve(path)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := readStateFile(path)
+	return path, f, err
 }
 
 // state returns the State f holds.
