@@ -13,10 +13,13 @@ import (
 // ModelInfo describes a trained model as its checkpoint records it, in
 // State.Flags.
 type ModelInfo struct {
-	Model        string // registered name, see models.All
-	Classes      int
-	ClassNames   []string
-	InChannels   int
+	Model      string // registered name, see models.All
+	Classes    int
+	ClassNames []string
+	InChannels int
+	// AuxLogits says the model was built with its auxiliary classifiers
+	// (models.Options.AuxLogits), whose weights the checkpoint holds.
+	AuxLogits    bool
 	Segmentation bool
 	// Mean and Std normalise each input channel, as in training:
 	// (v - Mean[c]) / Std[c] for pixel values v in [0, 1].
@@ -30,6 +33,7 @@ func (info ModelInfo) Flags() map[string]string {
 		"classes":      strconv.Itoa(info.Classes),
 		"class_names":  strings.Join(info.ClassNames, "\n"),
 		"in_channels":  strconv.Itoa(info.InChannels),
+		"aux_logits":   strconv.FormatBool(info.AuxLogits),
 		"segmentation": strconv.FormatBool(info.Segmentation),
 		"mean":         formatFloats(info.Mean),
 		"std":          formatFloats(info.Std),
@@ -48,7 +52,7 @@ func LoadModel(path string, dev *autograd.Device) (nn.Module, ModelInfo, error) 
 	if err != nil {
 		return nil, ModelInfo{}, fmt.Errorf("checkpoint: %s: %w", path, err)
 	}
-	m, err := models.New(info.Model, nn.NewShapeBuilder(dev), models.Options{Classes: info.Classes, InChannels: info.InChannels})
+	m, err := models.New(info.Model, nn.NewShapeBuilder(dev), models.Options{Classes: info.Classes, InChannels: info.InChannels, AuxLogits: info.AuxLogits})
 	if err != nil {
 		return nil, ModelInfo{}, err
 	}
@@ -61,7 +65,8 @@ func LoadModel(path string, dev *autograd.Device) (nn.Module, ModelInfo, error) 
 
 // parseModelInfo reads what ModelInfo.Flags wrote.
 func parseModelInfo(flags map[string]string) (ModelInfo, error) {
-	info := ModelInfo{Model: flags["model"], Segmentation: flags["segmentation"] == "true"}
+	// Checkpoints written before aux_logits existed have none: false.
+	info := ModelInfo{Model: flags["model"], AuxLogits: flags["aux_logits"] == "true", Segmentation: flags["segmentation"] == "true"}
 	var err error
 	if info.Classes, err = strconv.Atoi(flags["classes"]); err != nil {
 		return info, fmt.Errorf("flags: classes: %w", err)

@@ -6,12 +6,13 @@ import "github.com/gocnn/gocnn/autograd"
 // (-accum-steps; at least 1).
 func (c *Config) accumSteps() int { return max(c.AccumSteps, 1) }
 
-// queuePass queues one forward and backward pass of every replica on the
-// batch its feeder holds, at learning rate lr: the first of a step's
-// -accum-steps passes drops the gradients, the others add to them, and the
-// last divides their sum by the passes, so that the step is that of the
-// mean loss of all of them, then updates.
-func (t *trainer) queuePass(lr float64, first, last bool) error {
+// queuePass queues pass (from 1) of passes forward and backward passes of
+// every replica on the batch its feeder holds, at learning rate lr: the
+// first of a step's -accum-steps passes drops the gradients, the others
+// add to them, and the last divides their sum by the passes, so that the
+// step is that of the mean loss of all of them, then updates.
+func (t *trainer) queuePass(lr float64, pass, passes int) error {
+	first, last := pass == 1, pass == passes
 	err := onEach(t.reps, func(i int, r *replica) error {
 		r.opt.SetLR(lr)
 		if first {
@@ -19,8 +20,10 @@ func (t *trainer) queuePass(lr float64, first, last bool) error {
 		}
 		defer r.scope()() // the pass's tensors; the gradients stay with their parameters
 		x, targets := t.trainIn[i].take()
-		logits, loss := lossOf(r, x, targets, t.cfg.LabelSmoothing)
-		t.meters[i].record(logits, targets, loss)
+		_, h, w, _ := x.Shape().NHWC("training batch")
+		mix := t.objective.mixer.draw(t.step, pass, i, h, w)
+		scored, loss := t.objective.loss(r.model, x, targets, mix)
+		t.meters[i].record(scored, targets, loss)
 		loss.Backward()
 		return nil
 	})

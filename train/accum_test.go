@@ -38,7 +38,7 @@ func TestAccumStepsEqualOneLargeBatch(t *testing.T) {
 			if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
 				t.Fatal(err)
 			}
-			if err := tr.queuePass(0.05, pass == 1, pass == acc.AccumSteps); err != nil {
+			if err := tr.queuePass(0.05, pass, acc.AccumSteps); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := tr.readStep(per); err != nil {

@@ -36,7 +36,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	}
 	// Labels take the shape of the model's output: (batch) for
 	// classification, (batch, H, W) per pixel.
-	probe := modelProbe{spec: spec, opt: models.Options{Classes: classes, InChannels: 3}, batch: cfg.Batch}
+	probe := modelProbe{spec: spec, opt: cfg.modelOptions(classes, 3), batch: cfg.Batch}
 	shape, err := probe.run(size, size, true)
 	if err != nil {
 		return fmt.Errorf("-bench: %s cannot take a %dx%d input: %w", cfg.Model, size, size, err)
@@ -75,13 +75,18 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
+	obj, err := newObjective(cfg)
+	if err != nil {
+		return err
+	}
 	rep := newBenchReport(cfg, reps, size)
 	epoch := EpochStart{Epoch: 1, Steps: benchWarmup + cfg.BenchSteps}
 	take := func(s int) (StepInfo, error) {
 		err := onEach(reps, func(i int, r *replica) error {
 			r.opt.ZeroGrad()
 			defer r.scope()()
-			_, loss := lossOf(r, xs[i], labels[i], 0)
+			// The training loss, mixing, auxiliary classifiers and all.
+			_, loss := obj.loss(r.model, xs[i], labels[i], obj.mixer.draw(int64(s), 1, i, size, size))
 			if i == 0 && s == epoch.Steps {
 				rep.saved = loss.SavedBytes()
 			}

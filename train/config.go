@@ -57,6 +57,16 @@ type Config struct {
 	ModelEMA      bool
 	ModelEMASteps int
 	ModelEMADecay float64
+	// MixupAlpha and CutmixAlpha mix each training batch with itself
+	// rolled by one example, as torchvision's RandomMixup and RandomCutmix
+	// (-mixup-alpha, -cutmix-alpha): one of those set is chosen per batch,
+	// its mixing ratio drawn from Beta(alpha, alpha), and the loss is the
+	// cross-entropy against the mixed targets (see objective). 0 is off.
+	MixupAlpha, CutmixAlpha float64
+	// AuxLogits builds the model with its auxiliary classifiers (googlenet,
+	// inception_v3) and adds their losses, each weighted by
+	// models.Spec.AuxLossWeight, to the training loss (-aux-logits).
+	AuxLogits bool
 	// AccumSteps adds up the gradients of AccumSteps batches of Batch per
 	// device before each optimizer step (-accum-steps; 0 or 1: none).
 	AccumSteps int
@@ -240,6 +250,12 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-model-ema-decay %v: must be in [0, 1]", c.ModelEMADecay)
 	case !(c.LabelSmoothing >= 0 && c.LabelSmoothing < 1):
 		return fmt.Errorf("-label-smoothing %v: must be in [0, 1)", c.LabelSmoothing)
+	case !(c.MixupAlpha >= 0) || math.IsInf(c.MixupAlpha, 0):
+		return fmt.Errorf("-mixup-alpha %v: want a positive Beta parameter, or 0 for no mixup", c.MixupAlpha)
+	case !(c.CutmixAlpha >= 0) || math.IsInf(c.CutmixAlpha, 0):
+		return fmt.Errorf("-cutmix-alpha %v: want a positive Beta parameter, or 0 for no CutMix", c.CutmixAlpha)
+	case (c.MixupAlpha > 0 || c.CutmixAlpha > 0) && c.isSegmentation():
+		return fmt.Errorf("-mixup-alpha and -cutmix-alpha: for classification only, as torchvision's reference")
 	case !slices.Contains(optimizers, c.Opt):
 		return fmt.Errorf("-opt %q: want one of %v", c.Opt, optimizers)
 	case !slices.Contains(schedulers, c.LRScheduler):
@@ -285,8 +301,12 @@ func (c *Config) validate() error {
 	if err := c.Dist.validate(c); err != nil {
 		return err
 	}
-	if _, err := models.Lookup(c.Model); err != nil {
+	spec, err := models.Lookup(c.Model)
+	if err != nil {
 		return err
+	}
+	if c.AuxLogits && spec.AuxLossWeight() == 0 {
+		return fmt.Errorf("-aux-logits: %s has no auxiliary classifiers (googlenet and inception_v3 have)", c.Model)
 	}
 	if c.TrainSet == nil && !c.Bench {
 		return c.validateDataset()
@@ -316,9 +336,15 @@ func (c *Config) validateDataset() error {
 // input normalisation, and the run's settings.
 func (c *Config) flags(ds *dataSource) map[string]string {
 	f := checkpoint.ModelInfo{Model: c.Model, Classes: ds.classes, ClassNames: ds.train.Classes(), InChannels: ds.channels,
-		Segmentation: ds.segmentation, Mean: ds.mean, Std: ds.std}.Flags()
+		AuxLogits: c.AuxLogits, Segmentation: ds.segmentation, Mean: ds.mean, Std: ds.std}.Flags()
 	maps.Copy(f, c.settings(ds))
 	return f
+}
+
+// modelOptions returns how the run builds its model for classes and
+// channels.
+func (c *Config) modelOptions(classes, channels int) models.Options {
+	return models.Options{Classes: classes, InChannels: channels, AuxLogits: c.AuxLogits}
 }
 
 // replicas returns the number of model replicas: one per -gpus entry, else

@@ -107,7 +107,7 @@ func (t *trainer) trainEpoch(ctx context.Context) error {
 				return StepInfo{}, ferr
 			}
 			stepImages += next
-			if err := t.queuePass(lr, pass == 1, pass == passes); err != nil {
+			if err := t.queuePass(lr, pass, passes); err != nil {
 				return StepInfo{}, err
 			}
 			if s < epoch.Steps || pass < passes {

@@ -93,9 +93,14 @@ func (s *scores) record(r *Record) {
 // data.Ignore count in neither.
 func lossOf(r *replica, images, targets *autograd.Tensor, smoothing float64) (logits, loss *autograd.Tensor) {
 	logits = r.model.Forward(images)
-	loss = autograd.SoftmaxCrossEntropy(logits, targets, autograd.CrossEntropyOptions{
+	return logits, crossEntropy(logits, targets, smoothing)
+}
+
+// crossEntropy returns the mean cross-entropy of logits against targets,
+// with label smoothing; see lossOf.
+func crossEntropy(logits, targets *autograd.Tensor, smoothing float64) *autograd.Tensor {
+	return autograd.SoftmaxCrossEntropy(logits, targets, autograd.CrossEntropyOptions{
 		LabelSmoothing: float32(smoothing), IgnoreIndex: data.Ignore, HasIgnore: len(targets.Shape()) > 1})
-	return logits, loss
 }
 
 // evaluate runs the model over the validation loader in evaluation mode,

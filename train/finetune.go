@@ -27,9 +27,17 @@ func loadWeightsFile(reps []*replica, cfg *Config, classes, channels int, out io
 	if err != nil {
 		return err
 	}
-	heads, err := shapeDependent(cfg.Model, classes, channels)
+	o := cfg.modelOptions(classes, channels)
+	heads, err := shapeDependent(cfg.Model, o)
 	if err != nil {
 		return err
+	}
+	tensors, dropped, err := withoutAuxHeads(tensors, cfg.Model, o)
+	if err != nil {
+		return err
+	}
+	if dropped > 0 {
+		fmt.Fprintf(out, "-weights %s: %d tensors of the auxiliary classifiers not loaded: the model is built without them (train them with -aux-logits)\n", cfg.Weights, dropped)
 	}
 	var skipped []checkpoint.Reshaped
 	for _, r := range reps {
@@ -48,30 +56,59 @@ func loadWeightsFile(reps []*replica, cfg *Config, classes, channels int, out io
 	return nil
 }
 
-// shapeDependent returns whether a tensor of model, built for classes
-// and channels, is one whose shape changes with the number of classes or
-// input channels: it builds the model's shapes three times on the meta
-// backend, once with one class more and once with one channel more.
-func shapeDependent(model string, classes, channels int) (func(name string) bool, error) {
+// stateShapes returns the shape of each tensor of spec's model built with
+// o, by name, built on the meta backend.
+func stateShapes(spec models.Spec, o models.Options) map[string]string {
+	m := spec.New(nn.NewShapeBuilder(meta.NewDevice()), o)
+	out := map[string]string{}
+	for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
+		out[p.Name] = fmt.Sprint(p.Tensor.Shape())
+	}
+	return out
+}
+
+// shapeDependent returns whether a tensor of model, built with o, is one
+// whose shape changes with the number of classes or input channels: it
+// builds the model's shapes three times, once with one class more and
+// once with one channel more.
+func shapeDependent(model string, o models.Options) (func(name string) bool, error) {
 	spec, err := models.Lookup(model)
 	if err != nil {
 		return nil, err
 	}
-	shapes := func(o models.Options) map[string]string {
-		m := spec.New(nn.NewShapeBuilder(meta.NewDevice()), o)
-		out := map[string]string{}
-		for _, p := range slices.Concat(nn.Parameters(m), nn.Buffers(m)) {
-			out[p.Name] = fmt.Sprint(p.Tensor.Shape())
-		}
-		return out
+	oneMore := func(classes, channels int) models.Options {
+		m := o
+		m.Classes += classes
+		m.InChannels += channels
+		return m
 	}
-	base := shapes(models.Options{Classes: classes, InChannels: channels})
-	moreClasses := shapes(models.Options{Classes: classes + 1, InChannels: channels})
-	moreChannels := shapes(models.Options{Classes: classes, InChannels: channels + 1})
+	base := stateShapes(spec, o)
+	moreClasses, moreChannels := stateShapes(spec, oneMore(1, 0)), stateShapes(spec, oneMore(0, 1))
 	return func(name string) bool {
 		s, ok := base[name]
 		return ok && (moreClasses[name] != s || moreChannels[name] != s)
 	}, nil
+}
+
+// withoutAuxHeads returns tensors less those of the auxiliary classifiers
+// of model when o builds it without them (no -aux-logits), as torchvision
+// drops them from googlenet's and inception_v3's pretrained weights, and
+// how many it dropped.
+func withoutAuxHeads(tensors []checkpoint.Tensor, model string, o models.Options) ([]checkpoint.Tensor, int, error) {
+	spec, err := models.Lookup(model)
+	if err != nil || o.AuxLogits || spec.AuxLossWeight() == 0 {
+		return tensors, 0, err
+	}
+	with := o
+	with.AuxLogits = true
+	without := stateShapes(spec, o)
+	aux := stateShapes(spec, with)
+	kept := slices.DeleteFunc(slices.Clone(tensors), func(t checkpoint.Tensor) bool {
+		_, inModel := without[t.Name]
+		_, inAux := aux[t.Name]
+		return inAux && !inModel
+	})
+	return kept, len(tensors) - len(kept), nil
 }
 
 // trainableParams returns the parameters of model that -freeze leaves to

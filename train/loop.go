@@ -17,14 +17,15 @@ import (
 
 // trainer is a run in progress.
 type trainer struct {
-	cfg      *Config
-	data     *dataSource
-	reps     []*replica
-	sched    optim.Schedule
-	ema      *modelEMA // nil without -model-ema
-	progress *Progress
-	out      io.Writer
-	hooks    Hooks
+	cfg       *Config
+	data      *dataSource
+	reps      []*replica
+	sched     optim.Schedule
+	objective objective
+	ema       *modelEMA // nil without -model-ema
+	progress  *Progress
+	out       io.Writer
+	hooks     Hooks
 
 	trainLoader, valLoader *data.Loader
 	stepsPerEpoch          int
@@ -144,6 +145,9 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	if t.sched, err = schedule(cfg, max(t.stepsPerEpoch, 1)); err != nil {
 		return nil, err
 	}
+	if t.objective, err = newObjective(cfg); err != nil {
+		return nil, err
+	}
 	// Loading weights and optimizer state allocates on the devices: a
 	// device too small for them panics with an out-of-memory error.
 	var ck *checkpoint.Checkpoint
@@ -247,7 +251,7 @@ func (t *trainer) addHooks() {
 // training on the batch its feeder holds: forward, loss, the step's
 // results gathered on the device (see meter), backward, then the update.
 // Nothing in it waits for a device. With -accum-steps, see queuePass.
-func (t *trainer) queueStep(lr float64) error { return t.queuePass(lr, true, true) }
+func (t *trainer) queueStep(lr float64) error { return t.queuePass(lr, 1, 1) }
 
 // readStep waits for each replica's step, the one host-blocking call of a
 // training step, and returns their losses; their top-k counts go to per.

@@ -45,19 +45,30 @@ func stepMemory(cfg *Config, in input) (int64, error) {
 	be := meta.New()
 	dev := autograd.NewDevice(be)
 	err = recovered("meta", func() error {
-		m := spec.New(nn.NewShapeBuilder(dev), models.Options{Classes: in.classes, InChannels: in.channels})
+		m := spec.New(nn.NewShapeBuilder(dev), cfg.modelOptions(in.classes, in.channels))
 		opt, err := newOptimizer(cfg, nn.Parameters(m))
 		if err != nil {
 			return err
 		}
+		obj, err := newObjective(cfg)
+		if err != nil {
+			return err
+		}
+		var labels autograd.Shape // the targets' shape: the logits' but for the classes
+		func() {
+			defer dev.Scope().Close()
+			defer dev.NoGrad()()
+			shape := m.Forward(autograd.Empty(dev, autograd.Float32, cfg.Batch, in.h, in.w, in.channels)).Shape()
+			labels = shape[:len(shape)-1].Clone()
+		}()
 		for range 2 {
 			opt.ZeroGrad()
 			func() {
 				defer dev.Scope().Close()
-				logits := m.Forward(autograd.Empty(dev, autograd.Float32, cfg.Batch, in.h, in.w, in.channels))
-				shape := logits.Shape()
-				targets := autograd.Empty(dev, autograd.Int32, shape[:len(shape)-1]...)
-				autograd.SoftmaxCrossEntropy(logits, targets, autograd.CrossEntropyOptions{}).Backward()
+				images := autograd.Empty(dev, autograd.Float32, cfg.Batch, in.h, in.w, in.channels)
+				targets := autograd.Empty(dev, autograd.Int32, labels...)
+				_, loss := obj.loss(m, images, targets, obj.mixer.draw(0, 1, 0, in.h, in.w))
+				loss.Backward()
 			}()
 			opt.Step()
 		}

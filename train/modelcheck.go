@@ -30,7 +30,7 @@ func checkModel(cfg *Config, ds *dataSource, train, val [2]int) error {
 	if err != nil {
 		return err
 	}
-	probe := modelProbe{spec: spec, opt: models.Options{Classes: ds.classes, InChannels: ds.channels}, batch: cfg.Batch}
+	probe := modelProbe{spec: spec, opt: cfg.modelOptions(ds.classes, ds.channels), batch: cfg.Batch}
 	out, err := probe.run(spec.Input, spec.Input, false)
 	if err != nil {
 		return fmt.Errorf("-model %s: %w", cfg.Model, err)

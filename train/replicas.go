@@ -80,7 +80,7 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 		r := &replica{dev: dev, devs: []*autograd.Device{dev}}
 		reps = append(reps, r)
 		err = recovered(dev.Name(), func() error {
-			r.model = spec.New(nn.NewBuilder(dev, cfg.Seed), models.Options{Classes: classes, InChannels: channels})
+			r.model = spec.New(nn.NewBuilder(dev, cfg.Seed), cfg.modelOptions(classes, channels))
 			if r.params, err = trainableParams(cfg, r.model); err != nil {
 				return err
 			}

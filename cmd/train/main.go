@@ -69,7 +69,7 @@ func run(args []string, out io.Writer) error {
 	case sf.list:
 		return listModels(out)
 	case sf.summary:
-		return summarize(out, tf.cfg.Model, sf)
+		return summarize(out, tf.cfg.Model, tf.cfg.AuxLogits, sf)
 	}
 
 	// Config, then training.

@@ -41,7 +41,7 @@ func TestUnknownFlagSuggests(t *testing.T) {
 // TestSummaryFlagsWithoutSummary checks that the flags only -summary reads
 // are refused when training, which would ignore them.
 func TestSummaryFlagsWithoutSummary(t *testing.T) {
-	for _, args := range [][]string{{"-input", "64"}, {"-classes", "10"}, {"-in-channels", "1"}, {"-aux-logits"}} {
+	for _, args := range [][]string{{"-input", "64"}, {"-classes", "10"}, {"-in-channels", "1"}} {
 		if _, err := runOut(t, args...); err == nil || !strings.Contains(err.Error(), args[0]+" applies only to -summary") {
 			t.Errorf("%v: error %v, want one saying it applies only to -summary", args, err)
 		}

@@ -19,7 +19,6 @@ type summaryFlags struct {
 	input         int
 	inChannels    int
 	classes       int
-	aux           bool
 }
 
 func addSummaryFlags(fs *flag.FlagSet) *summaryFlags {
@@ -29,7 +28,6 @@ func addSummaryFlags(fs *flag.FlagSet) *summaryFlags {
 	fs.IntVar(&f.input, "input", 0, "-summary: input side in pixels (0: the model's usual size)")
 	fs.IntVar(&f.inChannels, "in-channels", 0, "-summary: input channels (0: the model's own, 3 but for unet's 1)")
 	fs.IntVar(&f.classes, "classes", 0, "-summary: number of classes (0: the model's own, 1000 but for the CIFAR networks' 10 and U-Net's 2)")
-	fs.BoolVar(&f.aux, "aux-logits", false, "-summary: include the auxiliary classifiers (googlenet, inception_v3)")
 	return f
 }
 
@@ -38,7 +36,6 @@ var summaryOnly = map[string]string{
 	"input":       "training sizes its images with -train-crop-size, -val-resize-size and -val-crop-size",
 	"in-channels": "training takes the dataset's channels",
 	"classes":     "training takes the dataset's classes",
-	"aux-logits":  "training builds the models without them",
 }
 
 // checkUnused refuses a -summary flag given without -summary, where it
@@ -65,9 +62,10 @@ func listModels(out io.Writer) error {
 	return tw.Flush()
 }
 
-// summarize builds the model on the meta backend, runs one image of the
+// summarize builds the model on the meta backend, with its auxiliary
+// classifiers when aux is set (-aux-logits), runs one image of the
 // requested size through it and prints nn.Summary's table.
-func summarize(out io.Writer, name string, f *summaryFlags) (err error) {
+func summarize(out io.Writer, name string, aux bool, f *summaryFlags) (err error) {
 	spec, err := models.Lookup(name)
 	if err != nil {
 		return err
@@ -77,7 +75,7 @@ func summarize(out io.Writer, name string, f *summaryFlags) (err error) {
 	}
 	size := cmp.Or(f.input, spec.Input)
 	o := spec.Defaults()
-	o.Classes, o.InChannels, o.AuxLogits = cmp.Or(f.classes, o.Classes), cmp.Or(f.inChannels, o.InChannels), f.aux
+	o.Classes, o.InChannels, o.AuxLogits = cmp.Or(f.classes, o.Classes), cmp.Or(f.inChannels, o.InChannels), aux
 	dev := meta.NewDevice()
 	m := spec.New(nn.NewShapeBuilder(dev), o)
 	// The model stays in training mode, so that auxiliary classifiers run,

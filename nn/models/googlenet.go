@@ -62,6 +62,16 @@ var (
 	_ AuxClassifier = (*InceptionV3)(nil)
 )
 
+// auxLossWeights holds, by model name, the weight of each auxiliary
+// classifier's loss in training: GoogLeNet's paper's 0.3 (Szegedy et al.
+// 2015, section 5), and 0.4 for Inception v3, as TF-slim's
+// train_image_classifier.py trained it (the paper gives none).
+var auxLossWeights = map[string]float32{"googlenet": 0.3, "inception_v3": 0.4}
+
+// AuxLossWeight returns the weight of each auxiliary classifier's loss in
+// training, added to the main loss; 0 for a model that has none.
+func (s Spec) AuxLossWeight() float32 { return auxLossWeights[s.Name] }
+
 // auxNet is what GoogLeNet and Inception v3 share: a trunk of named
 // layers, auxiliary classifiers fed by some of them in training mode, and a
 // head of global average pooling, dropout and a linear classifier.
@@ -180,12 +190,13 @@ func (m *inception) Forward(x *autograd.Tensor) *autograd.Tensor {
 }
 
 // inceptionAux is an auxiliary classifier (Szegedy et al. 2015, section 5):
-// 5x5 average pooling with stride 3 (4x4 out of a 14x14 map at 224), a 1x1
-// convolution to 128 channels, a 1024-unit layer with 70% dropout, and a
-// linear classifier.
+// average pooling to 4x4 (the paper's 5x5 with stride 3 on the 14x14 map
+// of a 224 input; adaptive, as torchvision, so that other input sizes
+// train too), a 1x1 convolution to 128 channels, a 1024-unit layer with
+// 70% dropout, and a linear classifier.
 type inceptionAux struct {
 	nn.Base
-	pool     *nn.AvgPool2D
+	pool     *nn.AdaptiveAvgPool2D
 	conv     *basicConv2D
 	flatten  *nn.Flatten
 	fc1, fc2 *nn.Linear
@@ -193,7 +204,7 @@ type inceptionAux struct {
 }
 
 func newInceptionAux(b *nn.Builder, in, classes int) *inceptionAux {
-	a := &inceptionAux{pool: nn.NewAvgPool2D(5, 3, 0), flatten: nn.NewFlatten(), dropout: nn.NewDropout(0.7)}
+	a := &inceptionAux{pool: nn.NewAdaptiveAvgPool2D(4), flatten: nn.NewFlatten(), dropout: nn.NewDropout(0.7)}
 	a.conv = nn.Child(&a.Base, "conv", newBasicConv2D(b, in, 128, 1, 1, 0))
 	a.fc1 = nn.Child(&a.Base, "fc1", b.Linear(128*4*4, 1024))
 	a.fc2 = nn.Child(&a.Base, "fc2", b.Linear(1024, classes))

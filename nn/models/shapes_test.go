@@ -67,3 +67,14 @@ func TestAuxShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestAuxLossWeights checks that exactly the models with auxiliary
+// classifiers have a weight for their loss.
+func TestAuxLossWeights(t *testing.T) {
+	for _, s := range All() {
+		_, hasAux := s.New(nn.NewShapeBuilder(meta.NewDevice()), Options{AuxLogits: true}).(AuxClassifier)
+		if w := s.AuxLossWeight(); hasAux != (w > 0) {
+			t.Errorf("%s: auxiliary classifiers %v, loss weight %v", s.Name, hasAux, w)
+		}
+	}
+}
