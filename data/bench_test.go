@@ -125,7 +125,8 @@ func (t resizeTo) Apply(v *data.View, _ *rand.Rand) { v.Resize(t.w, t.h) }
 // alone, DecodeImage alone (RGB pixels out, through libjpeg-turbo with
 // -tags libjpeg), and the Loader decoding and augmenting to 224x224
 // (RandomResizedCrop, flip, normalise) with one worker and with one per
-// core. Run with: go test ./data/ -run '^$' -bench Loader -benchtime 200x
+// core, reading the files or, cached, from memory. Run with:
+// go test ./data/ -run '^$' -bench Loader -benchtime 200x
 func BenchmarkLoader(b *testing.B) {
 	dir := b.TempDir()
 	b.Logf("%s; JPEG decoder %s", benchCorpus(b, dir, 120), data.JPEGDecoder)
@@ -176,32 +177,50 @@ func BenchmarkLoader(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
-		b.Run(fmt.Sprintf("loader-224/workers=%d", w), func(b *testing.B) {
-			l, err := data.NewLoader(f, data.LoaderConfig{BatchSize: 32, Workers: w, Shuffle: true,
-				Transforms: []data.Transform{data.RandomResizedCrop{Size: 224}, data.HorizontalFlip{}, data.Normalize{}}})
+	// The cached loader (-cache-dataset) is timed after an epoch that
+	// fills its cache: the epochs after the first.
+	cached, err := data.NewCache(f, nil, data.NewCacheMemory(1<<30))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, ds := range []struct {
+		name string
+		ds   data.Dataset
+	}{{"loader-224", f}, {"loader-224-cached", cached}} {
+		for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+			b.Run(fmt.Sprintf("%s/workers=%d", ds.name, w), func(b *testing.B) {
+				l, err := data.NewLoader(ds.ds, data.LoaderConfig{BatchSize: 32, Workers: w, Shuffle: true,
+					Transforms: []data.Transform{data.RandomResizedCrop{Size: 224}, data.HorizontalFlip{}, data.Normalize{}}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				takeImages(b, l, ds.ds.Len(), 0)
+				start := time.Now()
+				cpu0 = cpuTime()
+				report(b, takeImages(b, l, b.N, 1), start)
+			})
+		}
+	}
+}
+
+// takeImages takes n images from l, from epoch first on, and returns how
+// many it took.
+func takeImages(b *testing.B, l *data.Loader, n, first int) int {
+	took := 0
+	for e := first; took < n; e++ {
+		ep := l.Epoch(e)
+		for took < n {
+			bt, err := ep.Next()
+			if err == io.EOF {
+				break
+			}
 			if err != nil {
 				b.Fatal(err)
 			}
-			start := time.Now()
-			cpu0 = cpuTime()
-			n := 0
-			for e := 0; n < b.N; e++ {
-				ep := l.Epoch(e)
-				for n < b.N {
-					bt, err := ep.Next()
-					if err == io.EOF {
-						break
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					n += bt.Len()
-					bt.Release()
-				}
-				ep.Close()
-			}
-			report(b, n, start)
-		})
+			took += bt.Len()
+			bt.Release()
+		}
+		ep.Close()
 	}
+	return took
 }

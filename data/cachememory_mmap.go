@@ -1,0 +1,12 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd
+
+package data
+
+import "syscall"
+
+// mapMemory maps n bytes of anonymous memory, outside Go's heap.
+func mapMemory(n int) ([]byte, error) {
+	return syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+}
+
+func unmapMemory(b []byte) { syscall.Munmap(b) }
