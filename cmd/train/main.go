@@ -68,6 +68,8 @@ func run(args []string, out io.Writer) error {
 	switch {
 	case sf.list:
 		return listModels(out)
+	case sf.recipes:
+		return listRecipes(out)
 	case sf.summary:
 		return summarize(out, tf.cfg.Model, tf.cfg.AuxLogits, sf)
 	}

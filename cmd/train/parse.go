@@ -11,6 +11,7 @@ import (
 // usage heads -h's list of flags.
 const usage = `usage: train [flags]              train a model (no flags: ResNet-20 on the embedded Fashion-MNIST sample)
        train -models                list the models
+       train -recipes               list the published training recipes (-recipe NAME)
        train -model NAME -summary   print a model's layers, output shapes and parameters
        train lesion [flags]         the layer-deletion study of a trained run (train lesion -h)
 flags:
@@ -24,28 +25,46 @@ type commandFlags struct {
 }
 
 // parseArgs parses the train command's arguments. With -h it writes the
-// usage to out and returns nil flags and no error. Errors are one line; an
-// unknown flag's suggests the nearest known one.
+// usage to out and returns nil flags and no error. With -recipe, the
+// recipe's flags are parsed first and the arguments after them, so that
+// the flags given override the recipe's. Errors are one line; an unknown
+// flag's suggests the nearest known one.
 func parseArgs(args []string, out io.Writer) (*commandFlags, error) {
+	f, recipeName, err := parseFlags(args, out)
+	if f == nil || recipeName == "" {
+		return f, err
+	}
+	r, err := lookupRecipe(recipeName)
+	if err != nil {
+		return nil, err
+	}
+	f, _, err = parseFlags(append(strings.Fields(r.flags), args...), out)
+	return f, err
+}
+
+// parseFlags parses args into a fresh set of flags; it returns the flags
+// and the -recipe given, not applied.
+func parseFlags(args []string, out io.Writer) (*commandFlags, string, error) {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // parse errors come back as one line
 	f := &commandFlags{train: addTrainFlags(fs), summary: addSummaryFlags(fs), dist: addDistFlags(fs)}
+	recipeName := fs.String("recipe", "", "a published recipe's flags, each overridden by the flags given (train -recipes lists them)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(out, usage)
 			fs.SetOutput(out)
 			fs.PrintDefaults()
-			return nil, nil
+			return nil, "", nil
 		}
-		return nil, suggestFlag(fs, err)
+		return nil, "", suggestFlag(fs, err)
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
+		return nil, "", fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
 	if err := f.summary.checkUnused(fs); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return f, nil
+	return f, *recipeName, nil
 }
 
 // suggestFlag adds "did you mean" to the flag package's error for an

@@ -16,6 +16,7 @@ import (
 // summaryFlags are the flags of -models and -summary.
 type summaryFlags struct {
 	list, summary bool
+	recipes       bool
 	input         int
 	inChannels    int
 	classes       int
@@ -24,6 +25,7 @@ type summaryFlags struct {
 func addSummaryFlags(fs *flag.FlagSet) *summaryFlags {
 	f := &summaryFlags{}
 	fs.BoolVar(&f.list, "models", false, "list every model with a one-line description")
+	fs.BoolVar(&f.recipes, "recipes", false, "list the published training recipes that -recipe takes")
 	fs.BoolVar(&f.summary, "summary", false, "print -model's layers, output shapes and parameter count")
 	fs.IntVar(&f.input, "input", 0, "-summary: input side in pixels (0: the model's usual size)")
 	fs.IntVar(&f.inChannels, "in-channels", 0, "-summary: input channels (0: the model's own, 3 but for unet's 1)")
