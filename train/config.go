@@ -126,6 +126,10 @@ type Config struct {
 	// SkipBad leaves out the examples whose files cannot be read, reported
 	// at the start and the end of the run, instead of refusing to start.
 	SkipBad bool
+	// CacheDataset keeps the images in memory once loaded, when they fit
+	// in half the available memory, so that later epochs neither read nor
+	// decode them (see dataSource.cache).
+	CacheDataset bool
 
 	// TrainSet and ValSet, when set, replace the datasets Dataset names
 	// (for programs and tests); their images are used as they are,

@@ -108,6 +108,13 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.CacheDataset {
+		line, err := ds.cache(cfg)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(out, line)
+	}
 	t := &trainer{cfg: cfg, data: ds, out: out, progress: NewProgress(out, cfg.PrintFreq), start: time.Now()}
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
 		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice(), SkipBad: cfg.SkipBad})

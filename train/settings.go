@@ -120,6 +120,7 @@ var settings = []setting{
 	{"gpus", true, free, func(c *Config, _ *dataSource) string { return joinInts(c.GPUs) }},
 	{"dist-timeout", true, free, func(c *Config, _ *dataSource) string { return c.Dist.timeout().String() }},
 	{"workers", true, free, func(c *Config, _ *dataSource) string { return itoa(c.Workers) }},
+	{"cache-dataset", true, free, func(c *Config, _ *dataSource) string { return strconv.FormatBool(c.CacheDataset) }},
 	{"print-freq", true, free, func(c *Config, _ *dataSource) string { return itoa(c.PrintFreq) }},
 	{"save-every", true, free, func(c *Config, _ *dataSource) string { return itoa(c.SaveEvery) }},
 }

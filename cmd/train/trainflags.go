@@ -76,6 +76,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	addAugmentFlags(fs, &c.Augment)
 	fs.IntVar(&c.Limit, "limit", 0, "use only N training and N validation images, of every class alike, drawn with -seed (0: the dataset's default: all, or the first 500 for builtin-seg; -1: all)")
 	fs.BoolVar(&c.SkipBad, "skip-bad", false, "leave out the images and masks that cannot be read, and name them, instead of refusing to start")
+	fs.BoolVar(&c.CacheDataset, "cache-dataset", false, "keep the images in memory once decoded (validation ones resized and cropped on GPUs), if they fit in half the available memory, so later epochs skip reading and decoding them")
 	for alias, name := range torchvisionAliases {
 		fs.Var(fs.Lookup(name).Value, alias, fmt.Sprintf("same as -%s (torchvision's spelling)", name))
 	}
