@@ -11,7 +11,9 @@ import (
 // Lesionable is a network whose blocks can be deleted, reordered and
 // probed path by path at run time: what the layer-deletion study of Veit,
 // Wilber & Belongie 2016 ("Residual networks behave like ensembles of
-// relatively shallow networks") needs. CIFARResNet and PlainCIFAR have it.
+// relatively shallow networks") needs. CIFARResNet, PlainCIFAR and the
+// ImageNet ResNet (resnet18 to resnet152, and the ResNeXt and Wide ResNet
+// built the same way) have it.
 type Lesionable interface {
 	nn.Module
 	// Blocks describes the blocks in construction order; the indices of

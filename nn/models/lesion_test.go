@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -27,6 +28,10 @@ func lesionNet(t *testing.T, dev *autograd.Device, kind string) Lesionable {
 		m = NewCIFARResNet(b, o, 1, false)
 	case "plain":
 		m = NewPlainCIFAR(b, o, 1)
+	case "basic": // ResNet-18's blocks, fewer of them
+		m = resnet(b, o, false, []int{2, 1, 1, 1}, 1, 64)
+	case "bottleneck": // ResNet-50's
+		m = resnet(b, o, true, []int{3, 1, 1, 1}, 1, 64)
 	}
 	x, labels, _ := fashionBatch(t, dev, "", 16, 16)
 	for range 3 {
@@ -49,11 +54,13 @@ func randomImages(dev *autograd.Device, n, size int) *autograd.Tensor {
 // TestDeletedBlockIsZeroResidual checks that deleting a block gives, bit
 // for bit, the network whose block has its residual output forced to zero
 // (the last layer of its branch zeroed: conv2 of a pre-activation block,
-// bn2's scale and shift of an original one).
+// bn2's scale and shift of an original CIFAR one or an ImageNet basic
+// block, bn3's of a bottleneck), projection shortcuts kept.
 func TestDeletedBlockIsZeroResidual(t *testing.T) {
 	dev := autograd.NewDevice(cpu.New(1))
 	x := randomImages(dev, 4, 16)
-	for kind, zero := range map[string][]string{"preact": {"conv2.weight"}, "original": {"bn2.weight", "bn2.bias"}} {
+	for kind, zero := range map[string][]string{"preact": {"conv2.weight"}, "original": {"bn2.weight", "bn2.bias"},
+		"basic": {"bn2.weight", "bn2.bias"}, "bottleneck": {"bn3.weight", "bn3.bias"}} {
 		m := lesionNet(t, dev, kind)
 		full := m.Forward(x).Float32s()
 		for i, blk := range m.Blocks() {
@@ -178,8 +185,14 @@ func TestReorder(t *testing.T) {
 // forward pass is the same in every mode, and the input gradients of all
 // 2^n single-path backward passes add up to the full gradient.
 func TestPathGradientsSumToGradient(t *testing.T) {
+	for _, kind := range []string{"preact", "basic", "bottleneck"} {
+		t.Run(kind, func(t *testing.T) { testPathGradients(t, kind) })
+	}
+}
+
+func testPathGradients(t *testing.T, kind string) {
 	dev := autograd.NewDevice(cpu.New(1))
-	m := lesionNet(t, dev, "preact")
+	m := lesionNet(t, dev, kind)
 	n := len(m.Blocks())
 	grad := func() ([]float32, []float32) {
 		x := randomImages(dev, 2, 16).SetRequiresGrad(true)
@@ -222,4 +235,93 @@ func projection(n int) []float32 {
 		v[i] = float32(r.NormFloat64())
 	}
 	return v
+}
+
+// TestImageNetResNetBlocks checks the blocks of the registered ImageNet
+// ResNets: one per residual block of layer1 to layer4, the first of a
+// stage flagged Downsample (and in no group) exactly when it has a
+// projection shortcut, every one deletable as in the CIFAR ResNets; only
+// an out-of-range index makes SetMode panic.
+func TestImageNetResNetBlocks(t *testing.T) {
+	dev := autograd.NewDevice(cpu.New(1))
+	for name, c := range map[string]struct {
+		stages []int
+		layer1 bool // layer1.0 has a projection shortcut (bottlenecks: 64 to 256 channels)
+	}{
+		"resnet18": {[]int{2, 2, 2, 2}, false}, "resnet34": {[]int{3, 4, 6, 3}, false},
+		"resnet50": {[]int{3, 4, 6, 3}, true}, "resnet101": {[]int{3, 4, 23, 3}, true}, "resnet152": {[]int{3, 8, 36, 3}, true},
+	} {
+		m, err := New(name, nn.NewShapeBuilder(dev), Options{Classes: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, ok := m.(Lesionable)
+		if !ok {
+			t.Fatalf("%s is not Lesionable", name)
+		}
+		var want []Block
+		for i, n := range c.stages {
+			for j := range n {
+				down := j == 0 && (i > 0 || c.layer1)
+				want = append(want, Block{Name: fmt.Sprintf("layer%d.%d", i+1, j), Downsample: down, Deletable: true, Group: stageGroup(i, down)})
+			}
+		}
+		if got := l.Blocks(); !slices.Equal(got, want) {
+			t.Errorf("%s: blocks %v, want %v", name, got, want)
+		}
+		params := map[string]bool{}
+		for _, p := range nn.Parameters(m) {
+			params[p.Name] = true
+		}
+		for i, b := range l.Blocks() {
+			if params[b.Name+".downsample.0.weight"] != b.Downsample {
+				t.Errorf("%s: %s flagged downsample %v", name, b.Name, b.Downsample)
+			}
+			l.SetMode(i, BlockDeleted)
+			l.SetMode(i, BlockNormal)
+		}
+		for _, i := range []int{-1, len(want)} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: SetMode(%d) did not panic", name, i)
+					}
+				}()
+				l.SetMode(i, BlockDeleted)
+			}()
+		}
+	}
+}
+
+// TestImageNetResNetReorder checks SetOrder on the ImageNet blocks: two
+// blocks of a stage trade places and change the output, nil restores it
+// exactly, and a block with a projection shortcut cannot move.
+func TestImageNetResNetReorder(t *testing.T) {
+	dev := autograd.NewDevice(cpu.New(1))
+	x := randomImages(dev, 2, 16)
+	for kind, c := range map[string]struct{ swap, bad []int }{
+		// layer1.0 layer1.1 | layer2.0 | layer3.0 | layer4.0
+		"basic": {[]int{1, 0, 2, 3, 4}, []int{0, 2, 1, 3, 4}},
+		// layer1.0 (down) layer1.1 layer1.2 | layer2.0 | layer3.0 | layer4.0
+		"bottleneck": {[]int{0, 2, 1, 3, 4, 5}, []int{1, 0, 2, 3, 4, 5}},
+	} {
+		m := lesionNet(t, dev, kind)
+		want := m.Forward(x).Float32s()
+		m.SetOrder(c.swap)
+		if slices.Equal(m.Forward(x).Float32s(), want) {
+			t.Errorf("%s: order %v changes nothing", kind, c.swap)
+		}
+		m.SetOrder(nil)
+		if got := m.Forward(x).Float32s(); !slices.Equal(got, want) {
+			t.Errorf("%s: restored order gives %v, want %v", kind, got, want)
+		}
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: SetOrder(%v) did not panic", kind, c.bad)
+				}
+			}()
+			m.SetOrder(c.bad)
+		}()
+	}
 }

@@ -10,8 +10,14 @@ import (
 // ResNet is the ImageNet residual network of He et al. 2016 ("Deep residual
 // learning"), torchvision's v1.5 (the stride sits on the 3x3 convolution),
 // including ResNeXt (Xie et al. 2017) through grouped 3x3 convolutions.
+// It is Lesionable: its blocks are the residual blocks of layer1 to
+// layer4. As in CIFARResNet, a deleted block keeps its shortcut, so the
+// first block of a stage, whose shortcut is the projection (downsample),
+// can be deleted too; it is flagged Downsample and stays in place when
+// blocks are reordered.
 type ResNet struct {
 	nn.Base
+	stages
 	conv1   *nn.Conv2D
 	bn1     *nn.BatchNorm2D
 	maxpool *nn.MaxPool2D
@@ -111,7 +117,7 @@ func resnet(b *nn.Builder, o Options, bottleneck bool, blocks []int, groups, wid
 			stride = 2
 		}
 		layer := &nn.Sequential{}
-		for range n {
+		for j := range n {
 			var blk nn.Module
 			if bottleneck {
 				blk = newBottleneck(b, in, planes, stride, groups, widthPerGroup, o.ZeroInitResidual)
@@ -119,9 +125,12 @@ func resnet(b *nn.Builder, o Options, bottleneck bool, blocks []int, groups, wid
 				blk = newBasicBlock(b, in, planes, stride, o.ZeroInitResidual)
 			}
 			layer.Append(blk)
+			down := stride != 1 || in != planes*expansion
+			m.add(layer, Block{Name: fmt.Sprintf("layer%d.%d", i+1, j), Downsample: down, Deletable: true, Group: stageGroup(i, down)})
 			in, stride = planes*expansion, 1
 		}
 		m.Layers = append(m.Layers, nn.Child(&m.Base, fmt.Sprintf("layer%d", i+1), layer))
+		m.seqs = append(m.seqs, layer)
 	}
 	m.avgpool = nn.Child(&m.Base, "avgpool", nn.NewGlobalAvgPool())
 	m.fc = nn.Child(&m.Base, "fc", b.Linear(in, o.classes()))
@@ -154,7 +163,10 @@ type basicBlock struct {
 	conv1, conv2 *nn.Conv2D
 	bn1, bn2     *nn.BatchNorm2D
 	downsample   *nn.Sequential
+	mode         BlockMode
 }
+
+func (k *basicBlock) setMode(m BlockMode) { k.mode = m }
 
 func newBasicBlock(b *nn.Builder, in, planes, stride int, zeroInit bool) *basicBlock {
 	k := &basicBlock{}
@@ -170,9 +182,11 @@ func newBasicBlock(b *nn.Builder, in, planes, stride int, zeroInit bool) *basicB
 }
 
 func (k *basicBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-	y = k.bn2.Forward(k.conv2.Forward(y))
-	return k.Out(autograd.ReLU(autograd.Add(y, shortcut(k.downsample, x))))
+	y := k.mode.join(func() *autograd.Tensor {
+		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
+		return k.bn2.Forward(k.conv2.Forward(y))
+	}, func() *autograd.Tensor { return shortcut(k.downsample, x) })
+	return k.Out(autograd.ReLU(y))
 }
 
 func shortcut(downsample *nn.Sequential, x *autograd.Tensor) *autograd.Tensor {
@@ -189,7 +203,10 @@ type bottleneck struct {
 	conv1, conv2, conv3 *nn.Conv2D
 	bn1, bn2, bn3       *nn.BatchNorm2D
 	downsample          *nn.Sequential
+	mode                BlockMode
 }
+
+func (k *bottleneck) setMode(m BlockMode) { k.mode = m }
 
 func newBottleneck(b *nn.Builder, in, planes, stride, groups, widthPerGroup int, zeroInit bool) *bottleneck {
 	width := planes * widthPerGroup / 64 * groups
@@ -208,8 +225,10 @@ func newBottleneck(b *nn.Builder, in, planes, stride, groups, widthPerGroup int,
 }
 
 func (k *bottleneck) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-	y = autograd.ReLU(k.bn2.Forward(k.conv2.Forward(y)))
-	y = k.bn3.Forward(k.conv3.Forward(y))
-	return k.Out(autograd.ReLU(autograd.Add(y, shortcut(k.downsample, x))))
+	y := k.mode.join(func() *autograd.Tensor {
+		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
+		y = autograd.ReLU(k.bn2.Forward(k.conv2.Forward(y)))
+		return k.bn3.Forward(k.conv3.Forward(y))
+	}, func() *autograd.Tensor { return shortcut(k.downsample, x) })
+	return k.Out(autograd.ReLU(y))
 }
