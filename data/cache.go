@@ -15,10 +15,10 @@ import (
 // the same with and without it. An example that fails to load is cached
 // with its error: a bad file stays bad without being read again.
 //
-// Bake, when given, are transforms that draw nothing random (Resize,
-// CenterCrop): the Cache resamples each example through them, with the
-// Loader's resampler into 8-bit pixels, and holds and returns that, which
-// is smaller than the decoded image; the Loader is then given the
+// The bake transforms of NewCache, when given, draw nothing random
+// (Resize, CenterCrop): the Cache resamples each example through them,
+// with the Loader's resampler into 8-bit pixels, and holds and returns
+// that, smaller than the decoded image; the Loader is then given the
 // transforms that follow them. Its batches are the same as with all the
 // transforms only when they are uint8 (LoaderConfig.Uint8): a float32
 // batch would have resampled without rounding to 8 bits.

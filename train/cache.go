@@ -44,7 +44,7 @@ func (ds *dataSource) cache(cfg *Config) (string, error) {
 		return flag + "-eval-only reads each image once; nothing cached", nil
 	}
 	if data.InMemory(ds.train) && data.InMemory(ds.val) {
-		return flag + "the " + cfg.Dataset + " images are already in memory, decoded; nothing to cache", nil
+		return flag + "the images are already in memory, decoded; nothing to cache", nil
 	}
 	avail, err := memAvailable()
 	if err != nil {

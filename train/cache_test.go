@@ -64,7 +64,7 @@ func losses(t *testing.T, dir string) [][2]float64 {
 
 // TestCacheDatasetBudget checks what -cache-dataset keeps when only the
 // validation split fits in half the available memory, when the memory
-// cannot be read, and for the builtin data.
+// cannot be read, for the builtin data and for -eval-only.
 func TestCacheDatasetBudget(t *testing.T) {
 	defer func(f func() (int64, error)) { memAvailable = f }(memAvailable)
 	root := imageFolder(t, 4) // 40 images of 28x28x3 per split: 91.9 KiB
@@ -78,7 +78,8 @@ func TestCacheDatasetBudget(t *testing.T) {
 		{2 * 100 << 10, nil, "folder", "-cache-dataset: keeping validation images decoded (~0.1 MiB) in memory; training images decoded (~0.1 MiB) do not fit and are read every epoch (budget 0 MiB, half the available memory)", [2]bool{true, false}},
 		{2 * 50 << 10, nil, "folder", "-cache-dataset: keeping nothing in memory; validation images decoded (~0.1 MiB) and training images decoded (~0.1 MiB) do not fit and are read every epoch (budget 0 MiB, half the available memory)", [2]bool{}},
 		{0, errors.New("/proc/meminfo: no such file"), "folder", "-cache-dataset: /proc/meminfo: no such file; nothing cached", [2]bool{}},
-		{1 << 30, nil, "builtin", "-cache-dataset: the builtin images are already in memory, decoded; nothing to cache", [2]bool{}},
+		{1 << 30, nil, "builtin", "-cache-dataset: the images are already in memory, decoded; nothing to cache", [2]bool{}},
+		{1 << 30, nil, "eval-only", "-cache-dataset: -eval-only reads each image once; nothing cached", [2]bool{}},
 	}
 	for _, tc := range cases {
 		memAvailable = func() (int64, error) { return tc.avail, tc.err }
@@ -86,6 +87,7 @@ func TestCacheDatasetBudget(t *testing.T) {
 		if tc.dataset == "builtin" {
 			cfg = tinyConfig(t, 40)
 		}
+		cfg.EvalOnly = tc.dataset == "eval-only"
 		cfg.CacheDataset = true
 		ds, err := openData(&cfg)
 		if err != nil {
