@@ -129,12 +129,30 @@ func LoadNCCL() (int, error) {
 	return nccl.version, nccl.err
 }
 
-// ncclCheck turns an ncclResult_t into an error naming call.
+// NCCLError is an NCCL call's failure.
+type NCCLError struct {
+	Call   string // the call, or who made it
+	Text   string // NCCL's description of Result
+	Result int    // the ncclResult_t
+}
+
+func (e *NCCLError) Error() string {
+	return fmt.Sprintf("cuda: %s: %s (ncclResult %d)", e.Call, e.Text, e.Result)
+}
+
+// Remote reports whether NCCL blames another rank: one that failed or
+// left, a process that exited, a network error (ncclRemoteError).
+func (e *NCCLError) Remote() bool { return e.Result == ncclRemoteError }
+
+// ncclRemoteError is NCCL's ncclResult_t of that name.
+const ncclRemoteError = 6
+
+// ncclCheck turns an ncclResult_t into an *NCCLError naming call.
 func ncclCheck(call string, r C.ncclResult_t) error {
 	if r == 0 {
 		return nil
 	}
-	return fmt.Errorf("cuda: %s: %s (ncclResult %d)", call, C.GoString(C.nccl_error_string(r)), int(r))
+	return &NCCLError{Call: call, Text: C.GoString(C.nccl_error_string(r)), Result: int(r)}
 }
 
 // NCCLUniqueID returns a new communicator id: rank 0 makes it and hands it

@@ -29,8 +29,10 @@ type LoaderConfig struct {
 	DropLast bool
 	// Rank and WorldSize shard every epoch's order for data-parallel
 	// training: replica Rank of WorldSize (0 means 1) sees every
-	// WorldSize-th example, all replicas the same number of batches.
-	Rank, WorldSize int
+	// WorldSize-th run of Chunk consecutive examples (0 means 1: every
+	// WorldSize-th example, as PyTorch's DistributedSampler), all
+	// replicas the same number of batches.
+	Rank, WorldSize, Chunk int
 	// Workers decoding and augmenting in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// Prefetch is how many batches may be ready or in the making ahead of
@@ -87,8 +89,14 @@ func NewLoader(ds Dataset, cfg LoaderConfig) (*Loader, error) {
 	if cfg.WorldSize == 0 {
 		cfg.WorldSize = 1
 	}
+	if cfg.Chunk == 0 {
+		cfg.Chunk = 1
+	}
 	if cfg.Rank < 0 || cfg.Rank >= cfg.WorldSize {
 		return nil, fmt.Errorf("data: rank %d is not in [0, %d)", cfg.Rank, cfg.WorldSize)
+	}
+	if cfg.Chunk < 0 {
+		return nil, fmt.Errorf("data: chunk %d is negative", cfg.Chunk)
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = runtime.GOMAXPROCS(0)
@@ -169,13 +177,14 @@ func (l *Loader) view(w *worker, epoch, i int) View {
 	return v
 }
 
-// perRank is the number of examples each replica sees per epoch.
+// perRank is the number of examples each replica sees per epoch: whole
+// chunks, as many for every replica.
 func (l *Loader) perRank() int {
-	n, world := l.ds.Len(), l.cfg.WorldSize
+	n, span := l.ds.Len(), l.cfg.WorldSize*l.cfg.Chunk
 	if l.cfg.DropLast {
-		return n / world
+		return n / span * l.cfg.Chunk
 	}
-	return (n + world - 1) / world
+	return (n + span - 1) / span * l.cfg.Chunk
 }
 
 // Batches returns the number of batches in each epoch.
@@ -244,8 +253,9 @@ func (l *Loader) Order(epoch int) []int {
 		r.Shuffle(n, func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
 	}
 	mine := make([]int, l.perRank())
+	c := l.cfg.Chunk
 	for k := range mine {
-		mine[k] = idx[(k*world+l.cfg.Rank)%n]
+		mine[k] = idx[((k/c*world+l.cfg.Rank)*c+k%c)%n]
 	}
 	return mine
 }

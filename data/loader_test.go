@@ -145,6 +145,43 @@ func TestLoaderShuffleShardDropLast(t *testing.T) {
 
 // The batches depend on the seed and the epoch, not on how many workers
 // raced to fill them.
+// TestLoaderShardChunks checks that process p of 3, each feeding 2
+// devices batch k*2+i of its shard in runs of 2 batches, gives device i
+// the batch (examples and augmented pixels) that device p*2+i of one
+// process with 6 devices takes from the whole order: batch k*6+p*2+i.
+func TestLoaderShardChunks(t *testing.T) {
+	const batch, procs, devices = 4, 3, 2
+	ds := synthetic(103, false)
+	cfg := LoaderConfig{BatchSize: batch, Shuffle: true, Seed: 5, Workers: 2, DropLast: true,
+		Transforms: []Transform{RandomCrop{Size: 4, Pad: 1}}}
+	one, err := NewLoader(ds, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIdx, wantImgs := epoch(t, one, 1)
+	steps := len(wantIdx) / (procs * devices) // 25 batches: 4 steps of 6
+	cfg.WorldSize, cfg.Chunk = procs, devices*batch
+	for p := range procs {
+		cfg.Rank = p
+		l, err := NewLoader(ds, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx, imgs := epoch(t, l, 1)
+		if len(idx) != l.Batches() || l.Batches()/devices != steps {
+			t.Fatalf("process %d: %d batches (Batches says %d) make %d steps of %d devices; one process makes %d", p, len(idx), l.Batches(), l.Batches()/devices, devices, steps)
+		}
+		for k := range steps {
+			for i := range devices {
+				got, want := k*devices+i, k*procs*devices+p*devices+i
+				if !slices.Equal(idx[got], wantIdx[want]) || !slices.Equal(imgs[got], wantImgs[want]) {
+					t.Fatalf("process %d batch %d: examples %v, want batch %d's %v", p, got, idx[got], want, wantIdx[want])
+				}
+			}
+		}
+	}
+}
+
 func TestLoaderDeterministic(t *testing.T) {
 	ds := synthetic(50, false)
 	cfg := LoaderConfig{BatchSize: 7, Shuffle: true, Seed: 3, Prefetch: 3,

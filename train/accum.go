@@ -21,7 +21,7 @@ func (t *trainer) queuePass(lr float64, pass, passes int) error {
 		defer r.scope()() // the pass's tensors; the gradients stay with their parameters
 		x, targets := t.trainIn[i].take()
 		_, h, w, _ := x.Shape().NHWC("training batch")
-		mix := t.objective.mixer.draw(t.step, pass, i, h, w)
+		mix := t.objective.mixer.draw(t.step, pass, t.cfg.Dist.globalRank(i, len(t.reps)), h, w)
 		scored, loss := t.objective.loss(r.model, x, targets, mix)
 		t.meters[i].record(scored, targets, loss)
 		loss.Backward()

@@ -3,6 +3,8 @@
 package train
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -11,6 +13,7 @@ import (
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/cuda"
 	"github.com/gocnn/gocnn/nn"
+	"github.com/gocnn/gocnn/train/dist"
 )
 
 // ncclGroup is the NCCL communicator of the replicas of one process, one
@@ -32,26 +35,34 @@ type ncclGroup struct {
 }
 
 // newCommGroup joins the replicas, each on its own GPU, in one NCCL
-// communicator and hooks their gradients to bucketed all-reduces (see
-// ncclReducer). It returns nil, and the replicas average through host
-// memory, when there is one replica or when replicas share a GPU (-gpus
-// 0,0), which NCCL refuses.
+// communicator, with the replicas of the other processes when there are
+// several (global rank Rank*len(reps)+i for replica i), and hooks their
+// gradients to bucketed all-reduces (see ncclReducer). In one process it
+// returns nil, and the replicas average through host memory, when there
+// is one replica or when replicas share a GPU (-gpus 0,0), which NCCL
+// refuses.
 func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
-	if len(reps) < 2 || len(gpus(reps)) != len(reps) || hasDuplicates(cfg.GPUs) {
+	procs := cfg.Dist.processes()
+	shared := len(gpus(reps)) != len(reps) || hasDuplicates(cfg.GPUs)
+	if procs > 1 && shared {
+		return nil, fmt.Errorf("-gpus %s: each process of -world-size %d needs GPUs of its own, one per replica", joinInts(cfg.GPUs), procs)
+	}
+	if procs == 1 && (len(reps) < 2 || shared) {
 		return nil, nil
 	}
-	id, err := cuda.NCCLUniqueID()
+	id, err := groupID(cfg)
 	if err != nil {
 		return nil, err
 	}
-	g := &ncclGroup{comms: make([]*cuda.Comm, len(reps)), size: len(reps), timeout: cfg.Dist.timeout(),
+	size, first := len(reps)*procs, cfg.Dist.globalRank(0, len(reps))
+	g := &ncclGroup{comms: make([]*cuda.Comm, len(reps)), size: size, timeout: cfg.Dist.timeout(),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	errs := make([]error, len(reps))
 	var wg sync.WaitGroup
 	for i, b := range gpus(reps) {
-		g.rankOf = append(g.rankOf, i)
+		g.rankOf = append(g.rankOf, first+i)
 		// NewComm blocks until every rank has joined: one goroutine each.
-		wg.Go(func() { g.comms[i], errs[i] = cuda.NewComm(b, id, len(reps), i) })
+		wg.Go(func() { g.comms[i], errs[i] = cuda.NewComm(b, id, size, first+i) })
 	}
 	wg.Wait()
 	for i, err := range errs {
@@ -70,6 +81,28 @@ func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
 	}
 	go g.watch()
 	return g, nil
+}
+
+// groupID returns the NCCL unique id of the run's communicator: made here
+// in one process; with several, made by rank 0 and handed to every
+// process by the rendezvous at -dist-url, which waits up to -dist-timeout
+// for them all.
+func groupID(cfg *Config) (dist.ID, error) {
+	newID := func() (dist.ID, error) {
+		id, err := cuda.NCCLUniqueID()
+		return dist.ID(id), err
+	}
+	d := cfg.Dist
+	if d.processes() == 1 {
+		return newID()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d.timeout())
+	defer cancel()
+	id, err := dist.Rendezvous(ctx, d.URL, d.processes(), d.Rank, newID)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w (-dist-timeout %v)", err, d.timeout())
+	}
+	return id, err
 }
 
 // hasDuplicates reports whether ids names a GPU twice.
@@ -111,17 +144,26 @@ func (g *ncclGroup) err() error {
 	return g.failed
 }
 
-// fail records err, when it is the group's first error, and returns it.
+// fail ends the group when err, an NCCL call's failure, is its first (see
+// failure and abort), and returns err.
 func (g *ncclGroup) fail(err error) error {
-	if err == nil {
-		return nil
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.failed == nil {
-		g.failed = err
+	if err != nil {
+		g.abort(g.failure(err))
 	}
 	return err
+}
+
+// failure returns the line that ends the group for err, an NCCL call's
+// failure: it names the other processes' ranks when NCCL blames a remote
+// rank (one of them exited, say).
+func (g *ncclGroup) failure(err error) error {
+	var ne *cuda.NCCLError
+	if errors.As(err, &ne) && ne.Remote() {
+		if others := g.otherRanks(); len(others) > 0 {
+			return fmt.Errorf("NCCL: %s failed or left: %w; communicator aborted", rankList(others), err)
+		}
+	}
+	return fmt.Errorf("NCCL: %w; communicator aborted", err)
 }
 
 // watch checks the communicators until close: every tenth of the timeout
@@ -149,7 +191,7 @@ func (g *ncclGroup) watch() {
 func (g *ncclGroup) check() error {
 	for _, c := range g.comms {
 		if err := c.AsyncError(); err != nil {
-			return fmt.Errorf("NCCL: %w; communicator aborted", err)
+			return g.failure(err)
 		}
 		waited, err := c.Waiting()
 		if err != nil {
@@ -179,26 +221,43 @@ func (g *ncclGroup) missing() string {
 		}
 	}
 	if len(late) == 0 {
-		for r := range g.size {
-			if !slices.Contains(g.rankOf, r) {
-				late = append(late, r)
-			}
-		}
+		late = g.otherRanks()
 	}
-	switch len(late) {
-	case 0:
+	if len(late) == 0 {
 		return "no rank is missing but NCCL"
-	case 1:
-		return fmt.Sprintf("rank %d", late[0])
 	}
-	return fmt.Sprintf("ranks %v", late)
+	return rankList(late)
 }
 
-// abort fails the group with err and aborts every communicator, which ends
-// every wait on them: the host's waits for the replicas' streams return,
-// and the next onEach reports err.
+// otherRanks returns the ranks of the other processes.
+func (g *ncclGroup) otherRanks() []int {
+	var others []int
+	for r := range g.size {
+		if !slices.Contains(g.rankOf, r) {
+			others = append(others, r)
+		}
+	}
+	return others
+}
+
+// rankList names ranks: "rank 1", "ranks [2 3]".
+func rankList(ranks []int) string {
+	if len(ranks) == 1 {
+		return fmt.Sprintf("rank %d", ranks[0])
+	}
+	return fmt.Sprintf("ranks %v", ranks)
+}
+
+// abort fails the group with err, unless it has failed already, and
+// aborts every communicator, which ends every wait on them: the host's
+// waits for the replicas' streams return, and the next onEach reports the
+// group's failure.
 func (g *ncclGroup) abort(err error) {
-	g.fail(err)
+	g.mu.Lock()
+	if g.failed == nil {
+		g.failed = err
+	}
+	g.mu.Unlock()
 	for _, c := range g.comms {
 		c.Abort()
 	}

@@ -49,3 +49,40 @@ func TestDistConfigValidate(t *testing.T) {
 		t.Errorf("zero timeout means %v, want %v", got, DefaultDistTimeout)
 	}
 }
+
+// TestDistConfigProcesses checks the settings of training across
+// processes (what cmd/train's -world-size, -rank and -dist-url set), on
+// DistConfig's own checks: -gpus is refused earlier on the CPU build.
+func TestDistConfigProcesses(t *testing.T) {
+	for _, c := range []struct {
+		d    DistConfig
+		gpus []int
+		edit func(*Config)
+		err  string // "" for none
+	}{
+		{DistConfig{}, nil, nil, ""},
+		{DistConfig{WorldSize: 1}, nil, nil, ""},
+		{DistConfig{WorldSize: 2, Rank: 1, URL: "tcp://10.0.0.1:29500"}, []int{0, 1}, nil, ""},
+		{DistConfig{WorldSize: 2, URL: "tcp://h:1", SyncBN: true}, []int{0}, nil, ""},
+		{DistConfig{WorldSize: -1}, nil, nil, "-world-size -1"},
+		{DistConfig{WorldSize: 2, Rank: 2, URL: "tcp://h:1"}, []int{0}, nil, "-rank 2: must be in 0..1"},
+		{DistConfig{Rank: -1}, nil, nil, "-rank -1"},
+		{DistConfig{Rank: 1}, nil, nil, "-rank 1: must be in 0..0"},
+		{DistConfig{WorldSize: 2}, []int{0}, nil, "needs -dist-url"},
+		{DistConfig{WorldSize: 2, URL: "tcp://h:1"}, nil, nil, "-world-size 2 needs -gpus"},
+		{DistConfig{URL: "http://h:1"}, nil, nil, "want tcp://host:port"},
+		{DistConfig{WorldSize: 2, URL: "tcp://h:1", Split: true}, []int{0, 1}, func(c *Config) { c.Model = "alexnet2012" }, "runs in one process"},
+		{DistConfig{WorldSize: 2, URL: "tcp://h:1"}, []int{0}, func(c *Config) { c.Bench = true }, "-bench measures one process"},
+		{DistConfig{WorldSize: 2, URL: "tcp://h:1"}, []int{0}, func(c *Config) { c.EvalOnly = true }, "-eval-only evaluates in one process"},
+	} {
+		cfg := DefaultConfig()
+		cfg.Dist, cfg.GPUs = c.d, c.gpus
+		if c.edit != nil {
+			c.edit(&cfg)
+		}
+		err := cfg.Dist.validate(&cfg)
+		if (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%+v on -gpus %v: %v; want %q", c.d, c.gpus, err, c.err)
+		}
+	}
+}

@@ -34,7 +34,7 @@ func newModelEMA(cfg *Config, r *replica, ck *checkpoint.Checkpoint) (*modelEMA,
 	if !cfg.ModelEMA {
 		return nil, nil
 	}
-	decay := optim.EMADecay(cfg.ModelEMADecay, cfg.replicas(), cfg.Batch, cfg.ModelEMASteps, cfg.Epochs)
+	decay := optim.EMADecay(cfg.ModelEMADecay, cfg.ranks(), cfg.Batch, cfg.ModelEMASteps, cfg.Epochs)
 	avg, err := optim.NewEMA(emaTensors(r), decay)
 	if err != nil {
 		return nil, err

@@ -60,17 +60,40 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	if cfg.Bench {
 		return bench(ctx, &cfg, out)
 	}
-	claim, err := claimOutput(&cfg, out)
+	if cfg.Dist.Rank > 0 {
+		return runFollower(ctx, &cfg, out)
+	}
+	return runTraining(ctx, &cfg, out)
+}
+
+// runTraining trains (or evaluates) as Run does, cfg validated.
+func runTraining(ctx context.Context, cfg *Config, out io.Writer) (err error) {
+	claim, err := claimOutput(cfg, out)
 	if err != nil {
 		return err
 	}
 	defer func() { err = cmp.Or(err, claim.release()) }()
-	t, err := newTrainer(&cfg, out)
+	t, err := newTrainer(cfg, out)
 	if err != nil {
 		return err
 	}
-	defer func() { err = cmp.Or(memoryError(err, &cfg, t.input()), t.close()) }()
+	defer func() { err = cmp.Or(memoryError(err, cfg, t.input()), t.close()) }()
 	return t.run(ctx)
+}
+
+// runFollower runs a rank other than 0 of several processes: rank 0
+// prints the run and writes the output folder, this one prints a line
+// when it starts and one when it ends, and its error prefixed with its
+// rank.
+func runFollower(ctx context.Context, cfg *Config, out io.Writer) error {
+	d := cfg.Dist
+	fmt.Fprintf(out, "rank %d of %d: training on -gpus %s; rank 0 prints the run and writes its output\n", d.Rank, d.processes(), joinInts(cfg.GPUs))
+	cfg.Output = ""
+	if err := runTraining(ctx, cfg, io.Discard); err != nil {
+		return fmt.Errorf("rank %d: %w", d.Rank, err)
+	}
+	fmt.Fprintf(out, "rank %d of %d: done\n", d.Rank, d.processes())
+	return nil
 }
 
 // run evaluates, or trains the epochs left; a resumed run that has none
@@ -116,8 +139,10 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 		fmt.Fprintln(out, line)
 	}
 	t := &trainer{cfg: cfg, data: ds, out: out, progress: NewProgress(out, cfg.PrintFreq), start: time.Now()}
+	rank, world, chunk := cfg.trainShard()
 	t.trainLoader, err = data.NewLoader(ds.train, data.LoaderConfig{BatchSize: cfg.Batch, Transforms: ds.trainTfm,
-		Shuffle: true, Seed: cfg.Seed, DropLast: true, Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice(), SkipBad: cfg.SkipBad})
+		Shuffle: true, Seed: cfg.Seed, DropLast: true, Rank: rank, WorldSize: world, Chunk: chunk,
+		Workers: cfg.Workers, Uint8: cfg.pixelsOnDevice(), SkipBad: cfg.SkipBad})
 	if err != nil {
 		return nil, err
 	}
@@ -144,10 +169,11 @@ func newTrainer(cfg *Config, out io.Writer) (_ *trainer, err error) {
 		t.meters = append(t.meters, newMeter(r.dev, ranks))
 	}
 	// Replica i takes batch k*devices+i of the loader's order: the same
-	// examples one device would see in a batch of devices*batch.
+	// examples one device would see in a batch of devices*batch (and, with
+	// several processes, see Config.trainShard).
 	t.stepsPerEpoch = t.trainLoader.Batches() / (cfg.replicas() * cfg.accumSteps())
 	if t.stepsPerEpoch == 0 && !cfg.EvalOnly {
-		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s) with -accum-steps %d", ds.train.Len(), cfg.Batch, cfg.replicas(), cfg.accumSteps())
+		return nil, fmt.Errorf("%d training examples make no step of -batch %d on %d device(s) with -accum-steps %d", ds.train.Len(), cfg.Batch, cfg.ranks(), cfg.accumSteps())
 	}
 	if t.sched, err = schedule(cfg, max(t.stepsPerEpoch, 1)); err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 			return nil, err
 		}
 		dev := autograd.NewDevice(be)
-		dev.SeedDropout(replicaDropoutSeed(cfg, i))
+		dev.SeedDropout(replicaDropoutSeed(cfg, cfg.Dist.globalRank(i, n)))
 		r := &replica{dev: dev, devs: []*autograd.Device{dev}}
 		reps = append(reps, r)
 		err = recovered(dev.Name(), func() error {
@@ -125,8 +125,9 @@ func syncBatchNorms(reps []*replica) {
 	}
 }
 
-// replicaDropoutSeed returns replica i's dropout seed: replicas differ in
-// the dropout masks they draw, as DDP's ranks.
+// replicaDropoutSeed returns the dropout seed of global rank i (see
+// DistConfig): replicas differ in the dropout masks they draw, as DDP's
+// ranks.
 func replicaDropoutSeed(cfg *Config, i int) uint64 {
 	return cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15
 }

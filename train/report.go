@@ -25,8 +25,12 @@ func (t *trainer) startLine() string {
 	} else if t.cfg.Data != "" {
 		data += " " + t.cfg.Data
 	}
+	on := strings.Join(devs, ", ")
+	if p := t.cfg.Dist.processes(); p > 1 {
+		on += fmt.Sprintf(" (rank 0 of %d processes, %d devices in all)", p, t.cfg.ranks())
+	}
 	line := fmt.Sprintf("%s, %s, on %s; %s: %s training and %s validation images, %d classes; ",
-		t.cfg.Model, t.paramsNote(), strings.Join(devs, ", "), data,
+		t.cfg.Model, t.paramsNote(), on, data,
 		groupDigits(t.data.train.Len()), groupDigits(t.data.val.Len()), t.data.classes)
 	if t.ckpt == nil {
 		line += "nothing saved (no -output)"

@@ -40,9 +40,16 @@ func loadState(reps []*replica, file string, tensors []checkpoint.Tensor) error 
 
 // snapshot returns the run's state as a checkpoint: replica 0's weights
 // and optimizer (replicas are identical but for batch-norm statistics, see
-// broadcastBuffers) and every device's dropout sequence.
+// broadcastBuffers) and every device's dropout sequence. The replicas take
+// replica 0's statistics, as they would resuming from it; across
+// processes, where only rank 0 saves and the others cannot take part in
+// the broadcast, they keep their own until the next evaluation's
+// broadcast, which is the first to read them (training normalises with
+// the batch's statistics).
 func (t *trainer) snapshot(metrics map[string]float64) *checkpoint.Checkpoint {
-	broadcastBuffers(t.reps)
+	if t.cfg.Dist.processes() == 1 {
+		broadcastBuffers(t.reps)
+	}
 	st := t.reps[0].opt.State()
 	var opt []checkpoint.Tensor
 	for name, tn := range st.Tensors {

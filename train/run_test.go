@@ -125,7 +125,7 @@ func sameBits(t *testing.T, what string, got, want []checkpoint.Tensor) {
 		}
 		for i := range w.Data {
 			if math.Float32bits(g.Data[i]) != math.Float32bits(w.Data[i]) {
-				t.Fatalf("%s: %s[%d] = %v after resuming, %v straight", what, g.Name, i, g.Data[i], w.Data[i])
+				t.Fatalf("%s: %s[%d] = %v, want %v", what, g.Name, i, g.Data[i], w.Data[i])
 			}
 		}
 	}

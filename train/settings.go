@@ -117,7 +117,14 @@ var settings = []setting{
 	{"val-crop-size", true, allowed, func(c *Config, _ *dataSource) string { return itoa(c.ValCropSize) }},
 	{"split", true, fixed, func(c *Config, _ *dataSource) string { return strconv.FormatBool(c.Dist.Split) }},
 	{"sync-bn", true, fixed, func(c *Config, _ *dataSource) string { return strconv.FormatBool(c.Dist.SyncBN) }},
-	{"gpus", true, free, func(c *Config, _ *dataSource) string { return joinInts(c.GPUs) }},
+	// Each process of several names its own GPUs (or takes LOCAL_RANK's):
+	// rank 0's are not the others' to resume with.
+	{"gpus", true, free, func(c *Config, _ *dataSource) string {
+		if c.Dist.processes() > 1 {
+			return ""
+		}
+		return joinInts(c.GPUs)
+	}},
 	{"dist-timeout", true, free, func(c *Config, _ *dataSource) string { return c.Dist.timeout().String() }},
 	{"workers", true, free, func(c *Config, _ *dataSource) string { return itoa(c.Workers) }},
 	{"cache-dataset", true, free, func(c *Config, _ *dataSource) string { return strconv.FormatBool(c.CacheDataset) }},

@@ -3,10 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/gocnn/gocnn/train"
-	"github.com/gocnn/gocnn/train/dist"
 )
 
 // distFlags holds the flags of training across processes and of the
@@ -17,51 +19,89 @@ type distFlags struct {
 	url             string
 	syncBN, split   bool
 	timeout         time.Duration
+
+	fs     *flag.FlagSet           // to tell the flags given from their defaults
+	getenv func(key string) string // torchrun's environment: os.Getenv
 }
 
 // addDistFlags defines the multi-process and multi-device flags on fs.
 func addDistFlags(fs *flag.FlagSet) *distFlags {
-	d := &distFlags{}
-	fs.IntVar(&d.worldSize, "world-size", 1, "number of training processes, over all machines (one per -gpus list)")
-	fs.IntVar(&d.rank, "rank", 0, "this process's rank, 0 to -world-size - 1; rank 0 listens on -dist-url")
-	fs.StringVar(&d.url, "dist-url", "", "rendezvous address tcp://host:port of rank 0, reachable by every process")
+	d := &distFlags{fs: fs, getenv: os.Getenv}
+	fs.IntVar(&d.worldSize, "world-size", 1, "number of training processes, over all machines, each on its -gpus (default: $WORLD_SIZE, else 1)")
+	fs.IntVar(&d.rank, "rank", 0, "this process's rank, 0 to -world-size - 1; rank 0 listens on -dist-url and alone writes -output (default: $RANK, else 0)")
+	fs.StringVar(&d.url, "dist-url", "", "rendezvous address tcp://host:port of rank 0, reachable by every process (default: tcp://$MASTER_ADDR:$MASTER_PORT)")
 	fs.BoolVar(&d.syncBN, "sync-bn", false, "batch-norm statistics over the whole batch of every device (default: per device, as DDP)")
 	fs.BoolVar(&d.split, "split", false, "alexnet2012 only: each tower on its own device of -gpus (or of -devices 2)")
-	fs.DurationVar(&d.timeout, "dist-timeout", train.DefaultDistTimeout, "how long a gradient all-reduce may wait for a device or process that does not arrive before the run ends naming it")
+	fs.DurationVar(&d.timeout, "dist-timeout", train.DefaultDistTimeout, "how long a gradient all-reduce, or the start of several processes, may wait for a device or process that does not arrive before the run ends naming it")
 	return d
 }
 
-// check returns an error naming the flag when the distributed flags
-// cannot run with the rest of c, and otherwise sets c.Dist from them.
+// check takes what torchrun's environment sets for the flags not given
+// (see fromEnv) and sets c.Dist from the flags; train.Run checks them
+// with the rest of c (train.DistConfig), naming the flag at fault.
 func (d *distFlags) check(c *train.Config) error {
-	switch {
-	case d.worldSize < 1:
-		return fmt.Errorf("-world-size %d: must be at least 1", d.worldSize)
-	case d.rank < 0 || d.rank >= d.worldSize:
-		return fmt.Errorf("-rank %d: must be in 0..%d for -world-size %d", d.rank, d.worldSize-1, d.worldSize)
-	case d.worldSize > 1 && d.url == "":
-		return fmt.Errorf("-world-size %d needs -dist-url tcp://host:port (rank 0's address)", d.worldSize)
-	case d.worldSize > 1 && len(c.GPUs) == 0:
-		return fmt.Errorf("-world-size %d needs -gpus: processes exchange gradients through NCCL", d.worldSize)
-	case d.split && d.worldSize > 1:
-		return fmt.Errorf("-split runs in one process; drop -world-size %d", d.worldSize)
+	if err := d.fromEnv(c); err != nil {
+		return err
 	}
-	if d.url != "" {
-		if _, err := dist.ParseURL(d.url); err != nil {
+	if d.worldSize < 1 {
+		return fmt.Errorf("-world-size %d: must be at least 1", d.worldSize)
+	}
+	c.Dist.Timeout, c.Dist.SyncBN, c.Dist.Split = d.timeout, d.syncBN, d.split
+	c.Dist.WorldSize, c.Dist.Rank, c.Dist.URL = d.worldSize, d.rank, d.url
+	return nil
+}
+
+// fromEnv reads torchrun's variables, as PyTorch's env:// initialisation
+// does, for the flags the command line leaves out (a flag given wins):
+// WORLD_SIZE and RANK, MASTER_ADDR and MASTER_PORT for -dist-url; and,
+// for a run of several processes without -gpus, LOCAL_RANK picks the GPU,
+// one per process. Where torchrun's agent serves its own store at
+// MASTER_PORT (TORCHELASTIC_USE_AGENT_STORE=True), rank 0 listens on the
+// port after it.
+func (d *distFlags) fromEnv(c *train.Config) error {
+	given := map[string]bool{}
+	d.fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, v := range []struct {
+		env, flag string
+		to        *int
+	}{{"WORLD_SIZE", "world-size", &d.worldSize}, {"RANK", "rank", &d.rank}} {
+		if err := envInt(d.getenv, v.env, v.to, !given[v.flag]); err != nil {
 			return err
 		}
 	}
-	c.Dist.Timeout, c.Dist.SyncBN, c.Dist.Split = d.timeout, d.syncBN, d.split
-	return d.unsupported()
+	port := -1
+	if err := envInt(d.getenv, "MASTER_PORT", &port, true); err != nil {
+		return err
+	}
+	if addr := d.getenv("MASTER_ADDR"); !given["dist-url"] && addr != "" && port >= 0 {
+		if d.getenv("TORCHELASTIC_USE_AGENT_STORE") == "True" {
+			port++
+		}
+		d.url = "tcp://" + net.JoinHostPort(addr, strconv.Itoa(port))
+	}
+	local := -1
+	if err := envInt(d.getenv, "LOCAL_RANK", &local, true); err != nil {
+		return err
+	}
+	if local >= 0 && d.worldSize > 1 && d.fs.Lookup("gpus").Value.String() == "" {
+		c.GPUs = []int{local}
+	}
+	return nil
 }
 
-// unsupported rejects the valid settings that the training loop cannot run
-// yet, rather than accepting and ignoring them: the pieces exist (the split
-// model, the rendezvous, NCCL) but are not wired into train.Run.
-func (d *distFlags) unsupported() error {
-	switch {
-	case d.worldSize > 1:
-		return fmt.Errorf("-world-size %d: training across processes is not supported by the training loop yet", d.worldSize)
+// envInt sets *to from the non-negative integer in variable key, when it
+// is set and use holds; it checks the value either way.
+func envInt(getenv func(string) string, key string, to *int, use bool) error {
+	s := getenv(key)
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%s=%q (torchrun's environment): want a non-negative integer", key, s)
+	}
+	if use {
+		*to = n
 	}
 	return nil
 }
