@@ -11,9 +11,10 @@ var _ autograd.Backend = (*Backend)(nil)
 
 // Backend runs kernels on the host's cores.
 type Backend struct {
-	name    string
-	workers int
-	free    freeList
+	name      string
+	workers   int
+	free      freeList
+	precision autograd.Precision // of convolutions and GEMMs; see SetPrecision
 }
 
 // New returns a backend using workers goroutines per kernel; workers < 1

@@ -25,6 +25,7 @@ var (
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
+	defer b.narrow(y, y.Len(), &x, &w)()
 	g := newConvGeom("Conv2D", p)
 	xv, wv, yv := floats(x), floats(w), floats(y)
 	g.mustLens("Conv2D", xv, wv, yv)
@@ -51,6 +52,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 // Conv2DBackwardData sets dx to the gradient of Conv2D with respect to x.
 // dy: (N, P, Q, K); w: (K, R, S, C/G); dx: (N, H, W, C).
 func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.Buffer) {
+	defer b.narrow(dx, dx.Len(), &dy, &w)()
 	g := newConvGeom("Conv2DBackwardData", p)
 	dyv, wv, dxv := floats(dy), floats(w), floats(dx)
 	g.mustLens("Conv2DBackwardData", dxv, wv, dyv)
@@ -90,6 +92,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 // Conv2DBackwardFilter sets dw to the gradient of Conv2D with respect to w.
 // x: (N, H, W, C); dy: (N, P, Q, K); dw: (K, R, S, C/G).
 func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd.Buffer) {
+	defer b.narrow(dw, dw.Len(), &x, &dy)()
 	g := newConvGeom("Conv2DBackwardFilter", p)
 	xv, dyv, dwv := floats(x), floats(dy), floats(dw)
 	g.mustLens("Conv2DBackwardFilter", xv, dwv, dyv)

@@ -12,6 +12,7 @@ const gemmRowGrain = 64
 // Gemm sets c = alpha*op(a)*op(b) + beta*c for row-major matrices; with
 // beta == 0, c is not read. It panics when a buffer is too short.
 func (b *Backend) Gemm(transA, transB bool, m, n, k int, alpha float32, a, bb autograd.Buffer, beta float32, c autograd.Buffer) {
+	defer b.narrow(c, max(m*n, 0), &a, &bb)()
 	if m < 0 || n < 0 || k < 0 {
 		panic(fmt.Sprintf("cpu: Gemm: negative size m=%d n=%d k=%d", m, n, k))
 	}

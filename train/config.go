@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn/models"
@@ -109,8 +110,9 @@ type Config struct {
 	// Dist is how the devices work together (collective timeout, sync-BN,
 	// the split AlexNet).
 	Dist DistConfig
-	// AMP is the compute mode; only fp32 exists until a backend has the
-	// others.
+	// AMP is the precision of convolutions and linear layers: fp32, or
+	// tf32 or bf16 with fp32 accumulation (see autograd.Precision); only
+	// the CPU backend computes the last two yet.
 	AMP string
 
 	PrintFreq int
@@ -175,7 +177,6 @@ func DefaultConfig() Config {
 var (
 	optimizers = []string{"sgd", "sgd_nesterov", "adamw", "rmsprop"}
 	schedulers = []string{"cosineannealinglr", "steplr", "multisteplr", "exponentiallr", "polynomiallr", "constant"}
-	ampModes   = []string{"fp32", "tf32", "bf16"}
 	// warmupMethods are torchvision's: LinearLR or ConstantLR for the
 	// warmup epochs.
 	warmupMethods = []string{"linear", "constant"}
@@ -279,10 +280,10 @@ func (c *Config) validate() error {
 			strings.Trim(strings.ReplaceAll(fmt.Sprint(c.LRMilestones), " ", ","), "[]"))
 	case c.Limit < -1:
 		return fmt.Errorf("-limit %d: want a number of images, 0 for the dataset's default or -1 for all", c.Limit)
-	case !slices.Contains(ampModes, c.AMP):
-		return fmt.Errorf("-amp %q: want one of %v", c.AMP, ampModes)
-	case c.AMP != "fp32":
-		return fmt.Errorf("-amp %s: the CPU backend computes in fp32 only; %s needs a GPU backend that has it", c.AMP, c.AMP)
+	case !slices.Contains(autograd.Precisions, c.AMP):
+		return fmt.Errorf("-amp %q: want one of %v", c.AMP, autograd.Precisions)
+	case c.AMP != "fp32" && len(c.GPUs) > 0:
+		return fmt.Errorf("-amp %s: the GPU backend has no %s kernels yet; the CPU backend computes it", c.AMP, c.AMP)
 	case len(c.GPUs) > 0 && c.Devices > 1:
 		return fmt.Errorf("-gpus %v and -devices %d: choose GPUs or CPU logical devices", c.GPUs, c.Devices)
 	case c.Bench && c.BenchSteps < 1:

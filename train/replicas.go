@@ -133,16 +133,22 @@ func replicaDropoutSeed(cfg *Config, i int) uint64 {
 }
 
 // replicaBackend returns replica i's backend of n: GPU cfg.GPUs[i], or a
-// CPU logical device of workers goroutines.
+// CPU logical device of workers goroutines computing in -amp's precision.
 func replicaBackend(cfg *Config, i, n, workers int) (autograd.Backend, error) {
 	if len(cfg.GPUs) > 0 {
 		return gpuBackend(cfg.GPUs[i])
+	}
+	precision, err := autograd.ParsePrecision(cfg.AMP)
+	if err != nil {
+		return nil, fmt.Errorf("-amp: %w", err)
 	}
 	name := "cpu"
 	if n > 1 {
 		name = fmt.Sprintf("cpu:%d", i)
 	}
-	return cpu.NewNamed(name, workers), nil
+	be := cpu.NewNamed(name, workers)
+	be.SetPrecision(precision)
+	return be, nil
 }
 
 // newOptimizer returns the optimizer -opt names, with torchvision's

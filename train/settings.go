@@ -99,6 +99,7 @@ var settings = []setting{
 	{"model-ema", true, allowed, func(c *Config, _ *dataSource) string { return strconv.FormatBool(c.ModelEMA) }},
 	{"model-ema-steps", true, allowed, func(c *Config, _ *dataSource) string { return itoa(c.ModelEMASteps) }},
 	{"model-ema-decay", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.ModelEMADecay) }},
+	{"amp", true, allowed, func(c *Config, _ *dataSource) string { return c.AMP }},
 	{"label-smoothing", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.LabelSmoothing) }},
 	{"mixup-alpha", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.MixupAlpha) }},
 	{"cutmix-alpha", true, allowed, func(c *Config, _ *dataSource) string { return ftoa(c.CutmixAlpha) }},

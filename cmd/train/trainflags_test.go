@@ -76,7 +76,6 @@ func TestTrainFlagsBadValues(t *testing.T) {
 		{[]string{"-opt", "lbfgs"}, "-opt"},
 		{[]string{"-lr-scheduler", "onecycle"}, "-lr-scheduler"},
 		{[]string{"-dataset", "imagenet22k"}, "-dataset"},
-		{[]string{"-amp", "bf16"}, "fp32 only"},
 		{[]string{"-amp", "fp8"}, "-amp"},
 		{[]string{"-gpus", "zero"}, "-gpus"},
 		{[]string{"-lr-milestones", "3,x"}, "-lr-milestones"},
