@@ -193,7 +193,7 @@ func openData(cfg *Config) (*dataSource, error) {
 	}
 	ds := &dataSource{train: tr, val: va, segmentation: spec.segmentation, mean: spec.mean, std: spec.std}
 	crop, resize, vcrop := cfg.imageSizes()
-	var trainTfm, valTfm []data.Transform
+	var trainTfm []data.Transform
 	if spec.small {
 		// Pad-and-crop as the CIFAR recipes: a crop of the image's own
 		// size shifts it by up to an eighth of a side.
@@ -201,13 +201,30 @@ func openData(cfg *Config) (*dataSource, error) {
 	} else {
 		trainTfm = []data.Transform{data.RandomResizedCrop{Size: crop, Interpolation: cfg.Augment.Interpolation}, data.HorizontalFlip{}}
 	}
+	return ds.finish(cfg, trainTfm, valTransforms(resize, vcrop, cfg.Augment.Interpolation))
+}
+
+// ValTransforms returns the transforms train.Run evaluates the -dataset
+// called name with, before the normalisation, for a run trained with
+// -val-resize-size resize, -val-crop-size crop (0: the dataset's) and
+// -interpolation interp: the validation resize and center crop of a
+// folder of photographs, nothing for the datasets of small images.
+func ValTransforms(name string, resize, crop int, interp data.Interpolation) []data.Transform {
+	_, resize, crop = (&Config{Dataset: name, ValResizeSize: resize, ValCropSize: crop}).imageSizes()
+	return valTransforms(resize, crop, interp)
+}
+
+// valTransforms resizes the shorter side to resize and crops the center
+// crop x crop; a size of 0 leaves that step out.
+func valTransforms(resize, crop int, interp data.Interpolation) []data.Transform {
+	var tfm []data.Transform
 	if resize > 0 {
-		valTfm = append(valTfm, data.Resize{Shorter: resize, Interpolation: cfg.Augment.Interpolation})
+		tfm = append(tfm, data.Resize{Shorter: resize, Interpolation: interp})
 	}
-	if vcrop > 0 {
-		valTfm = append(valTfm, data.CenterCrop{W: vcrop, H: vcrop})
+	if crop > 0 {
+		tfm = append(tfm, data.CenterCrop{W: crop, H: crop})
 	}
-	return ds.finish(cfg, trainTfm, valTfm)
+	return tfm
 }
 
 // finish applies -limit, checks the files, counts classes and channels

@@ -49,20 +49,39 @@ func ints(xs []int) string {
 
 // writeSingle writes one row per block, after a row "-1,full" for the
 // whole network.
-func writeSingle(w io.Writer, base float64, rows []SingleRow) error {
-	out := [][]string{{"-1", "full", "false", "false", num(base)}}
-	for _, r := range rows {
-		out = append(out, []string{strconv.Itoa(r.Index), r.Name, strconv.FormatBool(r.Downsample), strconv.FormatBool(r.Deletable), num(r.Error)})
+func (r *Results) writeSingle(w io.Writer, base Errors, rows []SingleRow) error {
+	out := [][]string{r.errorCells([]string{"-1", "full", "false", "false"}, base)}
+	for _, x := range rows {
+		out = append(out, r.errorCells([]string{strconv.Itoa(x.Index), x.Name, strconv.FormatBool(x.Downsample), strconv.FormatBool(x.Deletable)}, x.Errors))
 	}
-	return writeCSV(w, []string{"block", "name", "downsample", "deletable", "error"}, out)
+	return writeCSV(w, r.errorHeader([]string{"block", "name", "downsample", "deletable"}), out)
 }
 
 func (r *Results) writeRandom(w io.Writer) error {
 	var out [][]string
 	for _, x := range r.Random {
-		out = append(out, []string{strconv.Itoa(x.K), strconv.Itoa(x.Draw), num(x.Error), ints(x.Deleted)})
+		out = append(out, append(r.errorCells([]string{strconv.Itoa(x.K), strconv.Itoa(x.Draw)}, x.Errors), ints(x.Deleted)))
 	}
-	return writeCSV(w, []string{"k", "draw", "error", "deleted"}, out)
+	return writeCSV(w, append(r.errorHeader([]string{"k", "draw"}), "deleted"), out)
+}
+
+// errorHeader appends the names of errorCells' columns to cells.
+func (r *Results) errorHeader(cells []string) []string {
+	if r.BNImages > 0 {
+		return append(cells, "error", "error_bn_reestimated")
+	}
+	return append(cells, "error")
+}
+
+// errorCells appends the error to cells, and the error after the
+// batch-norm re-estimation when it was measured: the column is left out,
+// not empty, of a study that did not re-estimate, whose files are then
+// the ones earlier versions wrote.
+func (r *Results) errorCells(cells []string, e Errors) []string {
+	if r.BNImages > 0 {
+		return append(cells, num(e.Error), num(e.Reestimated))
+	}
+	return append(cells, num(e.Error))
 }
 
 func (r *Results) writeReorder(w io.Writer) error {

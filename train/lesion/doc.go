@@ -6,6 +6,10 @@
 //     kept; downsampling blocks flagged) and measures the test error, on a
 //     residual network and on its plain counterpart (Figure 3);
 //   - Random deletes k random blocks, several draws for each k (Figure 4a);
+//   - both measure again, when asked, after Reestimate has re-estimated
+//     every batch norm's running statistics on training images with the
+//     blocks deleted (no weight changes), which separates "the network
+//     needs the block" from "the statistics no longer fit its input";
 //   - Reorder swaps k random pairs of interchangeable blocks and reports the
 //     Kendall tau of the resulting order (Figure 4b);
 //   - PathCounts and PathGradients give the binomial distribution of path

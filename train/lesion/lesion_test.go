@@ -14,6 +14,7 @@ import (
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/cpu"
+	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/data/embedded"
 	"github.com/gocnn/gocnn/nn"
 	"github.com/gocnn/gocnn/nn/models"
@@ -26,7 +27,7 @@ func fashion(t *testing.T, split string, n int) *Set {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := LoadSet(ds, []float32{0.286}, []float32{0.353}, 32, n)
+	s, err := LoadSet(ds, []data.Transform{data.Normalize{Mean: []float32{0.286}, Std: []float32{0.353}}}, 32, n)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,14 +76,14 @@ func TestStudyEndToEnd(t *testing.T) {
 	x, _ := test.batch(dev, 0)
 	before := res.Forward(x).Float32s()
 	dir := t.TempDir()
-	r, err := Run(dir, Inputs{ResNet: res, ResNetName: "preresnet14", Plain: plain, PlainName: "plain8", Dev: dev, Test: test, Train: tr},
+	r, err := Run(dir, Inputs{ResNet: res, ResNetName: "preresnet14", Plain: plain, PlainName: "plain8", Dev: dev, Test: test, Train: tr, BN: fashion(t, "train", 64)},
 		Config{Draws: 2, MaxDelete: 2, MaxSwaps: 2, PathSamples: 1, Seed: 1}, testLog{t})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The networks have learnt: below chance (0.9) by more than 96 test
 	// images would allow at random.
-	if !(r.Base < 0.8) || !(r.PlainBase < 0.8) {
+	if !(r.Base.Error < 0.8) || !(r.PlainBase.Error < 0.8) {
 		t.Errorf("tiny networks' errors %v and %v: not trained", r.Base, r.PlainBase)
 	}
 	// The study leaves the network as it found it.
@@ -134,6 +135,11 @@ func TestStudyEndToEnd(t *testing.T) {
 		if err != nil || len(recs) != rows {
 			t.Errorf("%s: %d lines (%v), want %d", name, len(recs), err, rows)
 		}
+		if strings.HasPrefix(name, "single") || name == "random.csv" {
+			if !slices.Contains(recs[0], "error_bn_reestimated") || recs[1][slices.Index(recs[0], "error_bn_reestimated")] == "" {
+				t.Errorf("%s: no error with re-estimated batch norms: %v", name, recs[:2])
+			}
+		}
 	}
 	for _, name := range plotFiles {
 		f, err := os.Open(filepath.Join(dir, name))
@@ -150,7 +156,7 @@ func TestStudyEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Deleting single blocks", "### The plain network plain8", "## Deleting k random blocks", "## Reordering", "## Paths", "| 6 | 1 | 0.015625 |"} {
+	for _, want := range []string{"## Deleting single blocks", "| error | BN re-est. |", "re-estimated batch-norm statistics, deleting one of", "### The plain network plain8", "## Deleting k random blocks", "## Reordering", "## Paths", "| 6 | 1 | 0.015625 |"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report.md has no %q", want)
 		}

@@ -18,7 +18,11 @@ import (
 // plotFiles are the PNGs Write makes, after the paper's figures.
 var plotFiles = []string{"fig3_single.png", "fig4a_random.png", "fig4b_reorder.png", "fig6_paths.png"}
 
-var downColor = color.RGBA{R: 200, A: 255}
+var (
+	downColor = color.RGBA{R: 200, A: 255}
+	// bnColor marks the errors after the batch-norm re-estimation.
+	bnColor = color.RGBA{G: 150, A: 255}
+)
 
 // plot draws the study's figures into dir.
 func (r *Results) plot(dir string) error {
@@ -33,18 +37,19 @@ func (r *Results) plot(dir string) error {
 
 // singlePlots are Figure 3: test error against the deleted block, for the
 // plain network (when measured) and the residual one, with the full
-// network's error as a dashed line and downsampling blocks in red.
+// network's error as a dashed line and downsampling blocks in red; the
+// errors after the batch-norm re-estimation, when measured, as crosses.
 func (r *Results) singlePlots() []*plot.Plot {
 	var ps []*plot.Plot
 	if r.PlainSingle != nil {
-		ps = append(ps, singlePlot("plain "+r.PlainName, "deleted layer", r.PlainBase, r.PlainSingle))
+		ps = append(ps, r.singlePlot("plain "+r.PlainName, "deleted layer", r.PlainBase, r.PlainSingle))
 	}
-	return append(ps, singlePlot("residual "+r.ResNetName, "deleted block", r.Base, r.Single))
+	return append(ps, r.singlePlot("residual "+r.ResNetName, "deleted block", r.Base, r.Single))
 }
 
-func singlePlot(title, x string, base float64, rows []SingleRow) *plot.Plot {
+func (r *Results) singlePlot(title, x string, base Errors, rows []SingleRow) *plot.Plot {
 	p := figure.New(title, x, "test error")
-	var same, down plotter.XYs
+	var same, down, bn plotter.XYs
 	for _, s := range rows {
 		if !s.Deletable {
 			continue
@@ -55,10 +60,14 @@ func singlePlot(title, x string, base float64, rows []SingleRow) *plot.Plot {
 		} else {
 			same = append(same, xy)
 		}
+		bn = append(bn, plotter.XY{X: xy.X, Y: s.Reestimated})
 	}
 	addPoints(p, "deleted", same, plotutil.Color(0), draw.CircleGlyph{})
 	addPoints(p, "downsampling block", down, downColor, draw.TriangleGlyph{})
-	addHLine(p, "full network", base, float64(len(rows)-1))
+	addHLine(p, "full network", base.Error, float64(len(rows)-1))
+	if r.BNImages > 0 {
+		addPoints(p, "deleted, BN re-estimated", bn, bnColor, draw.CrossGlyph{})
+	}
 	p.Y.Min = 0
 	return p
 }
@@ -80,7 +89,14 @@ func (r *Results) randomPlot() *plot.Plot {
 	}{xys, errs}); err == nil {
 		p.Add(bars)
 	}
-	addHLine(p, "full network", r.Base, float64(len(xys)))
+	if r.BNImages > 0 {
+		var bn plotter.XYs
+		for _, s := range r.randomStatsReestimated() {
+			bn = append(bn, plotter.XY{X: float64(s.k), Y: s.mean})
+		}
+		figure.AddLine(p, "mean, BN re-estimated", bn, bnColor)
+	}
+	addHLine(p, "full network", r.Base.Error, float64(len(xys)))
 	p.Y.Min = 0
 	return p
 }

@@ -12,14 +12,16 @@ import (
 type RandomRow struct {
 	K, Draw int
 	Deleted []int // block indices, ascending
-	Error   float64
+	Errors
 }
 
 // Random deletes k blocks of m drawn uniformly without replacement from
 // its deletable ones, draws times for each k = 1..maxK, and evaluates m on
-// s each time (Veit et al. 2016, Figure 4a). It panics when maxK exceeds
-// the number of deletable blocks. Every block runs normally afterwards.
-func Random(m models.Lesionable, dev *autograd.Device, s *Set, maxK, draws int, rng *rand.Rand) []RandomRow {
+// s each time (Veit et al. 2016, Figure 4a), also after re-estimating the
+// batch-norm statistics on bn when bn is not nil. It panics when maxK
+// exceeds the number of deletable blocks. Every block runs normally with
+// its trained statistics afterwards.
+func Random(m models.Lesionable, dev *autograd.Device, s, bn *Set, maxK, draws int, rng *rand.Rand) []RandomRow {
 	var deletable []int
 	for i, b := range m.Blocks() {
 		if b.Deletable {
@@ -39,7 +41,7 @@ func Random(m models.Lesionable, dev *autograd.Device, s *Set, maxK, draws int, 
 			for _, i := range pick {
 				m.SetMode(i, models.BlockDeleted)
 			}
-			rows = append(rows, RandomRow{K: k, Draw: d, Deleted: pick, Error: Evaluate(m, dev, s)})
+			rows = append(rows, RandomRow{K: k, Draw: d, Deleted: pick, Errors: measure(m, dev, s, bn)})
 			for _, i := range pick {
 				m.SetMode(i, models.BlockNormal)
 			}

@@ -21,13 +21,13 @@ type Set struct {
 }
 
 // LoadSet reads the first limit examples of ds (all when limit <= 0) in
-// batches of batch, normalising each channel c as (v - mean[c]) / std[c]
-// for pixel values v in [0, 1].
-func LoadSet(ds data.Dataset, mean, std []float32, batch, limit int) (*Set, error) {
+// batches of batch through transforms, which should be those the model was
+// evaluated with in training, its normalisation last.
+func LoadSet(ds data.Dataset, transforms []data.Transform, batch, limit int) (*Set, error) {
 	if limit > 0 && limit < ds.Len() {
 		ds = firstN{ds, limit}
 	}
-	l, err := data.NewLoader(ds, data.LoaderConfig{BatchSize: batch, Transforms: []data.Transform{data.Normalize{Mean: mean, Std: std}}})
+	l, err := data.NewLoader(ds, data.LoaderConfig{BatchSize: batch, Transforms: transforms})
 	if err != nil {
 		return nil, fmt.Errorf("lesion: %w", err)
 	}

@@ -11,21 +11,23 @@ import (
 type SingleRow struct {
 	Index int
 	models.Block
-	// Error is NaN for a block that cannot be deleted (a plain layer that
-	// changes its input's shape).
-	Error float64
+	// Errors are NaN for a block that cannot be deleted (a plain layer
+	// that changes its input's shape).
+	Errors
 }
 
 // Single deletes each block of m in turn and evaluates m on s (Veit et al.
-// 2016, Figure 3). It returns the error of the whole network and a row per
-// block, and leaves every block running normally.
-func Single(m models.Lesionable, dev *autograd.Device, s *Set) (base float64, rows []SingleRow) {
-	base = Evaluate(m, dev, s)
+// 2016, Figure 3), also after re-estimating the batch-norm statistics on
+// bn with the block deleted when bn is not nil. It returns the errors of
+// the whole network and a row per block, and leaves every block running
+// normally with its trained statistics.
+func Single(m models.Lesionable, dev *autograd.Device, s, bn *Set) (base Errors, rows []SingleRow) {
+	base = measure(m, dev, s, bn)
 	for i, b := range m.Blocks() {
-		r := SingleRow{Index: i, Block: b, Error: math.NaN()}
+		r := SingleRow{Index: i, Block: b, Errors: Errors{math.NaN(), math.NaN()}}
 		if b.Deletable {
 			m.SetMode(i, models.BlockDeleted)
-			r.Error = Evaluate(m, dev, s)
+			r.Errors = measure(m, dev, s, bn)
 			m.SetMode(i, models.BlockNormal)
 		}
 		rows = append(rows, r)

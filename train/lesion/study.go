@@ -40,6 +40,9 @@ type Inputs struct {
 	Dev       *autograd.Device // the device both models are on
 	Test      *Set             // evaluated by the deletion experiments
 	Train     *Set             // batches for PathGradients
+	// BN holds the training images on which Single and Random re-estimate
+	// the batch-norm statistics after each deletion; nil skips it.
+	BN *Set
 }
 
 // Results are a study's measurements.
@@ -48,12 +51,15 @@ type Results struct {
 	ResNetName, PlainName string
 	Blocks                int
 	TestImages            int
-	Base, PlainBase       float64
-	Single, PlainSingle   []SingleRow
-	Random                []RandomRow
-	Reorder               []ReorderRow
-	Counts                []*big.Int
-	Paths                 []PathRow
+	// BNImages is the number of training images the batch-norm statistics
+	// were re-estimated on; 0 when they were not.
+	BNImages            int
+	Base, PlainBase     Errors
+	Single, PlainSingle []SingleRow
+	Random              []RandomRow
+	Reorder             []ReorderRow
+	Counts              []*big.Int
+	Paths               []PathRow
 }
 
 // Run runs every experiment of the study on in, logging progress to log,
@@ -69,16 +75,19 @@ func Run(dir string, in Inputs, cfg Config, log io.Writer) (*Results, error) {
 	cfg.Draws = max(cfg.Draws, 1)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	r := &Results{Config: cfg, ResNetName: in.ResNetName, PlainName: in.PlainName, Blocks: n, TestImages: in.Test.Len()}
+	if in.BN != nil {
+		r.BNImages = in.BN.Len()
+	}
 	step := func(name string, f func()) {
 		start := time.Now()
 		f()
 		fmt.Fprintf(log, "lesion: %s done in %s\n", name, time.Since(start).Round(time.Millisecond))
 	}
-	step("single deletion", func() { r.Base, r.Single = Single(in.ResNet, in.Dev, in.Test) })
+	step("single deletion", func() { r.Base, r.Single = Single(in.ResNet, in.Dev, in.Test, in.BN) })
 	if in.Plain != nil {
-		step("single deletion, plain network", func() { r.PlainBase, r.PlainSingle = Single(in.Plain, in.Dev, in.Test) })
+		step("single deletion, plain network", func() { r.PlainBase, r.PlainSingle = Single(in.Plain, in.Dev, in.Test, in.BN) })
 	}
-	step("random deletion", func() { r.Random = Random(in.ResNet, in.Dev, in.Test, cfg.MaxDelete, cfg.Draws, rng) })
+	step("random deletion", func() { r.Random = Random(in.ResNet, in.Dev, in.Test, in.BN, cfg.MaxDelete, cfg.Draws, rng) })
 	step("reordering", func() { r.Reorder = Reorder(in.ResNet, in.Dev, in.Test, cfg.MaxSwaps, cfg.Draws, rng) })
 	r.Counts = PathCounts(n)
 	if cfg.PathSamples > 0 {
@@ -105,7 +114,7 @@ func clampOr(v, n int) int {
 // Write saves r's CSV files, report.md and plots into dir.
 func (r *Results) Write(dir string) error {
 	for name, write := range map[string]func(io.Writer) error{
-		"single.csv":  func(w io.Writer) error { return writeSingle(w, r.Base, r.Single) },
+		"single.csv":  func(w io.Writer) error { return r.writeSingle(w, r.Base, r.Single) },
 		"random.csv":  r.writeRandom,
 		"reorder.csv": r.writeReorder,
 		"paths.csv":   r.writePaths,
@@ -117,7 +126,7 @@ func (r *Results) Write(dir string) error {
 	}
 	if r.PlainSingle != nil {
 		if err := writeFile(filepath.Join(dir, "single_plain.csv"), func(w io.Writer) error {
-			return writeSingle(w, r.PlainBase, r.PlainSingle)
+			return r.writeSingle(w, r.PlainBase, r.PlainSingle)
 		}); err != nil {
 			return err
 		}

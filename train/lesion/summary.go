@@ -34,10 +34,20 @@ func summarise(ks []int, errs, taus []float64) []kStat {
 }
 
 func (r *Results) randomStats() []kStat {
+	return r.randomStatsOf(func(e Errors) float64 { return e.Error })
+}
+
+// randomStatsReestimated summarises the errors after the batch-norm
+// re-estimation (NaN when not measured).
+func (r *Results) randomStatsReestimated() []kStat {
+	return r.randomStatsOf(func(e Errors) float64 { return e.Reestimated })
+}
+
+func (r *Results) randomStatsOf(err func(Errors) float64) []kStat {
 	var ks []int
 	var errs []float64
 	for _, x := range r.Random {
-		ks, errs = append(ks, x.K), append(errs, x.Error)
+		ks, errs = append(ks, x.K), append(errs, err(x.Errors))
 	}
 	return summarise(ks, errs, nil)
 }
