@@ -9,8 +9,9 @@ func (c *Config) accumSteps() int { return max(c.AccumSteps, 1) }
 // queuePass queues pass (from 1) of passes forward and backward passes of
 // every replica on the batch its feeder holds, at learning rate lr: the
 // first of a step's -accum-steps passes drops the gradients, the others
-// add to them, and the last divides their sum by the passes, so that the
-// step is that of the mean loss of all of them, then updates.
+// add to them, and the last averages them over the replicas (only then,
+// as DDP's no_sync) and divides their sum by the passes, so that the step
+// is that of the mean loss of all of them, then updates.
 func (t *trainer) queuePass(lr float64, pass, passes int) error {
 	first, last := pass == 1, pass == passes
 	err := onEach(t.reps, func(i int, r *replica) error {
@@ -24,18 +25,16 @@ func (t *trainer) queuePass(lr float64, pass, passes int) error {
 		mix := t.objective.mixer.draw(t.step, pass, t.cfg.Dist.globalRank(i, len(t.reps)), h, w)
 		scored, loss := t.objective.loss(r.model, x, targets, mix)
 		t.meters[i].record(scored, targets, loss)
+		if r.group != nil {
+			r.group.deferAverage(i, !last) // averaged once, in the step's last pass
+		}
 		loss.Backward()
 		return nil
 	})
 	if err != nil || !last {
 		return err
 	}
-	if k := t.cfg.accumSteps(); k > 1 {
-		if err := onEach(t.reps, func(_ int, r *replica) error { scaleGradients(r, 1/float32(k)); return nil }); err != nil {
-			return err
-		}
-	}
-	return updateClipped(t.reps, t.cfg.ClipGradNorm)
+	return finishStep(t.reps, passes, t.cfg.ClipGradNorm)
 }
 
 // scaleGradients multiplies every gradient of r's parameters by f.

@@ -24,6 +24,10 @@ type ncclReducer struct {
 	left    []int // per bucket: its gradients the pass has not completed
 	next    int   // the first bucket not queued this step
 	err     error // the first error queueing a bucket this step
+	// deferred makes the backward passes only add to the gradients, the
+	// buckets queued by the first pass after it is cleared (see
+	// commGroup.deferAverage).
+	deferred bool
 }
 
 // newNCCLReducer returns the reducer of one rank's params over comm and
@@ -49,8 +53,11 @@ func (r *ncclReducer) reset() {
 }
 
 // ready counts one completed gradient of bucket b and queues the buckets
-// that are complete, in order.
+// that are complete, in order; a deferred pass's are not counted.
 func (r *ncclReducer) ready(b int) {
+	if r.deferred {
+		return
+	}
 	r.left[b]--
 	for r.next < len(r.buckets) && r.left[r.next] <= 0 {
 		r.queue(r.next)

@@ -96,7 +96,7 @@ func bench(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 		if err != nil {
 			return StepInfo{}, err
 		}
-		if err := updateClipped(reps, cfg.ClipGradNorm); err != nil {
+		if err := finishStep(reps, 1, cfg.ClipGradNorm); err != nil {
 			return StepInfo{}, err
 		}
 		// The loss stays on the device: reading it would wait for every step.

@@ -247,8 +247,6 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-bias-weight-decay %v: must not be negative", *c.BiasWeightDecay)
 	case c.AccumSteps < 0:
 		return fmt.Errorf("-accum-steps %d: want a number of batches per step, at least 1", c.AccumSteps)
-	case c.AccumSteps > 1 && len(c.GPUs) > 1:
-		return fmt.Errorf("-accum-steps %d: not with data parallel on GPUs (-gpus %s) yet, whose gradients are averaged during each backward pass", c.AccumSteps, joinInts(c.GPUs))
 	case c.ModelEMA && c.ModelEMASteps < 1:
 		return fmt.Errorf("-model-ema-steps %d: must be at least 1", c.ModelEMASteps)
 	case c.ModelEMA && !(c.ModelEMADecay >= 0 && c.ModelEMADecay <= 1):

@@ -116,6 +116,8 @@ func (g *ncclGroup) finishBackward(i int) error {
 	return g.fail(g.reducers[i].finish())
 }
 
+func (g *ncclGroup) deferAverage(i int, on bool) { g.reducers[i].deferred = on }
+
 func (g *ncclGroup) broadcastBuffers(i int, bufs []nn.Named) error {
 	bs := make([]autograd.Buffer, len(bufs))
 	for j, b := range bufs {

@@ -294,3 +294,19 @@ func TestDataParallelStepCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestNCCLAccumStepsMatchOneDevice checks -accum-steps with data parallel
+// on GPUs: 2 GPUs of 2 passes of batch 2 take the same two steps as one GPU
+// at batch 8, batch norm in evaluation mode, within TestNCCLMatchesOneDevice's
+// tolerance. The first pass of each step only adds to the gradients (its
+// bucket hooks are deferred, as DDP's no_sync) and the second averages
+// their sum: averaging each pass apart would leave the second pass's
+// gradients unaveraged, since the reducer queues every bucket once a step.
+func TestNCCLAccumStepsMatchOneDevice(t *testing.T) {
+	needDevices(t, 2)
+	one := randomConfig(t, 32)
+	one.Batch, one.GPUs = 8, []int{0}
+	many := one
+	many.Batch, many.GPUs, many.AccumSteps = 2, firstGPUs(2), 2
+	sameParams(t, trainedParams(t, many, 2, true), trainedParams(t, one, 2, true), 1e-5, 1e-4)
+}

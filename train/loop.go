@@ -301,13 +301,22 @@ func (t *trainer) readStep(per []*scores) ([]float64, error) {
 
 // update averages the replicas' gradients and takes every replica's
 // optimizer step.
-func update(reps []*replica) error { return updateClipped(reps, 0) }
+func update(reps []*replica) error { return finishStep(reps, 1, 0) }
 
-// updateClipped is update with the averaged gradients clipped to the
-// global norm maxNorm before the step (-clip-grad-norm; 0: not clipped).
-func updateClipped(reps []*replica, maxNorm float64) error {
+// finishStep ends an optimizer step of passes backward passes: it averages
+// the replicas' gradients, divides their sum over the passes by passes
+// (-accum-steps), clips them to the global norm maxNorm (-clip-grad-norm;
+// 0: not clipped) and takes every replica's optimizer step. The division
+// comes after the average, which completes the device all-reduce that
+// writes the gradients.
+func finishStep(reps []*replica, passes int, maxNorm float64) error {
 	if err := averageGradients(reps); err != nil {
 		return err
+	}
+	if passes > 1 {
+		if err := onEach(reps, func(_ int, r *replica) error { scaleGradients(r, 1/float32(passes)); return nil }); err != nil {
+			return err
+		}
 	}
 	if err := clipGradients(reps, maxNorm); err != nil {
 		return err

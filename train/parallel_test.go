@@ -12,8 +12,8 @@ import (
 	"github.com/gocnn/gocnn/nn"
 )
 
-// trainedParams runs steps training steps of cfg at a learning rate of
-// 0.05, with batch norm in evaluation mode when bnEval is set (so that
+// trainedParams runs steps training steps of cfg (each of -accum-steps
+// passes) at a learning rate of 0.05, with batch norm in evaluation mode when bnEval is set (so that
 // per-replica batch statistics do not enter), and returns the last
 // replica's parameters and Float32 buffers (batch norm's running
 // statistics), read back to the host, by name.
@@ -37,15 +37,18 @@ func trainedParams(t *testing.T, cfg Config, steps int, bnEval bool) map[string]
 	for i := range per {
 		per[i] = newScores(tr.data.classes, tr.data.segmentation)
 	}
+	passes := cfg.accumSteps()
 	for step := range steps {
-		if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.queueStep(0.05); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tr.readStep(per); err != nil {
-			t.Fatal(err)
+		for pass := 1; pass <= passes; pass++ {
+			if _, _, err := tr.feed(ep, tr.trainIn); err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.queuePass(0.05, pass, passes); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.readStep(per); err != nil {
+				t.Fatal(err)
+			}
 		}
 		tr.step = int64(step + 1)
 	}

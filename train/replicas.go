@@ -39,6 +39,10 @@ type commGroup interface {
 	// gradients over every rank, started during the pass, is completed
 	// before the work queued next on its device (the optimizer's step).
 	finishBackward(i int) error
+	// deferAverage makes replica i's backward passes only add to its
+	// gradients while on is set, as DDP's no_sync: the first pass after it
+	// is turned off averages their sum over every rank (-accum-steps).
+	deferAverage(i int, on bool)
 	// broadcastBuffers replaces replica i's buffers by rank 0's.
 	broadcastBuffers(i int, bufs []nn.Named) error
 	// channelSum returns replica i's sum over every rank, for synchronised

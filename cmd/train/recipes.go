@@ -22,7 +22,7 @@ type recipe struct {
 
 // eightGPUs is the note of the recipes published for 8 GPUs: -batch is per
 // device and -lr for the whole batch, as torchvision's.
-const eightGPUs = "published on 8 GPUs (-gpus 0,...,7, or several processes): -batch is per device and -lr is for the whole batch; on one device add -accum-steps 8 to keep the batch; on N devices scale -lr by N/8"
+const eightGPUs = "published on 8 GPUs (-gpus 0,...,7, or several processes): -batch is per device and -lr is for the whole batch; on N devices add -accum-steps 8/N to keep the batch, or scale -lr by N/8"
 
 // recipes are the published recipes of the model families, torchvision's
 // reference commands (references/classification/README.md and the blog
