@@ -50,7 +50,7 @@ func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
 	if procs == 1 && (len(reps) < 2 || shared) {
 		return nil, nil
 	}
-	id, err := groupID(cfg)
+	id, err := groupID(cfg, len(reps))
 	if err != nil {
 		return nil, err
 	}
@@ -84,10 +84,11 @@ func newCommGroup(cfg *Config, reps []*replica) (commGroup, error) {
 }
 
 // groupID returns the NCCL unique id of the run's communicator: made here
-// in one process; with several, made by rank 0 and handed to every
-// process by the rendezvous at -dist-url, which waits up to -dist-timeout
-// for them all.
-func groupID(cfg *Config) (dist.ID, error) {
+// in one process; with several, each of devices replicas, made by rank 0
+// and handed to every process by the rendezvous at -dist-url, which waits
+// up to -dist-timeout for them all and refuses a process with another
+// number of devices.
+func groupID(cfg *Config, devices int) (dist.ID, error) {
 	newID := func() (dist.ID, error) {
 		id, err := cuda.NCCLUniqueID()
 		return dist.ID(id), err
@@ -98,7 +99,7 @@ func groupID(cfg *Config) (dist.ID, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout())
 	defer cancel()
-	id, err := dist.Rendezvous(ctx, d.URL, d.processes(), d.Rank, newID)
+	id, err := dist.Rendezvous(ctx, d.URL, d.processes(), d.Rank, devices, newID)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w (-dist-timeout %v)", err, d.timeout())
 	}

@@ -23,8 +23,8 @@ import (
 // stand-in's NCCL joins ranks of several processes through shared memory.
 
 // rankEnv passes a child its part: "url rank fault step", where fault is
-// "none", "exit" (at that step, as a crashed node) or "hang" (a node that
-// stops answering).
+// "none", "exit" (at that step, as a crashed node), "hang" (a node that
+// stops answering) or "twogpus" (it drives GPUs 0 and 1, not GPU rank).
 const rankEnv = "GOCNN_TRAIN_TEST_RANK"
 
 // processConfig returns the run of the tests across processes: 16 random
@@ -83,6 +83,9 @@ func TestHelperRank(t *testing.T) {
 	at, _ := strconv.Atoi(part[3])
 	cfg := processConfig(t)
 	cfg.GPUs, cfg.Output = []int{rank}, ""
+	if fault == "twogpus" {
+		cfg.GPUs = []int{0, 1}
+	}
 	cfg.Dist = DistConfig{WorldSize: 2, Rank: rank, URL: part[0], Timeout: time.Minute}
 	cfg.Hooks.OnStep(func(s StepInfo) error {
 		switch {
@@ -206,5 +209,26 @@ func TestRankFails(t *testing.T) {
 			}
 			t.Log(err)
 		})
+	}
+}
+
+// TestRanksWithOtherDevices checks that a process that drives another
+// number of GPUs than rank 0 is refused at the start, on both, with one
+// line saying so, rather than building an inconsistent communicator.
+func TestRanksWithOtherDevices(t *testing.T) {
+	needDevices(t, 2)
+	url := freeURL(t)
+	wait := startRank(t, url, 1, "twogpus", 0)
+	cfg := processConfig(t)
+	cfg.GPUs = []int{0}
+	cfg.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: time.Minute}
+	err := Run(context.Background(), cfg, io.Discard)
+	childOut, childErr := wait()
+	const reason = "rank 1 drives 2 device(s), rank 0 drives 1: every process needs as many (-gpus)"
+	if err == nil || !strings.Contains(err.Error(), reason) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("rank 0: %v; want one line with %q", err, reason)
+	}
+	if childErr == nil || !strings.Contains(childOut, "rank 1: dist: rank 1, waiting for the other ranks at") || !strings.Contains(childOut, reason) {
+		t.Errorf("rank 1 (%v) printed\n%s\nwant its rank and %q", childErr, childOut, reason)
 	}
 }

@@ -35,8 +35,9 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-// serve starts rank 0 of worldSize on a free loopback port and returns its
-// URL, its ID and a channel with Serve's result.
+// serve starts rank 0 of worldSize processes of 2 devices each on a free
+// loopback port and returns its URL, its ID and a channel with Serve's
+// result.
 func serve(t *testing.T, ctx context.Context, worldSize int) (string, ID, <-chan error) {
 	t.Helper()
 	s, err := Listen("tcp://127.0.0.1:0")
@@ -48,7 +49,7 @@ func serve(t *testing.T, ctx context.Context, worldSize int) (string, ID, <-chan
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, worldSize, id) }()
+	go func() { done <- s.Serve(ctx, worldSize, 2, id) }()
 	return s.URL(), id, done
 }
 
@@ -57,12 +58,12 @@ type result struct {
 	err error
 }
 
-// joinAll joins url as each of ranks concurrently.
+// joinAll joins url as each of ranks concurrently, each of 2 devices.
 func joinAll(ctx context.Context, url string, worldSize int, ranks ...int) []result {
 	res := make([]result, len(ranks))
 	var wg sync.WaitGroup
 	for i, r := range ranks {
-		wg.Go(func() { res[i].id, res[i].err = Join(ctx, url, worldSize, r) })
+		wg.Go(func() { res[i].id, res[i].err = Join(ctx, url, worldSize, r, 2) })
 	}
 	wg.Wait()
 	return res
@@ -100,7 +101,7 @@ func TestJoinBeforeListen(t *testing.T) {
 		close(joined)
 	}()
 	time.Sleep(3 * retryEvery)
-	want, err := Rendezvous(ctx, url, 3, 0, RandomID)
+	want, err := Rendezvous(ctx, url, 3, 0, 2, RandomID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,13 +117,15 @@ func TestJoinBeforeListen(t *testing.T) {
 // rank 0's reason.
 func TestRefused(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		worlds []int // world size each joiner claims
-		ranks  []int
-		reason string
+		name    string
+		worlds  []int // world size each joiner claims
+		ranks   []int
+		devices []int
+		reason  string
 	}{
-		{"world size", []int{3, 4}, []int{1, 2}, "says the world size is 4; rank 0 says 3"},
-		{"duplicate rank", []int{3, 3}, []int{1, 1}, "two processes claim rank 1"},
+		{"world size", []int{3, 4}, []int{1, 2}, []int{2, 2}, "says the world size is 4; rank 0 says 3"},
+		{"duplicate rank", []int{3, 3}, []int{1, 1}, []int{2, 2}, "two processes claim rank 1"},
+		{"devices", []int{3, 3}, []int{1, 2}, []int{2, 1}, "rank 2 drives 1 device(s), rank 0 drives 2: every process needs as many (-gpus)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -131,7 +134,7 @@ func TestRefused(t *testing.T) {
 			errs := make([]error, len(c.ranks))
 			var wg sync.WaitGroup
 			for i := range c.ranks {
-				wg.Go(func() { _, errs[i] = Join(ctx, url, c.worlds[i], c.ranks[i]) })
+				wg.Go(func() { _, errs[i] = Join(ctx, url, c.worlds[i], c.ranks[i], c.devices[i]) })
 			}
 			wg.Wait()
 			if err := <-done; err == nil || !strings.Contains(err.Error(), c.reason) {
@@ -157,7 +160,7 @@ func TestRefusedRank(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := writeHello(c, hello{worldSize: 3, rank: 5}); err != nil {
+	if err := writeHello(c, hello{worldSize: 3, rank: 5, devices: 2}); err != nil {
 		t.Fatal(err)
 	}
 	const reason = "rank 5 is outside 1..2"
@@ -171,11 +174,11 @@ func TestRefusedRank(t *testing.T) {
 
 func TestJoinBadRank(t *testing.T) {
 	for _, r := range []int{0, -1, 2} {
-		if _, err := Join(context.Background(), "tcp://127.0.0.1:1", 2, r); err == nil || !strings.Contains(err.Error(), "-rank") {
+		if _, err := Join(context.Background(), "tcp://127.0.0.1:1", 2, r, 1); err == nil || !strings.Contains(err.Error(), "-rank") {
 			t.Errorf("Join as rank %d of 2: %v", r, err)
 		}
 	}
-	if _, err := Rendezvous(context.Background(), "tcp://127.0.0.1:1", 0, 0, RandomID); err == nil {
+	if _, err := Rendezvous(context.Background(), "tcp://127.0.0.1:1", 0, 0, 1, RandomID); err == nil {
 		t.Error("Rendezvous of world size 0 succeeded")
 	}
 }
@@ -202,7 +205,7 @@ func TestTimeouts(t *testing.T) {
 	l.Close()
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel2()
-	if _, err := Join(ctx2, "tcp://"+addr, 2, 1); err == nil || !strings.Contains(err.Error(), "could not reach rank 0") {
+	if _, err := Join(ctx2, "tcp://"+addr, 2, 1, 1); err == nil || !strings.Contains(err.Error(), "could not reach rank 0") {
 		t.Errorf("Join with no rank 0: %v", err)
 	}
 }
@@ -261,7 +264,7 @@ func TestHelperJoin(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	id, err := Join(ctx, url, 2, 1)
+	id, err := Join(ctx, url, 2, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

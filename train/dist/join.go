@@ -12,10 +12,11 @@ import (
 const retryEvery = 100 * time.Millisecond
 
 // Join connects to rank 0 at url (tcp://host:port) as rank of worldSize
-// ranks, retrying until rank 0 listens or ctx ends, and returns the ID rank
-// 0 sends once every rank has joined. It returns rank 0's reason when the
-// rendezvous fails, and an error for a rank outside 1..worldSize-1.
-func Join(ctx context.Context, url string, worldSize, rank int) (ID, error) {
+// ranks driving devices devices, retrying until rank 0 listens or ctx
+// ends, and returns the ID rank 0 sends once every rank has joined. It
+// returns rank 0's reason when the rendezvous fails, and an error for a
+// rank outside 1..worldSize-1.
+func Join(ctx context.Context, url string, worldSize, rank, devices int) (ID, error) {
 	var id ID
 	addr, err := ParseURL(url)
 	if err != nil {
@@ -31,7 +32,7 @@ func Join(ctx context.Context, url string, worldSize, rank int) (ID, error) {
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
-	if err := writeHello(conn, hello{worldSize: worldSize, rank: rank}); err != nil {
+	if err := writeHello(conn, hello{worldSize: worldSize, rank: rank, devices: devices}); err != nil {
 		return id, fmt.Errorf("dist: rank %d: %w", rank, err)
 	}
 	if id, err = readReply(conn); err != nil {
@@ -60,16 +61,17 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
 	}
 }
 
-// Rendezvous runs rank's part of a rendezvous at url: rank 0 listens there,
-// makes the ID with newID and serves it (see Server.Serve); the other ranks
-// join (see Join). Every rank returns the same ID, or an error.
-func Rendezvous(ctx context.Context, url string, worldSize, rank int, newID func() (ID, error)) (ID, error) {
+// Rendezvous runs rank's part of a rendezvous at url, for a process that
+// drives devices devices: rank 0 listens there, makes the ID with newID
+// and serves it (see Server.Serve); the other ranks join (see Join).
+// Every rank returns the same ID, or an error.
+func Rendezvous(ctx context.Context, url string, worldSize, rank, devices int, newID func() (ID, error)) (ID, error) {
 	var id ID
 	if worldSize < 1 {
 		return id, fmt.Errorf("dist: -world-size %d: must be at least 1", worldSize)
 	}
 	if rank != 0 {
-		return Join(ctx, url, worldSize, rank)
+		return Join(ctx, url, worldSize, rank, devices)
 	}
 	s, err := Listen(url)
 	if err != nil {
@@ -79,5 +81,5 @@ func Rendezvous(ctx context.Context, url string, worldSize, rank int, newID func
 		s.Close()
 		return id, fmt.Errorf("dist: rank 0: making the id: %w", err)
 	}
-	return id, s.Serve(ctx, worldSize, id)
+	return id, s.Serve(ctx, worldSize, devices, id)
 }

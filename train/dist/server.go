@@ -43,13 +43,14 @@ type joined struct {
 }
 
 // Serve waits until ranks 1 to worldSize-1 have each joined once with
-// worldSize, then sends them id and returns nil. When a rank claims
-// another world size, a rank out of range or one already taken, it refuses
+// worldSize and devices, rank 0's number of devices, then sends them id
+// and returns nil. When a rank claims another world size, a rank out of
+// range or one already taken, or another number of devices, it refuses
 // every rank that has joined with that reason, and those that join in the
 // next few seconds too, and returns it; when ctx ends first, it returns an
 // error listing the ranks still missing. The listener is closed when Serve
 // is done with it.
-func (s *Server) Serve(ctx context.Context, worldSize int, id ID) error {
+func (s *Server) Serve(ctx context.Context, worldSize, devices int, id ID) error {
 	if worldSize < 1 {
 		s.l.Close()
 		return fmt.Errorf("dist: world size %d: must be at least 1", worldSize)
@@ -74,7 +75,7 @@ func (s *Server) Serve(ctx context.Context, worldSize int, id ID) error {
 			cancel()
 			return fmt.Errorf("dist: rank 0 at %s: ranks %v did not join: %w", s.l.Addr(), missing(conns), ctx.Err())
 		}
-		if err := check(j.h, worldSize, conns); err != nil {
+		if err := check(j.h, worldSize, devices, conns); err != nil {
 			refuse(j.conn, err)
 			for _, c := range conns {
 				if c != nil {
@@ -151,9 +152,9 @@ func (s *Server) accept(ctx context.Context, hellos chan<- joined) {
 	}
 }
 
-// check returns why h cannot join a world of worldSize whose joined ranks
-// hold a connection in conns, or nil.
-func check(h hello, worldSize int, conns []net.Conn) error {
+// check returns why h cannot join a world of worldSize processes of
+// devices devices whose joined ranks hold a connection in conns, or nil.
+func check(h hello, worldSize, devices int, conns []net.Conn) error {
 	switch {
 	case h.worldSize != worldSize:
 		return fmt.Errorf("rank %d says the world size is %d; rank 0 says %d", h.rank, h.worldSize, worldSize)
@@ -161,6 +162,8 @@ func check(h hello, worldSize int, conns []net.Conn) error {
 		return fmt.Errorf("rank %d is outside 1..%d", h.rank, worldSize-1)
 	case conns[h.rank] != nil:
 		return fmt.Errorf("two processes claim rank %d", h.rank)
+	case h.devices != devices:
+		return fmt.Errorf("rank %d drives %d device(s), rank 0 drives %d: every process needs as many (-gpus)", h.rank, h.devices, devices)
 	}
 	return nil
 }

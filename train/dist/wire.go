@@ -8,7 +8,7 @@ import (
 )
 
 // magic opens every hello; the trailing digit is the protocol version.
-const magic = "gocnnRV1"
+const magic = "gocnnRV2"
 
 const (
 	accepted byte = 0
@@ -17,20 +17,21 @@ const (
 
 // hello is what a joining rank tells rank 0.
 type hello struct {
-	worldSize, rank int
+	worldSize, rank, devices int
 }
 
 func writeHello(w io.Writer, h hello) error {
-	var b [len(magic) + 8]byte
+	var b [len(magic) + 12]byte
 	copy(b[:], magic)
 	binary.BigEndian.PutUint32(b[len(magic):], uint32(h.worldSize))
 	binary.BigEndian.PutUint32(b[len(magic)+4:], uint32(h.rank))
+	binary.BigEndian.PutUint32(b[len(magic)+8:], uint32(h.devices))
 	_, err := w.Write(b[:])
 	return err
 }
 
 func readHello(r io.Reader) (hello, error) {
-	var b [len(magic) + 8]byte
+	var b [len(magic) + 12]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {
 		return hello{}, err
 	}
@@ -40,6 +41,7 @@ func readHello(r io.Reader) (hello, error) {
 	return hello{
 		worldSize: int(binary.BigEndian.Uint32(b[len(magic):])),
 		rank:      int(binary.BigEndian.Uint32(b[len(magic)+4:])),
+		devices:   int(binary.BigEndian.Uint32(b[len(magic)+8:])),
 	}, nil
 }
 
