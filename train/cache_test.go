@@ -21,20 +21,8 @@ func TestCacheDatasetSameRun(t *testing.T) {
 	plain.Epochs = 2
 	run(t, plain)
 
-	cached := plain
-	cached.Output, cached.CacheDataset = t.TempDir(), true
-	var out strings.Builder
-	if err := Run(context.Background(), cached, &out); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out.String(), "-cache-dataset: keeping validation images decoded (~0.1 MiB) and training images decoded (~0.1 MiB) in memory (budget ") {
-		t.Errorf("the run printed\n%s\nwant a line keeping both splits", out.String())
-	}
+	sameRunCached(t, plain, "-cache-dataset: keeping validation images decoded (~0.1 MiB) and training images decoded (~0.1 MiB) in memory (budget ")
 	want := lastCheckpoint(t, plain.Output)
-	sameBits(t, "weights with -cache-dataset", lastCheckpoint(t, cached.Output).Weights, want.Weights)
-	if got, want := losses(t, cached.Output), losses(t, plain.Output); !reflect.DeepEqual(got, want) {
-		t.Errorf("losses and top-1 of each epoch and split %v with -cache-dataset, %v without", got, want)
-	}
 
 	resumed := plain
 	resumed.Output = t.TempDir()
@@ -44,6 +32,26 @@ func TestCacheDatasetSameRun(t *testing.T) {
 	sameBits(t, "weights resumed with -cache-dataset", lastCheckpoint(t, resumed.Output).Weights, want.Weights)
 	if strings.Contains(strings.Join(ResumeAllowable(), ","), "cache-dataset") {
 		t.Error("-resume-allow offers cache-dataset, which is free")
+	}
+}
+
+// sameRunCached runs plain again with -cache-dataset into a fresh folder
+// and checks that it prints line and ends with the same weights, and the
+// same loss and top-1 in every record, as plain did.
+func sameRunCached(t *testing.T, plain Config, line string) {
+	t.Helper()
+	cached := plain
+	cached.Output, cached.CacheDataset = t.TempDir(), true
+	var out strings.Builder
+	if err := Run(context.Background(), cached, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), line) {
+		t.Errorf("the run printed\n%s\nwant %q", out.String(), line)
+	}
+	sameBits(t, "weights with -cache-dataset", lastCheckpoint(t, cached.Output).Weights, lastCheckpoint(t, plain.Output).Weights)
+	if got, want := losses(t, cached.Output), losses(t, plain.Output); !reflect.DeepEqual(got, want) {
+		t.Errorf("losses and top-1 of each epoch and split %v with -cache-dataset, %v without", got, want)
 	}
 }
 

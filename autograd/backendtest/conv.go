@@ -148,15 +148,23 @@ func panics(f func()) (did bool) {
 // convRef is the naive float64 cross-correlation of x (N, H, W, C) with
 // w (K, R, S, C/G), straight from the definition.
 func convRef(p autograd.ConvParams, x, w []float64) []float64 {
+	y := make([]float64, p.N*p.P()*p.Q()*p.K)
+	forEachTap(p, func(xi, wi, yi int) { y[yi] += x[xi] * w[wi] })
+	return y
+}
+
+// forEachTap calls tap with the indices of every product of a convolution:
+// input element xi times filter element wi, added to output element yi,
+// in the NHWC and KRSC layouts; taps in the padding are left out.
+func forEachTap(p autograd.ConvParams, tap func(xi, wi, yi int)) {
 	pp, qq := p.P(), p.Q()
 	cg, kg := p.C/p.Groups, p.K/p.Groups
-	y := make([]float64, p.N*pp*qq*p.K)
 	for n := range p.N {
 		for oh := range pp {
 			for ow := range qq {
 				for k := range p.K {
 					g := k / kg
-					var sum float64
+					yi := ((n*pp+oh)*qq+ow)*p.K + k
 					for r := range p.R {
 						h := oh*p.StrideH - p.PadH + r*p.DilH
 						for s := range p.S {
@@ -165,16 +173,14 @@ func convRef(p autograd.ConvParams, x, w []float64) []float64 {
 								continue
 							}
 							for c := range cg {
-								sum += x[((n*p.H+h)*p.W+iw)*p.C+g*cg+c] * w[((k*p.R+r)*p.S+s)*cg+c]
+								tap(((n*p.H+h)*p.W+iw)*p.C+g*cg+c, ((k*p.R+r)*p.S+s)*cg+c, yi)
 							}
 						}
 					}
-					y[((n*pp+oh)*qq+ow)*p.K+k] = sum
 				}
 			}
 		}
 	}
-	return y
 }
 
 func prod(shape []int) int {

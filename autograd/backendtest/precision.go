@@ -110,32 +110,10 @@ func closeInPrecision(t *testing.T, p autograd.Precision, what string, got []flo
 // convAllRef returns a convolution's output, input gradient and filter
 // gradient for upstream gradient dy, in float64.
 func convAllRef(p autograd.ConvParams, x, w, dy []float64) (y, dx, dw []float64) {
-	y = convRef(p, x, w)
-	dx, dw = make([]float64, len(x)), make([]float64, len(w))
-	pp, qq := p.P(), p.Q()
-	cg, kg := p.C/p.Groups, p.K/p.Groups
-	for n := range p.N {
-		for oh := range pp {
-			for ow := range qq {
-				for k := range p.K {
-					d := dy[((n*pp+oh)*qq+ow)*p.K+k]
-					for r := range p.R {
-						h := oh*p.StrideH - p.PadH + r*p.DilH
-						for s := range p.S {
-							iw := ow*p.StrideW - p.PadW + s*p.DilW
-							if h < 0 || h >= p.H || iw < 0 || iw >= p.W {
-								continue
-							}
-							for c := range cg {
-								xi, wi := ((n*p.H+h)*p.W+iw)*p.C+k/kg*cg+c, ((k*p.R+r)*p.S+s)*cg+c
-								dx[xi] += d * w[wi]
-								dw[wi] += d * x[xi]
-							}
-						}
-					}
-				}
-			}
-		}
-	}
+	y, dx, dw = convRef(p, x, w), make([]float64, len(x)), make([]float64, len(w))
+	forEachTap(p, func(xi, wi, yi int) {
+		dx[xi] += dy[yi] * w[wi]
+		dw[wi] += dy[yi] * x[xi]
+	})
 	return y, dx, dw
 }
