@@ -39,7 +39,8 @@ struct Thread {
 	int line = 0;
 	unsigned mask = 0; // the shuffle it waits in
 	uint64_t bits = 0;
-	int lane_mask = 0, width = 0;
+	Shuffle kind = Shuffle::Xor;
+	int arg = 0, width = 0;
 };
 
 std::string site(const Thread& t) { return std::string(t.file ? t.file : "?") + ":" + std::to_string(t.line); }
@@ -78,7 +79,7 @@ public:
 
 	BlockFailure run(const Grid& g, uint3 b);
 	void barrier(const char* file, int line);
-	uint64_t shuffle(unsigned mask, uint64_t bits, int lane_mask, int width, const char* file, int line);
+	uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line);
 	[[noreturn]] void fault(int sig, const siginfo_t* info);
 	bool in_fiber() const { return in_fiber_; }
 
@@ -154,11 +155,12 @@ void Runner::wait(State s, const char* file, int line) {
 
 void Runner::barrier(const char* file, int line) { wait(State::Barrier, file, line); }
 
-uint64_t Runner::shuffle(unsigned mask, uint64_t bits, int lane_mask, int width, const char* file, int line) {
+uint64_t Runner::shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line) {
 	Thread* t = cur_;
 	t->mask = mask;
 	t->bits = bits;
-	t->lane_mask = lane_mask;
+	t->kind = kind;
+	t->arg = arg;
 	t->width = width;
 	wait(State::Shuffle, file, line);
 	return t->bits; // release_warp left the source lane's bits here
@@ -180,17 +182,22 @@ bool Runner::release_warp(unsigned warp, BlockFailure* f) {
 	uint64_t out[kWarp];
 	for (unsigned i = first; i < last; i++) {
 		Thread& t = threads_[i];
-		if (t.file != lead.file || t.line != lead.line || t.mask != lead.mask) {
+		if (t.file != lead.file || t.line != lead.line || t.mask != lead.mask || t.kind != lead.kind) {
 			*f = failure(CUDA_ERROR_LAUNCH_FAILED, "divergent warp shuffle: lanes wait at " + site(lead) + " and " +
 			                                           site(t) + " (or with other masks)");
 			return false;
 		}
-		unsigned l = i - first, src = l ^ (unsigned)t.lane_mask;
+		unsigned l = i - first, w = (unsigned)t.width, src;
 		if (t.width <= 0 || t.width > kWarp || (t.width & (t.width - 1))) {
 			*f = failure(CUDA_ERROR_LAUNCH_FAILED, "warp shuffle width " + std::to_string(t.width) + " at " + site(t));
 			return false;
 		}
-		if (src / t.width != l / t.width) src = l; // outside its segment: a lane keeps its own value
+		if (t.kind == Shuffle::Index) {
+			src = l / w * w + (unsigned)t.arg % w; // lane arg mod width of the caller's segment
+		} else {
+			src = l ^ (unsigned)t.arg;
+			if (src / w != l / w) src = l; // outside its segment: a lane keeps its own value
+		}
 		if (first + src >= last || !(t.mask >> src & 1) || !(t.mask >> l & 1)) {
 			*f = failure(CUDA_ERROR_LAUNCH_FAILED, "warp shuffle at " + site(t) + ": lane " + std::to_string(l) +
 			                                           " reads lane " + std::to_string(src) +
@@ -329,8 +336,8 @@ void install_fault_handlers() {
 
 void syncthreads(const char* file, int line) { runner->barrier(file, line); }
 
-uint64_t shuffle_xor(unsigned mask, uint64_t bits, int lane_mask, int width, const char* file, int line) {
-	return runner->shuffle(mask, bits, lane_mask, width, file, line);
+uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line) {
+	return runner->shuffle(kind, mask, bits, arg, width, file, line);
 }
 
 BlockFailure run_block(const Grid& g, uint3 b) { return this_runner().run(g, b); }

@@ -1,7 +1,7 @@
 // kernel_emu.h lets host C++ compile the project's CUDA kernels
 // (kernels/*.cu) unchanged: the CUDA keywords become host C++, the
 // built-in indices read the state of the emulated thread that runs, and
-// __syncthreads and warp shuffles switch between the fibers that emulate
+// __syncthreads and warp shuffles (__shfl_xor_sync, __shfl_sync) switch between the fibers that emulate
 // a block's threads (block.cpp). It covers what the kernels use and no
 // more; a kernel that needs something else fails to compile here first.
 #pragma once
@@ -10,6 +10,11 @@
 #include <type_traits>
 
 #include "lane.h"
+
+// GOCNN_STANDIN tells the kernels that they are compiled for the stand-in:
+// what a GPU does in one instruction the kernels cannot express in C++
+// (kernels/mma.cuh's tensor-core instructions) has an emulation under it.
+#define GOCNN_STANDIN 1
 
 
 #define threadIdx (::standin::lane.threadIdx)
@@ -29,8 +34,12 @@
 #define __align__(n) __attribute__((aligned(n)))
 
 #define __syncthreads() ::standin::syncthreads(__FILE__, __LINE__)
-#define __shfl_xor_sync(mask, v, lane_mask, ...) \
-	::standin::shfl_xor(mask, v, lane_mask, ::standin::width_or_32(__VA_ARGS__), __FILE__, __LINE__)
+#define __shfl_xor_sync(mask, v, lane_mask, ...)                                                  \
+	::standin::shfl(::standin::Shuffle::Xor, mask, v, lane_mask, ::standin::width_or_32(__VA_ARGS__), __FILE__, \
+	                __LINE__)
+#define __shfl_sync(mask, v, src_lane, ...)                                                          \
+	::standin::shfl(::standin::Shuffle::Index, mask, v, src_lane, ::standin::width_or_32(__VA_ARGS__), __FILE__, \
+	                __LINE__)
 
 namespace standin {
 constexpr int width_or_32() { return 32; }

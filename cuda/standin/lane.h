@@ -25,16 +25,22 @@ extern thread_local Lane lane;
 // its block reaches the same __syncthreads (file and line name it).
 void syncthreads(const char* file, int line);
 
-// shuffle_xor returns the bits the lane (own lane ^ lane_mask) of the
-// caller's warp passed to the same shuffle.
-uint64_t shuffle_xor(unsigned mask, uint64_t bits, int lane_mask, int width, const char* file, int line);
+// Shuffle is how a warp shuffle picks each lane's source lane.
+enum class Shuffle : uint8_t {
+	Xor,   // __shfl_xor_sync: own lane ^ arg
+	Index, // __shfl_sync: lane arg of the caller's width-wide segment
+};
+
+// shuffle returns the bits that the source lane (picked by kind and arg)
+// of the caller's warp passed to the same shuffle.
+uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line);
 
 template <class T>
-T shfl_xor(unsigned mask, T v, int lane_mask, int width, const char* file, int line) {
+T shfl(Shuffle kind, unsigned mask, T v, int arg, int width, const char* file, int line) {
 	static_assert(sizeof(T) <= 8 && std::is_trivially_copyable<T>::value, "shuffle of a type wider than 8 bytes");
 	uint64_t bits = 0;
 	std::memcpy(&bits, &v, sizeof v);
-	bits = shuffle_xor(mask, bits, lane_mask, width, file, line);
+	bits = shuffle(kind, mask, bits, arg, width, file, line);
 	std::memcpy(&v, &bits, sizeof v);
 	return v;
 }

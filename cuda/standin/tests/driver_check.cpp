@@ -43,6 +43,7 @@ static const bool registered = standin::register_family({
     KERNEL(sync_in_branch),
     KERNEL(sync_two_sites),
     KERNEL(shuffle_after_return),
+    KERNEL(shuffle_index),
     KERNEL(gated_store),
     KERNEL(slow_store),
 });
@@ -172,6 +173,13 @@ const char kPTX[] = R"(//
 
 .visible .entry shuffle_after_return(
 	.param .u64 shuffle_after_return_param_0
+)
+{
+	ret;
+}
+
+.visible .entry shuffle_index(
+	.param .u64 shuffle_index_param_0
 )
 {
 	ret;
@@ -316,6 +324,25 @@ int child_sums(const char* kernel) {
 }
 
 int child_reduce() { return child_sums("block_sums"); }
+
+// child_shuffle_index runs shuffle_index over two warps and checks every
+// lane's three results; it prints how many are wrong.
+int child_shuffle_index() {
+	Dev d = open_device(0);
+	constexpr unsigned n = 64;
+	CUdeviceptr out = alloc_floats(3 * n);
+	CU(launch(d.fn("shuffle_index"), {1}, {n}, 0, nullptr, out));
+	std::vector<float> got = download(out, 3 * n);
+	int wrong = 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned warp = i / 32 * 32, lane = i % 32;
+		wrong += got[3 * i] != 10.f * (warp + (lane + 3) % 32);
+		wrong += got[3 * i + 1] != 10.f * (warp + 5);
+		wrong += got[3 * i + 2] != 10.f * (i / 8 * 8 + 6);
+	}
+	printf("wrong %d of %u\n", wrong, 3 * n);
+	return 0;
+}
 int child_racy() { return child_sums("block_sums_racy"); }
 
 // child_past_end writes one float past a 1024-byte block: asynchronously,
@@ -789,6 +816,7 @@ const Child children[] = {
     {"sync_in_branch", child_sync_in_branch},
     {"sync_two_sites", child_sync_two_sites},
     {"shuffle_after_return", child_shuffle_after_return},
+    {"shuffle_index", child_shuffle_index},
     {"refusals", child_refusals},
     {"ptx", child_ptx},
     {"async", child_async},
@@ -1067,6 +1095,15 @@ void case_unimplemented() {
 	ok("12 cuGraphCreate, called twice: CUDA_ERROR_NOT_SUPPORTED (801) both times, said once");
 }
 
+void case_shuffle_index() {
+	for (const char* order : kOrders) {
+		Outcome o = must_pass("shuffle_index", {std::string("GOCNN_SIM_ORDER=") + order});
+		if (int wrong = wrong_results(o)) child_failed(__LINE__, o, std::to_string(wrong) + " wrong shuffles");
+	}
+	ok("13 __shfl_sync over two warps: a rotation, a source lane past 31 (taken mod 32), a width of 8, right "
+	   "in every thread order");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -1099,6 +1136,7 @@ int main(int argc, char** argv) {
 	case_counters();
 	case_peers();
 	case_unimplemented();
+	case_shuffle_index();
 	printf("PASS driver_check (%.1f s)\n", now() - t0);
 	return 0;
 }

@@ -102,6 +102,18 @@ extern "C" __global__ void shuffle_after_return(float* p) {
 	p[threadIdx.x] = __shfl_xor_sync(0xffffffff, (float)threadIdx.x, 1);
 }
 
+// shuffle_index runs __shfl_sync over two warps: out[3*i] is lane (lane +
+// 3) % 32's value, out[3*i+1] is lane 37's (37 mod 32: lane 5) of the
+// warp, out[3*i+2] lane 6's of the thread's 8-wide segment; every thread's
+// value is its index in the block times 10.
+extern "C" __global__ void shuffle_index(float* out) {
+	unsigned lane = threadIdx.x % 32;
+	float v = 10.f * threadIdx.x;
+	out[3 * threadIdx.x] = __shfl_sync(0xffffffff, v, (lane + 3) % 32);
+	out[3 * threadIdx.x + 1] = __shfl_sync(0xffffffff, v, 37);
+	out[3 * threadIdx.x + 2] = __shfl_sync(0xffffffff, v, 6, 8);
+}
+
 // Two slow kernels (usleep is host code: the stand-in runs kernels on the
 // CPU), to show what the host sees of work it has only queued.
 
