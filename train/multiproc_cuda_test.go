@@ -4,14 +4,13 @@ package train
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
 	"io"
 	"math"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +21,21 @@ import (
 // TestHelperRank, on the stand-in's devices (GOCNN_SIM_DEVICES=2): the
 // stand-in's NCCL joins ranks of several processes through shared memory.
 
-// rankEnv passes a child its part: "url rank fault step", where fault is
-// "none", "exit" (at that step, as a crashed node), "hang" (a node that
-// stops answering) or "twogpus" (it drives GPUs 0 and 1, not GPU rank).
+// rankEnv passes a child its part, a rankPart in JSON.
 const rankEnv = "GOCNN_TRAIN_TEST_RANK"
+
+// rankPart is a child rank's part in a test across processes.
+type rankPart struct {
+	URL  string
+	Rank int
+	// Fault is "" or what the child does at step At: "exit" (as a crashed
+	// node), "hang" (a node that stops answering), "stop" (Ctrl-C: it
+	// stops there, as rank 0 does); or "twogpus": it drives GPUs 0 and 1,
+	// not GPU Rank.
+	Fault  string
+	At     int64
+	Resume string // -resume
+}
 
 // processConfig returns the run of the tests across processes: 16 random
 // images, batch 2 per device, two epochs of 4 steps on two devices, batch
@@ -49,21 +59,24 @@ func freeURL(t *testing.T) string {
 	return "tcp://" + l.Addr().String()
 }
 
-// startRank starts rank of two processes at url in a child, on GPU rank,
-// which at step at does what fault says (see rankEnv). The returned
-// function waits for it, killing a child that hangs, and returns its
-// output.
-func startRank(t *testing.T, url string, rank int, fault string, at int) func() (string, error) {
+// startRank starts a child rank of two processes, on GPU p.Rank unless
+// p.Fault says otherwise. The returned function waits for it, killing a
+// child that hangs, and returns its output.
+func startRank(t *testing.T, p rankPart) func() (string, error) {
 	t.Helper()
+	part, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRank$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %s %d", rankEnv, url, rank, fault, at))
+	cmd.Env = append(os.Environ(), rankEnv+"="+string(part))
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	return func() (string, error) {
-		if fault == "hang" {
+		if p.Fault == "hang" {
 			cmd.Process.Kill()
 		}
 		err := cmd.Wait()
@@ -74,25 +87,26 @@ func startRank(t *testing.T, url string, rank int, fault string, at int) func() 
 // TestHelperRank is a child rank of the tests across processes; it does
 // nothing in a normal run.
 func TestHelperRank(t *testing.T) {
-	part := strings.Fields(os.Getenv(rankEnv))
-	if len(part) != 4 {
+	var p rankPart
+	if err := json.Unmarshal([]byte(os.Getenv(rankEnv)), &p); err != nil {
 		t.Skip("runs only as the child of a test across processes")
 	}
-	rank, _ := strconv.Atoi(part[1])
-	fault := part[2]
-	at, _ := strconv.Atoi(part[3])
 	cfg := processConfig(t)
-	cfg.GPUs, cfg.Output = []int{rank}, ""
-	if fault == "twogpus" {
+	cfg.GPUs, cfg.Output, cfg.Resume = []int{p.Rank}, "", p.Resume
+	if p.Fault == "twogpus" {
 		cfg.GPUs = []int{0, 1}
 	}
-	cfg.Dist = DistConfig{WorldSize: 2, Rank: rank, URL: part[0], Timeout: time.Minute}
+	cfg.Dist = DistConfig{WorldSize: 2, Rank: p.Rank, URL: p.URL, Timeout: time.Minute}
+	if p.Fault == "stop" {
+		stopAt(t, cfg, p.At)
+		return
+	}
 	cfg.Hooks.OnStep(func(s StepInfo) error {
 		switch {
-		case s.GlobalStep != int64(at):
-		case fault == "exit":
+		case s.GlobalStep != p.At:
+		case p.Fault == "exit":
 			os.Exit(3)
-		case fault == "hang":
+		case p.Fault == "hang":
 			select {}
 		}
 		return nil
@@ -120,7 +134,7 @@ func TestTwoProcessesMatchOneProcess(t *testing.T) {
 	run(t, one)
 
 	url := freeURL(t)
-	wait := startRank(t, url, 1, "none", 0)
+	wait := startRank(t, rankPart{URL: url, Rank: 1})
 	multi := processConfig(t)
 	multi.GPUs, multi.Output = []int{0}, t.TempDir()
 	multi.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: time.Minute}
@@ -195,7 +209,7 @@ func TestRankFails(t *testing.T) {
 	} {
 		t.Run(c.fault, func(t *testing.T) {
 			url := freeURL(t)
-			wait := startRank(t, url, 1, c.fault, 2)
+			wait := startRank(t, rankPart{URL: url, Rank: 1, Fault: c.fault, At: 2})
 			cfg := processConfig(t)
 			cfg.GPUs = []int{0}
 			cfg.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: 2 * time.Second}
@@ -218,7 +232,7 @@ func TestRankFails(t *testing.T) {
 func TestRanksWithOtherDevices(t *testing.T) {
 	needDevices(t, 2)
 	url := freeURL(t)
-	wait := startRank(t, url, 1, "twogpus", 0)
+	wait := startRank(t, rankPart{URL: url, Rank: 1, Fault: "twogpus"})
 	cfg := processConfig(t)
 	cfg.GPUs = []int{0}
 	cfg.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: time.Minute}
@@ -231,4 +245,36 @@ func TestRanksWithOtherDevices(t *testing.T) {
 	if childErr == nil || !strings.Contains(childOut, "rank 1: dist: rank 1, waiting for the other ranks at") || !strings.Contains(childOut, reason) {
 		t.Errorf("rank 1 (%v) printed\n%s\nwant its rank and %q", childErr, childOut, reason)
 	}
+}
+
+// TestTwoProcessesResume stops two processes in the middle of their
+// first epoch (after global step 2 of 4, rank 0 saving where it stops),
+// resumes both from rank 0's folder, and checks that they end with the
+// weights and optimizer state of one process on both GPUs that was never
+// stopped, bit for bit: every rank reads the same checkpoint and skips
+// its own shard's batches of the epoch so far.
+func TestTwoProcessesResume(t *testing.T) {
+	needDevices(t, 2)
+	one := processConfig(t)
+	one.GPUs, one.Output = []int{0, 1}, t.TempDir()
+	run(t, one)
+
+	multi := processConfig(t)
+	multi.GPUs, multi.Output = []int{0}, t.TempDir()
+	multi.Dist = DistConfig{WorldSize: 2, URL: freeURL(t), Timeout: time.Minute}
+	wait := startRank(t, rankPart{URL: multi.Dist.URL, Rank: 1, Fault: "stop", At: 2})
+	st := stopAt(t, multi, 2)
+	if out, err := wait(); err != nil || st.Step != 2 || st.Checkpoint == "" {
+		t.Fatalf("rank 0 stopped with %v, want a checkpoint after step 2; rank 1: %v\n%s", st, err, out)
+	}
+
+	multi.Resume, multi.Dist.URL = multi.Output, freeURL(t)
+	wait = startRank(t, rankPart{URL: multi.Dist.URL, Rank: 1, Resume: multi.Output})
+	err := Run(context.Background(), multi, io.Discard)
+	if out, childErr := wait(); err != nil || childErr != nil {
+		t.Fatalf("resumed, rank 0: %v\nrank 1: %v\n%s", err, childErr, out)
+	}
+	a, b := lastCheckpoint(t, multi.Output), lastCheckpoint(t, one.Output)
+	sameBits(t, "two resumed processes' weights", a.Weights, b.Weights)
+	sameBits(t, "two resumed processes' optimizer", a.Optimizer, b.Optimizer)
 }
