@@ -82,6 +82,13 @@ var (
 	SumSplits = def("gemm", "sum_splits_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
 )
 
+// gemm_bf16.cu: C = A*B on tensor cores in bf16 with fp32 accumulation,
+// A, B and C fp32 row-major, one warp per 16x8 tile of C: parameters a, b,
+// c, n, k over a grid of (N/8, M/16) blocks of 32 threads. The backend does
+// not launch it yet (-amp bf16 is refused on GPUs); cuda's TestGemmBF16
+// checks it, and mma.cuh through it, under the stand-in.
+var GemmBF16 = def("gemm_bf16", "gemm_bf16_f32", Ptr, Ptr, Ptr, Int, Int)
+
 // Sgemm returns gemm.cu's product kernel for the given transposes and tile.
 func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
 

@@ -1,0 +1,38 @@
+// The first tensor-core kernel: C = A*B in bf16 with fp32 accumulation
+// (the numerics of cpu.Backend's Gemm at autograd.BF16), A (M, K) and B
+// (K, N) row-major fp32 rounded to bf16 as they are loaded, C (M, N)
+// row-major fp32 holding the sums rounded to bf16. One warp computes one
+// 16x8 tile of C with mma_bf16_m16n8k16, its fragments loaded straight
+// from global memory; M, N and K must be multiples of 16, 8 and 16.
+// Simple rather than fast: it checks mma.cuh end to end.
+#include "common.cuh"
+#include "mma.cuh"
+
+// gemm_bf16_f32 runs one warp per block over a grid of (N/8, M/16)
+// blocks; block (x, y) computes rows [16y, 16y+16) and columns [8x, 8x+8)
+// of C.
+extern "C" __global__ void __launch_bounds__(32) gemm_bf16_f32(const float* a, const float* b, float* c, i64 n, i64 k) {
+	// The lane's place in the fragments: groupID and threadID_in_group.
+	int g = threadIdx.x / 4, t = threadIdx.x % 4;
+	i64 row = (i64)blockIdx.y * 16 + g, col = (i64)blockIdx.x * 8;
+	// a0, a1: A[g][2t], A[g][2t+1]; a2, a3: the same of row g+8; a4..a7:
+	// those of columns 2t+8 and 2t+9.
+	const float* ag = a + row * k + 2 * t;
+	const float* ag8 = ag + 8 * k;
+	// b0, b1: B[2t][g], B[2t+1][g]; b2, b3: B[2t+8][g], B[2t+9][g].
+	const float* bt = b + 2 * t * n + col + g;
+	float acc[4] = {0.f, 0.f, 0.f, 0.f};
+	for (i64 k0 = 0; k0 < k; k0 += 16) {
+		const float* bk = bt + k0 * n;
+		unsigned af[4] = {pack_bf16x2(ag[k0], ag[k0 + 1]), pack_bf16x2(ag8[k0], ag8[k0 + 1]),
+		                  pack_bf16x2(ag[k0 + 8], ag[k0 + 9]), pack_bf16x2(ag8[k0 + 8], ag8[k0 + 9])};
+		unsigned bf[2] = {pack_bf16x2(bk[0], bk[n]), pack_bf16x2(bk[8 * n], bk[9 * n])};
+		mma_bf16_m16n8k16(acc, af, bf, acc);
+	}
+	// c0, c1: C[g][2t], C[g][2t+1]; c2, c3: the same of row g+8.
+	float* cg = c + row * n + col + 2 * t;
+	cg[0] = bf16_round(acc[0]);
+	cg[1] = bf16_round(acc[1]);
+	cg[8 * n] = bf16_round(acc[2]);
+	cg[8 * n + 1] = bf16_round(acc[3]);
+}

@@ -1,0 +1,130 @@
+// Tensor-core building blocks: each instruction the kernels use is one
+// small device function, inline PTX on the GPU, and under the stand-in
+// (GOCNN_STANDIN, kernel_emu.h) an emulation that follows the PTX ISA's
+// fragment layouts exactly, so that a kernel built from them runs, and is
+// checked, without a GPU.
+//
+// bf16 values travel as their 16 bits; two of them share a 32-bit
+// register, the lower-indexed element of the fragment in the low half, as
+// the PTX ISA packs .bf16x2.
+#pragma once
+
+#ifdef GOCNN_STANDIN
+
+namespace mma_emu {
+
+__device__ inline unsigned float_bits(float x) {
+	unsigned u;
+	memcpy(&u, &x, sizeof u);
+	return u;
+}
+
+__device__ inline float bits_float(unsigned u) {
+	float x;
+	memcpy(&x, &u, sizeof x);
+	return x;
+}
+
+// The fragments of mma.m16n8k16 with .bf16 operands and .f32 accumulators
+// (PTX ISA, "Matrix Fragments for mma.m16n8k16 with floating point type"):
+// the (row, column) of element i of a lane's fragment of A (16x16, a0..a7),
+// B (16x8, b0..b3) and C or D (16x8, c0..c3), where groupID = lane >> 2
+// and threadID_in_group = lane % 4.
+__device__ inline int a_row(int lane, int i) { return (lane >> 2) + (i % 4 < 2 ? 0 : 8); }
+__device__ inline int a_col(int lane, int i) { return (lane % 4) * 2 + (i & 1) + (i < 4 ? 0 : 8); }
+__device__ inline int b_row(int lane, int i) { return (lane % 4) * 2 + (i & 1) + (i < 2 ? 0 : 8); }
+__device__ inline int b_col(int lane, int) { return lane >> 2; }
+__device__ inline int c_row(int lane, int i) { return (lane >> 2) + (i < 2 ? 0 : 8); }
+__device__ inline int c_col(int lane, int i) { return (lane % 4) * 2 + (i & 1); }
+
+// bf16 returns element i (0: low half, 1: high half) of a .bf16x2 register as a float.
+__device__ inline float bf16(unsigned reg, int i) { return bits_float((i ? reg >> 16 : reg & 0xffff) << 16); }
+
+__device__ inline int lane_id() {
+	return (int)(((threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x) % warpSize);
+}
+
+} // namespace mma_emu
+
+#endif
+
+// bf16_bits returns x rounded to bfloat16, to nearest with ties to even
+// (__float2bfloat16_rn), as its 16 bits: autograd.BF16.Round, bit for bit,
+// but for NaN, which becomes the canonical quiet NaN 0x7fff.
+__device__ __forceinline__ unsigned bf16_bits(float x) {
+#ifdef GOCNN_STANDIN
+	unsigned u = mma_emu::float_bits(x);
+	if (x != x) return 0x7fff;
+	return (u + 0x7fff + (u >> 16 & 1)) >> 16;
+#else
+	unsigned short h;
+	asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(x));
+	return h;
+#endif
+}
+
+// bf16_round returns x rounded to bfloat16, as a float.
+__device__ __forceinline__ float bf16_round(float x) {
+#ifdef GOCNN_STANDIN
+	return mma_emu::bits_float(bf16_bits(x) << 16);
+#else
+	return __uint_as_float(bf16_bits(x) << 16);
+#endif
+}
+
+// pack_bf16x2 returns lo and hi rounded to bfloat16 (to nearest even) in
+// one register, lo in the low half: fragment elements 2j and 2j+1.
+__device__ __forceinline__ unsigned pack_bf16x2(float lo, float hi) {
+#ifdef GOCNN_STANDIN
+	return bf16_bits(lo) | bf16_bits(hi) << 16;
+#else
+	unsigned r;
+	// cvt.rn.bf16x2.f32 d, a, b puts a in the upper half, b in the lower.
+	asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
+	return r;
+#endif
+}
+
+// mma_bf16_m16n8k16 is mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32:
+// the warp computes D = A*B + C, A 16x16 and B 16x8 in bf16, C and D 16x8
+// in fp32, each lane holding its fragments (a: a0..a7 as four .bf16x2
+// registers, b: b0..b3 as two, c and d: c0..c3) in the PTX ISA's layout.
+// Every lane of the warp must call it together (converged, as mma.sync
+// requires); d may be c.
+//
+// The emulation gathers the whole warp's fragments with 96 shuffles (each
+// lane's a0..a3, a4..a7 and b0..b3, one lane at a time), places them by
+// the layout, and computes each of the lane's four outputs as c plus the
+// products for k = 0..15 in order, each product exact in fp32 (8-bit by
+// 8-bit significands) and each sum rounded to fp32. The hardware's order
+// of summation is unspecified: results may differ from a GPU's by fp32
+// rounding of the sums.
+__device__ __forceinline__ void mma_bf16_m16n8k16(float d[4], const unsigned a[4], const unsigned b[2],
+                                                  const float c[4]) {
+#ifdef GOCNN_STANDIN
+	using namespace mma_emu;
+	float am[16][16], bm[16][8];
+	for (int src = 0; src < 32; src++) {
+		unsigned long long a01 = __shfl_sync(0xffffffff, (unsigned long long)a[1] << 32 | a[0], src);
+		unsigned long long a23 = __shfl_sync(0xffffffff, (unsigned long long)a[3] << 32 | a[2], src);
+		unsigned long long b01 = __shfl_sync(0xffffffff, (unsigned long long)b[1] << 32 | b[0], src);
+		unsigned regs[6] = {(unsigned)a01, (unsigned)(a01 >> 32), (unsigned)a23, (unsigned)(a23 >> 32),
+		                    (unsigned)b01, (unsigned)(b01 >> 32)};
+		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16(regs[i / 2], i & 1);
+		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16(regs[4 + i / 2], i & 1);
+	}
+	int lane = lane_id();
+	for (int i = 0; i < 4; i++) {
+		int row = c_row(lane, i), col = c_col(lane, i);
+		float sum = c[i];
+		for (int k = 0; k < 16; k++) sum += am[row][k] * bm[k][col];
+		d[i] = sum;
+	}
+#else
+	asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+	    "{%10, %11, %12, %13};"
+	    : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+	    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
+	      "f"(c[3]));
+#endif
+}
