@@ -84,12 +84,15 @@ func runTraining(ctx context.Context, cfg *Config, out io.Writer) (err error) {
 // runFollower runs a rank other than 0 of several processes: rank 0
 // prints the run and writes the output folder, this one prints a line
 // when it starts and one when it ends, and its error prefixed with its
-// rank.
+// rank (a *Stopped says it itself).
 func runFollower(ctx context.Context, cfg *Config, out io.Writer) error {
 	d := cfg.Dist
 	fmt.Fprintf(out, "rank %d of %d: training on -gpus %s; rank 0 prints the run and writes its output\n", d.Rank, d.processes(), joinInts(cfg.GPUs))
 	cfg.Output = ""
 	if err := runTraining(ctx, cfg, io.Discard); err != nil {
+		if _, stopped := errors.AsType[*Stopped](err); stopped {
+			return err
+		}
 		return fmt.Errorf("rank %d: %w", d.Rank, err)
 	}
 	fmt.Fprintf(out, "rank %d of %d: done\n", d.Rank, d.processes())

@@ -98,7 +98,10 @@ func TestHelperRank(t *testing.T) {
 	}
 	cfg.Dist = DistConfig{WorldSize: 2, Rank: p.Rank, URL: p.URL, Timeout: time.Minute}
 	if p.Fault == "stop" {
-		stopAt(t, cfg, p.At)
+		const want = "rank 1: stopped at epoch 1 step 2 of 4 (test signal); rank 0 saves the run"
+		if st := stopAt(t, cfg, p.At); st.Error() != want {
+			t.Errorf("rank 1 stopped with %q, want %q", st, want)
+		}
 		return
 	}
 	cfg.Hooks.OnStep(func(s StepInfo) error {

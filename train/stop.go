@@ -20,12 +20,18 @@ type Stopped struct {
 	Resume string
 	// Cause is why the context was cancelled (context.Cause).
 	Cause error
+	// Rank is the process's rank in a run of several (DistConfig): only
+	// rank 0 saves.
+	Rank int
 }
 
 func (s *Stopped) Error() string {
 	msg := fmt.Sprintf("stopped at epoch %d step %d of %d", s.Epoch, s.Step, s.Steps)
 	if s.Cause != nil && !errors.Is(s.Cause, context.Canceled) {
 		msg += " (" + s.Cause.Error() + ")"
+	}
+	if s.Rank > 0 {
+		return fmt.Sprintf("rank %d: %s; rank 0 saves the run", s.Rank, msg)
 	}
 	if s.Checkpoint == "" {
 		return msg + "; nothing saved to resume from"
@@ -41,7 +47,7 @@ func (s *Stopped) Unwrap() error { return s.Cause }
 // checkpoint already holds that point or there is no output folder, and
 // returns a *Stopped.
 func (t *trainer) stop(ctx context.Context) error {
-	st := &Stopped{Epoch: t.epoch + 1, Step: t.cur.steps, Steps: t.stepsPerEpoch, Cause: context.Cause(ctx)}
+	st := &Stopped{Epoch: t.epoch + 1, Step: t.cur.steps, Steps: t.stepsPerEpoch, Cause: context.Cause(ctx), Rank: t.cfg.Dist.Rank}
 	if t.ckpt == nil {
 		return st
 	}
