@@ -64,9 +64,10 @@ func (r *Results) singlePlot(title, x string, base Errors, rows []SingleRow) *pl
 	}
 	addPoints(p, "deleted", same, plotutil.Color(0), draw.CircleGlyph{})
 	addPoints(p, "downsampling block", down, downColor, draw.TriangleGlyph{})
-	addHLine(p, "full network", base.Error, float64(len(rows)-1))
+	addHLine(p, "full network", base.Error, float64(len(rows)-1), color.Black)
 	if r.BNImages > 0 {
 		addPoints(p, "deleted, BN re-estimated", bn, bnColor, draw.CrossGlyph{})
+		addHLine(p, "full network, BN re-estimated", base.Reestimated, float64(len(rows)-1), bnColor)
 	}
 	p.Y.Min = 0
 	return p
@@ -96,7 +97,10 @@ func (r *Results) randomPlot() *plot.Plot {
 		}
 		figure.AddLine(p, "mean, BN re-estimated", bn, bnColor)
 	}
-	addHLine(p, "full network", r.Base.Error, float64(len(xys)))
+	addHLine(p, "full network", r.Base.Error, float64(len(xys)), color.Black)
+	if r.BNImages > 0 {
+		addHLine(p, "full network, BN re-estimated", r.Base.Reestimated, float64(len(xys)), bnColor)
+	}
 	p.Y.Min = 0
 	return p
 }
@@ -161,14 +165,14 @@ func addPoints(p *plot.Plot, label string, xys plotter.XYs, c color.Color, g dra
 	p.Legend.Add(label, s)
 }
 
-// addHLine draws y = v from 0 to xMax, dashed.
-func addHLine(p *plot.Plot, label string, v, xMax float64) {
+// addHLine draws y = v from 0 to xMax, dashed, in c.
+func addHLine(p *plot.Plot, label string, v, xMax float64, c color.Color) {
 	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: v}, {X: xMax, Y: v}})
 	if err != nil {
 		return
 	}
 	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-	l.Color = color.Black
+	l.Color = c
 	p.Add(l)
 	p.Legend.Add(label, l)
 }
