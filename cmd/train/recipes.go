@@ -68,8 +68,8 @@ var recipes = []recipe{
 		"-model resnet56 -dataset cifar10 -epochs 164 -batch 128 -opt sgd -lr 0.1 -momentum 0.9 -wd 0.0001 -lr-scheduler multisteplr -lr-milestones 82,123 -lr-gamma 0.1",
 		"as resnet20-he2016"},
 	{"resnet110-he2016", "He et al. 2016, Deep Residual Learning for Image Recognition, section 4.2 (CIFAR-10)",
-		"-model resnet110 -dataset cifar10 -epochs 164 -batch 128 -opt sgd -lr 0.1 -momentum 0.9 -wd 0.0001 -lr-scheduler multisteplr -lr-milestones 82,123 -lr-gamma 0.1 -lr-warmup-epochs 1 -lr-warmup-method constant -lr-warmup-decay 0.1",
-		"as resnet20-he2016, with the paper's warm-up at 0.01 until the training error is under 80% (about 400 iterations): here the first epoch"},
+		"-model resnet110 -dataset cifar10 -epochs 164 -batch 128 -opt sgd -lr 0.1 -momentum 0.9 -wd 0.0001 -lr-scheduler multisteplr -lr-milestones 81,122 -lr-gamma 0.1 -lr-warmup-epochs 1 -lr-warmup-method constant -lr-warmup-decay 0.1",
+		"as resnet20-he2016, with the paper's warm-up at 0.01 until the training error is under 80% (about 400 iterations): here the first epoch; the milestones count from the end of the warm-up, as torchvision's, so 81,122 decay at epochs 82 and 123"},
 }
 
 // lookupRecipe returns the recipe called name, or an error listing them.
