@@ -33,8 +33,8 @@ func gemmBF16(t *testing.T, m, n, k int, a, b []float32) []float32 {
 	return download(gpu, gc)
 }
 
-// TestGemmBF16Layout checks mma.cuh's fragment layouts and rounding
-// exactly, through products that move values instead of summing them: the
+// TestGemmBF16Layout checks mma.cuh's fragment layouts (ldmatrix_x4's and
+// mma_bf16_m16n8k16's) and rounding exactly, through products that move values instead of summing them: the
 // identity times B is B rounded to bf16, bit for bit (autograd.BF16.Round),
 // so every element of B must reach its place; A times a 0/1 matrix that
 // picks columns j (or j+8) of A is those columns rounded. Every element

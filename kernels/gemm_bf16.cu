@@ -2,9 +2,11 @@
 // (the numerics of cpu.Backend's Gemm at autograd.BF16), A (M, K) and B
 // (K, N) row-major fp32 rounded to bf16 as they are loaded, C (M, N)
 // row-major fp32 holding the sums rounded to bf16. One warp computes one
-// 16x8 tile of C with mma_bf16_m16n8k16, its fragments loaded straight
-// from global memory; M, N and K must be multiples of 16, 8 and 16.
-// Simple rather than fast: it checks mma.cuh end to end.
+// 16x8 tile of C with mma_bf16_m16n8k16: it stages each 16x16 tile of A in
+// shared memory as bf16 and loads its fragments with ldmatrix_x4, and
+// loads B's fragments straight from global memory. M, N and K must be
+// multiples of 16, 8 and 16. Simple rather than fast: it checks mma.cuh
+// end to end.
 #include "common.cuh"
 #include "mma.cuh"
 
@@ -12,22 +14,30 @@
 // blocks; block (x, y) computes rows [16y, 16y+16) and columns [8x, 8x+8)
 // of C.
 extern "C" __global__ void __launch_bounds__(32) gemm_bf16_f32(const float* a, const float* b, float* c, i64 n, i64 k) {
-	// The lane's place in the fragments: groupID and threadID_in_group.
-	int g = threadIdx.x / 4, t = threadIdx.x % 4;
+	// A's tile in bf16, two to a word: row r holds columns 2j, 2j+1 in word j.
+	__shared__ __align__(16) unsigned as[16][8];
+	int lane = threadIdx.x;
+	// Each lane stages 8 elements of A's tile: row lane/2, columns
+	// 8*(lane%2) to 8*(lane%2)+7.
+	const float* al = a + ((i64)blockIdx.y * 16 + lane / 2) * k + 8 * (lane % 2);
+	unsigned* sl = &as[lane / 2][4 * (lane % 2)];
+	// The lane's place in B's and C's fragments: groupID and threadID_in_group.
+	int g = lane / 4, t = lane % 4;
 	i64 row = (i64)blockIdx.y * 16 + g, col = (i64)blockIdx.x * 8;
-	// a0, a1: A[g][2t], A[g][2t+1]; a2, a3: the same of row g+8; a4..a7:
-	// those of columns 2t+8 and 2t+9.
-	const float* ag = a + row * k + 2 * t;
-	const float* ag8 = ag + 8 * k;
 	// b0, b1: B[2t][g], B[2t+1][g]; b2, b3: B[2t+8][g], B[2t+9][g].
 	const float* bt = b + 2 * t * n + col + g;
 	float acc[4] = {0.f, 0.f, 0.f, 0.f};
 	for (i64 k0 = 0; k0 < k; k0 += 16) {
+		for (int j = 0; j < 4; j++) sl[j] = pack_bf16x2(al[k0 + 2 * j], al[k0 + 2 * j + 1]);
+		__syncthreads();
+		// Lanes 0-7 give rows 0-7 of columns 0-7 (a0, a1), lanes 8-15 rows
+		// 8-15 (a2, a3), lanes 16-31 the same of columns 8-15 (a4..a7).
+		unsigned af[4];
+		ldmatrix_x4(af, &as[lane % 16][4 * (lane / 16)]);
 		const float* bk = bt + k0 * n;
-		unsigned af[4] = {pack_bf16x2(ag[k0], ag[k0 + 1]), pack_bf16x2(ag8[k0], ag8[k0 + 1]),
-		                  pack_bf16x2(ag[k0 + 8], ag[k0 + 9]), pack_bf16x2(ag8[k0 + 8], ag8[k0 + 9])};
 		unsigned bf[2] = {pack_bf16x2(bk[0], bk[n]), pack_bf16x2(bk[8 * n], bk[9 * n])};
 		mma_bf16_m16n8k16(acc, af, bf, acc);
+		__syncthreads(); // every lane has read the tile before it is overwritten
 	}
 	// c0, c1: C[g][2t], C[g][2t+1]; c2, c3: the same of row g+8.
 	float* cg = c + row * n + col + 2 * t;

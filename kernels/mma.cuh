@@ -85,6 +85,34 @@ __device__ __forceinline__ unsigned pack_bf16x2(float lo, float hi) {
 #endif
 }
 
+// ldmatrix_x4 is ldmatrix.sync.aligned.m8n8.x4.shared.b16: the warp loads
+// four 8x8 matrices of 16-bit elements from shared memory, lanes 8j..8j+7
+// giving the addresses of matrix j's rows 0..7 (16 bytes each, 16-byte
+// aligned). r[j] of lane l gets elements 2*(l%4) and 2*(l%4)+1 of row l/4
+// of matrix j, the lower-indexed in the low half: for a row-major 16x16
+// bf16 tile whose lane l points at row l%16, column 8*(l/16), that is
+// exactly mma_bf16_m16n8k16's A fragment. Every lane of the warp must call
+// it together.
+//
+// The emulation reads each row's address from the lane that gives it, by
+// __shfl_sync (under the stand-in a block's shared memory is one OS
+// thread's, so every lane can read it).
+__device__ __forceinline__ void ldmatrix_x4(unsigned r[4], const void* row) {
+#ifdef GOCNN_STANDIN
+	int lane = mma_emu::lane_id();
+	for (int j = 0; j < 4; j++) {
+		const char* p = (const char*)__shfl_sync(0xffffffff, row, 8 * j + lane / 4);
+		memcpy(&r[j], p + 4 * (lane % 4), sizeof r[j]);
+	}
+#else
+	unsigned addr = (unsigned)__cvta_generic_to_shared(row);
+	asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];"
+	             : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+	             : "r"(addr)
+	             : "memory");
+#endif
+}
+
 // mma_bf16_m16n8k16 is mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32:
 // the warp computes D = A*B + C, A 16x16 and B 16x8 in bf16, C and D 16x8
 // in fp32, each lane holding its fragments (a: a0..a7 as four .bf16x2
