@@ -34,12 +34,15 @@ func gemmBF16(t *testing.T, m, n, k int, a, b []float32) []float32 {
 }
 
 // TestGemmBF16Layout checks mma.cuh's fragment layouts (ldmatrix_x4's and
-// mma_bf16_m16n8k16's) and rounding exactly, through products that move values instead of summing them: the
-// identity times B is B rounded to bf16, bit for bit (autograd.BF16.Round),
-// so every element of B must reach its place; A times a 0/1 matrix that
-// picks columns j (or j+8) of A is those columns rounded. Every element
-// of each operand differs, so a fragment element read from the wrong row
-// or column, or a half of a register swapped, moves a value elsewhere.
+// mma_bf16_m16n8k16's) and its rounding exactly, through products that
+// move values instead of summing them: the identity times B is B rounded
+// to bf16, bit for bit (autograd.BF16.Round), so every element of B must
+// reach its place; A times a 0/1 matrix that picks columns j (or j+8) of
+// A is those columns rounded. Every element of each operand differs, so a
+// fragment element of either operand read from the wrong row or column
+// moves a value elsewhere. (Swapping the halves of every register of both
+// operands alike only reorders the sum over k: a GPU gives the same
+// product, and so does this test.)
 func TestGemmBF16Layout(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 1))
 	// Values of many magnitudes, and ties of bf16 rounding (1+2^-8 rounds
