@@ -10,7 +10,8 @@
 #     the suite and kernel checks again with each block's threads in
 #     shuffled order, which exposes a missing __syncthreads;
 #   - the tests of train, cmd/train and the gocnn package in the cuda build
-#     (where -gpus defaults to GPU 0), out of memory included;
+#     (where -gpus defaults to GPU 0), out of memory included, then those
+#     of several devices and of several processes on four stand-in devices;
 #   - with GOCNN_SIM_SKIP_KERNELS=1 (launches and copies checked and
 #     counted, not run): every model of the zoo at full size, at most one
 #     host-blocking sync per training step, and ResNet-50's memory budget
@@ -59,8 +60,8 @@ say "backend suite and kernels passed with shuffled thread order"
 (cd cmd/train && "$bin/cmd-train.test" -test.count=1)
 "$bin/gocnn.test" -test.count=1
 say "train, cmd/train and gocnn passed in the cuda build"
-(cd train && GOCNN_SIM_DEVICES=4 "$bin/train.test" -test.count=1 -test.run 'NCCL|Split')
-say "data parallel through NCCL, -sync-bn and the split AlexNet passed on two and four stand-in devices"
+(cd train && GOCNN_SIM_DEVICES=4 "$bin/train.test" -test.count=1 -test.run 'NCCL|Split|Process|Rank')
+say "data parallel through NCCL, -sync-bn, the split AlexNet and two processes passed on two and four stand-in devices"
 
 (cd train && GOCNN_SIM_SKIP_KERNELS=1 GOCNN_CUDA_DEBUG=0 "$bin/train.test" -test.count=1 -test.v \
 	-test.run 'TestZooSyncsPerStep|TestResNet50MemoryBudget' | grep -E -- '^(\s+--- FAIL|\s+zoo_cuda_test|\s+memory:|--- |PASS|FAIL|ok)' || true

@@ -5,37 +5,46 @@ package train
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// The tests of training across processes run rank 0 in the test and the
-// other ranks in children, this test binary again running
-// TestHelperRank, on the stand-in's devices (GOCNN_SIM_DEVICES=2): the
-// stand-in's NCCL joins ranks of several processes through shared memory.
+// The tests of training across processes run every process, and the one
+// process they are compared with, as a child (this test binary again,
+// running TestHelperRank) on the stand-in's devices (GOCNN_SIM_DEVICES=2):
+// the stand-in's NCCL joins ranks of several processes through shared
+// memory, and the test process itself maps no device memory, which the
+// stand-in holds in mappings of their own (vm.max_map_count bounds a
+// process's).
 
 // rankEnv passes a child its part, a rankPart in JSON.
 const rankEnv = "GOCNN_TRAIN_TEST_RANK"
 
-// rankPart is a child rank's part in a test across processes.
+// rankPart is a child's part in a test across processes: processConfig
+// on GPUs, as Rank of WorldSize at URL (WorldSize 0: one process).
 type rankPart struct {
-	URL  string
-	Rank int
-	// Fault is "" or what the child does at step At: "exit" (as a crashed
-	// node), "hang" (a node that stops answering), "stop" (Ctrl-C: it
-	// stops there, as rank 0 does); or "twogpus": it drives GPUs 0 and 1,
-	// not GPU Rank.
-	Fault  string
-	At     int64
-	Resume string // -resume
+	URL             string
+	Rank, WorldSize int
+	GPUs            []int
+	Output, Resume  string
+	Timeout         time.Duration
+	// Fault is "" or what the child does after step At: "exit" (as a
+	// crashed node), "hang" (a node that stops answering) or "stop"
+	// (Ctrl-C: it stops there, and rank 0 saves).
+	Fault string
+	At    int64
 }
+
+// resultPrefix starts the line on which a child reports Run's error,
+// quoted ("" for none).
+const resultPrefix = "run error: "
 
 // processConfig returns the run of the tests across processes: 16 random
 // images, batch 2 per device, two epochs of 4 steps on two devices, batch
@@ -59,32 +68,66 @@ func freeURL(t *testing.T) string {
 	return "tcp://" + l.Addr().String()
 }
 
-// startRank starts a child rank of two processes, on GPU p.Rank unless
-// p.Fault says otherwise. The returned function waits for it, killing a
-// child that hangs, and returns its output.
-func startRank(t *testing.T, p rankPart) func() (string, error) {
+// child is a child process of a test across processes.
+type child struct {
+	cmd  *exec.Cmd
+	out  strings.Builder
+	hang bool
+}
+
+// startChild starts a child that plays p.
+func startChild(t *testing.T, p rankPart) *child {
 	t.Helper()
 	part, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRank$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), rankEnv+"="+string(part))
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
+	c := &child{cmd: exec.Command(os.Args[0], "-test.run=^TestHelperRank$", "-test.count=1", "-test.v"), hang: p.Fault == "hang"}
+	c.cmd.Env = append(os.Environ(), rankEnv+"="+string(part))
+	c.cmd.Stdout, c.cmd.Stderr = &c.out, &c.out
+	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return func() (string, error) {
-		if p.Fault == "hang" {
-			cmd.Process.Kill()
-		}
-		err := cmd.Wait()
-		return out.String(), err
-	}
+	return c
 }
 
-// TestHelperRank is a child rank of the tests across processes; it does
+// wait waits for the child, killing one that hangs, and returns its
+// output and Run's error message ("" for none); ok is false when it
+// reported none (it exited or was killed first).
+func (c *child) wait() (out, runErr string, ok bool) {
+	if c.hang {
+		c.cmd.Process.Kill()
+	}
+	c.cmd.Wait()
+	out = c.out.String()
+	for line := range strings.Lines(out) {
+		if q, found := strings.CutPrefix(strings.TrimSpace(line), resultPrefix); found {
+			msg, err := strconv.Unquote(q)
+			return out, msg, err == nil
+		}
+	}
+	return out, "", false
+}
+
+// runChildren runs the parts at once and returns each one's Run error
+// message, failing the test when one reports none.
+func runChildren(t *testing.T, parts ...rankPart) (outs, errs []string) {
+	t.Helper()
+	var cs []*child
+	for _, p := range parts {
+		cs = append(cs, startChild(t, p))
+	}
+	for i, c := range cs {
+		out, msg, ok := c.wait()
+		if !ok {
+			t.Fatalf("child %d (%+v) reported no result:\n%s", i, parts[i], out)
+		}
+		outs, errs = append(outs, out), append(errs, msg)
+	}
+	return outs, errs
+}
+
+// TestHelperRank is a child of the tests across processes; it does
 // nothing in a normal run.
 func TestHelperRank(t *testing.T) {
 	var p rankPart
@@ -92,18 +135,10 @@ func TestHelperRank(t *testing.T) {
 		t.Skip("runs only as the child of a test across processes")
 	}
 	cfg := processConfig(t)
-	cfg.GPUs, cfg.Output, cfg.Resume = []int{p.Rank}, "", p.Resume
-	if p.Fault == "twogpus" {
-		cfg.GPUs = []int{0, 1}
-	}
-	cfg.Dist = DistConfig{WorldSize: 2, Rank: p.Rank, URL: p.URL, Timeout: time.Minute}
-	if p.Fault == "stop" {
-		const want = "rank 1: stopped at epoch 1 step 2 of 4 (test signal); rank 0 saves the run"
-		if st := stopAt(t, cfg, p.At); st.Error() != want {
-			t.Errorf("rank 1 stopped with %q, want %q", st, want)
-		}
-		return
-	}
+	cfg.GPUs, cfg.Output, cfg.Resume = p.GPUs, p.Output, p.Resume
+	cfg.Dist = DistConfig{WorldSize: p.WorldSize, Rank: p.Rank, URL: p.URL, Timeout: p.Timeout}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	cfg.Hooks.OnStep(func(s StepInfo) error {
 		switch {
 		case s.GlobalStep != p.At:
@@ -111,12 +146,32 @@ func TestHelperRank(t *testing.T) {
 			os.Exit(3)
 		case p.Fault == "hang":
 			select {}
+		case p.Fault == "stop":
+			cancel(errTestSignal)
 		}
 		return nil
 	})
-	if err := Run(context.Background(), cfg, os.Stdout); err != nil {
-		t.Fatal(err)
+	msg := ""
+	if err := Run(ctx, cfg, os.Stdout); err != nil {
+		msg = err.Error()
 	}
+	os.Stdout.WriteString(resultPrefix + strconv.Quote(msg) + "\n")
+}
+
+// errTestSignal is the cause of a child's stop.
+var errTestSignal = testSignal{}
+
+type testSignal struct{}
+
+func (testSignal) Error() string { return "test signal" }
+
+// pair returns the parts of two processes of one GPU each at a free URL,
+// rank 0 writing into out.
+func pair(t *testing.T, out string) (rank0, rank1 rankPart) {
+	url := freeURL(t)
+	rank0 = rankPart{URL: url, WorldSize: 2, GPUs: []int{0}, Output: out, Timeout: time.Minute}
+	rank1 = rankPart{URL: url, Rank: 1, WorldSize: 2, GPUs: []int{1}, Timeout: time.Minute}
+	return rank0, rank1
 }
 
 // TestTwoProcessesMatchOneProcess checks that two processes of one GPU
@@ -132,33 +187,27 @@ func TestHelperRank(t *testing.T) {
 // its two replicas' shares).
 func TestTwoProcessesMatchOneProcess(t *testing.T) {
 	needDevices(t, 2)
-	one := processConfig(t)
-	one.GPUs, one.Output = []int{0, 1}, t.TempDir()
-	run(t, one)
-
-	url := freeURL(t)
-	wait := startRank(t, rankPart{URL: url, Rank: 1})
-	multi := processConfig(t)
-	multi.GPUs, multi.Output = []int{0}, t.TempDir()
-	multi.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: time.Minute}
-	var out strings.Builder
-	err := Run(context.Background(), multi, &out)
-	childOut, childErr := wait()
-	if err != nil || childErr != nil {
-		t.Fatalf("rank 0: %v\nrank 1: %v\n%s", err, childErr, childOut)
+	one := rankPart{GPUs: []int{0, 1}, Output: t.TempDir()}
+	if _, errs := runChildren(t, one); errs[0] != "" {
+		t.Fatalf("one process: %s", errs[0])
+	}
+	rank0, rank1 := pair(t, t.TempDir())
+	outs, errs := runChildren(t, rank0, rank1)
+	if errs[0] != "" || errs[1] != "" {
+		t.Fatalf("rank 0: %s\nrank 1: %s\n%s", errs[0], errs[1], outs[1])
 	}
 	for _, line := range []string{"rank 1 of 2: training on -gpus 1;", "rank 1 of 2: done"} {
-		if !strings.Contains(childOut, line) {
-			t.Errorf("rank 1 printed\n%s\nwant a line %q", childOut, line)
+		if !strings.Contains(outs[1], line) {
+			t.Errorf("rank 1 printed\n%s\nwant a line %q", outs[1], line)
 		}
 	}
-	if !strings.Contains(out.String(), "(rank 0 of 2 processes, 2 devices in all)") {
-		t.Errorf("rank 0's start line does not say it is rank 0 of 2:\n%s", out.String())
+	if !strings.Contains(outs[0], "(rank 0 of 2 processes, 2 devices in all)") {
+		t.Errorf("rank 0's start line does not say it is rank 0 of 2:\n%s", outs[0])
 	}
-	a, b := lastCheckpoint(t, multi.Output), lastCheckpoint(t, one.Output)
+	a, b := lastCheckpoint(t, rank0.Output), lastCheckpoint(t, one.Output)
 	sameBits(t, "two processes' weights", a.Weights, b.Weights)
 	sameBits(t, "two processes' optimizer", a.Optimizer, b.Optimizer)
-	got, want := valRecord(t, multi.Output), valRecord(t, one.Output)
+	got, want := valRecord(t, rank0.Output), valRecord(t, one.Output)
 	if got.Top1 != want.Top1 || math.Abs(got.Loss-want.Loss) > 1e-12*math.Abs(want.Loss) {
 		t.Errorf("rank 0's validation: top-1 %v loss %v; one process's: %v %v", got.Top1, got.Loss, want.Top1, want.Loss)
 	}
@@ -180,22 +229,27 @@ func valRecord(t *testing.T, dir string) Record {
 	return Record{}
 }
 
+// oneLine checks that msg is one line that holds want.
+func oneLine(t *testing.T, who, msg, want string) {
+	t.Helper()
+	if !strings.Contains(msg, want) || strings.Contains(msg, "\n") {
+		t.Errorf("%s: %q; want one line with %q", who, msg, want)
+	}
+}
+
 // TestRankNeverArrives checks that rank 0 of two, whose rank 1 never
 // starts, ends at -dist-timeout with one line naming rank 1.
 func TestRankNeverArrives(t *testing.T) {
 	needDevices(t, 1)
-	cfg := processConfig(t)
-	cfg.GPUs = []int{0}
-	cfg.Dist = DistConfig{WorldSize: 2, URL: freeURL(t), Timeout: 500 * time.Millisecond}
+	rank0, _ := pair(t, "")
+	rank0.Timeout = 500 * time.Millisecond
 	start := time.Now()
-	err := Run(context.Background(), cfg, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "ranks [1] did not join") || !strings.Contains(err.Error(), "-dist-timeout 500ms") || strings.Contains(err.Error(), "\n") {
-		t.Fatalf("rank 0 alone: %v; want one line naming rank 1 and -dist-timeout", err)
-	}
+	_, errs := runChildren(t, rank0)
+	oneLine(t, "rank 0 alone", errs[0], "ranks [1] did not join: context deadline exceeded (-dist-timeout 500ms)")
 	if waited := time.Since(start); waited > time.Minute {
 		t.Errorf("rank 0 took %v to give up", waited)
 	}
-	t.Log(err)
+	t.Log(errs[0])
 }
 
 // TestRankFails checks that rank 0 of two ends with one line naming rank
@@ -211,20 +265,19 @@ func TestRankFails(t *testing.T) {
 		{"hang", "NCCL: rank 1 did not arrive at a collective the other ranks waited"},
 	} {
 		t.Run(c.fault, func(t *testing.T) {
-			url := freeURL(t)
-			wait := startRank(t, rankPart{URL: url, Rank: 1, Fault: c.fault, At: 2})
-			cfg := processConfig(t)
-			cfg.GPUs = []int{0}
-			cfg.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: 2 * time.Second}
-			err := Run(context.Background(), cfg, io.Discard)
-			childOut, childErr := wait()
-			if childErr == nil {
-				t.Fatalf("rank 1 ended well:\n%s", childOut)
+			rank0, rank1 := pair(t, "")
+			rank0.Timeout = 2 * time.Second
+			rank1.Fault, rank1.At = c.fault, 2
+			c0, c1 := startChild(t, rank0), startChild(t, rank1)
+			out, msg, ok := c0.wait()
+			if !ok {
+				t.Fatalf("rank 0 reported no result:\n%s", out)
 			}
-			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
-				t.Fatalf("rank 0 after rank 1 failed: %v; want one line with %q", err, c.want)
+			if out, _, ok := c1.wait(); ok {
+				t.Fatalf("rank 1 ended well:\n%s", out)
 			}
-			t.Log(err)
+			oneLine(t, "rank 0 after rank 1 failed", msg, c.want)
+			t.Log(msg)
 		})
 	}
 }
@@ -234,20 +287,13 @@ func TestRankFails(t *testing.T) {
 // line saying so, rather than building an inconsistent communicator.
 func TestRanksWithOtherDevices(t *testing.T) {
 	needDevices(t, 2)
-	url := freeURL(t)
-	wait := startRank(t, rankPart{URL: url, Rank: 1, Fault: "twogpus"})
-	cfg := processConfig(t)
-	cfg.GPUs = []int{0}
-	cfg.Dist = DistConfig{WorldSize: 2, URL: url, Timeout: time.Minute}
-	err := Run(context.Background(), cfg, io.Discard)
-	childOut, childErr := wait()
+	rank0, rank1 := pair(t, "")
+	rank1.GPUs = []int{0, 1}
+	_, errs := runChildren(t, rank0, rank1)
 	const reason = "rank 1 drives 2 device(s), rank 0 drives 1: every process needs as many (-gpus)"
-	if err == nil || !strings.Contains(err.Error(), reason) || strings.Contains(err.Error(), "\n") {
-		t.Errorf("rank 0: %v; want one line with %q", err, reason)
-	}
-	if childErr == nil || !strings.Contains(childOut, "rank 1: dist: rank 1, waiting for the other ranks at") || !strings.Contains(childOut, reason) {
-		t.Errorf("rank 1 (%v) printed\n%s\nwant its rank and %q", childErr, childOut, reason)
-	}
+	oneLine(t, "rank 0", errs[0], reason)
+	oneLine(t, "rank 1", errs[1], "rank 1: dist: rank 1, waiting for the other ranks at")
+	oneLine(t, "rank 1", errs[1], reason)
 }
 
 // TestTwoProcessesResume stops two processes in the middle of their
@@ -258,26 +304,23 @@ func TestRanksWithOtherDevices(t *testing.T) {
 // its own shard's batches of the epoch so far.
 func TestTwoProcessesResume(t *testing.T) {
 	needDevices(t, 2)
-	one := processConfig(t)
-	one.GPUs, one.Output = []int{0, 1}, t.TempDir()
-	run(t, one)
-
-	multi := processConfig(t)
-	multi.GPUs, multi.Output = []int{0}, t.TempDir()
-	multi.Dist = DistConfig{WorldSize: 2, URL: freeURL(t), Timeout: time.Minute}
-	wait := startRank(t, rankPart{URL: multi.Dist.URL, Rank: 1, Fault: "stop", At: 2})
-	st := stopAt(t, multi, 2)
-	if out, err := wait(); err != nil || st.Step != 2 || st.Checkpoint == "" {
-		t.Fatalf("rank 0 stopped with %v, want a checkpoint after step 2; rank 1: %v\n%s", st, err, out)
+	one := rankPart{GPUs: []int{0, 1}, Output: t.TempDir()}
+	if _, errs := runChildren(t, one); errs[0] != "" {
+		t.Fatalf("one process: %s", errs[0])
 	}
+	dir := t.TempDir()
+	rank0, rank1 := pair(t, dir)
+	rank0.Fault, rank0.At, rank1.Fault, rank1.At = "stop", 2, "stop", 2
+	_, errs := runChildren(t, rank0, rank1)
+	oneLine(t, "rank 0 stopped", errs[0], "stopped at epoch 1 step 2 of 4 (test signal); checkpoint "+filepath.Join(dir, "checkpoint-epoch001-step000002.json"))
+	oneLine(t, "rank 1 stopped", errs[1], "rank 1: stopped at epoch 1 step 2 of 4 (test signal); rank 0 saves the run")
 
-	multi.Resume, multi.Dist.URL = multi.Output, freeURL(t)
-	wait = startRank(t, rankPart{URL: multi.Dist.URL, Rank: 1, Resume: multi.Output})
-	err := Run(context.Background(), multi, io.Discard)
-	if out, childErr := wait(); err != nil || childErr != nil {
-		t.Fatalf("resumed, rank 0: %v\nrank 1: %v\n%s", err, childErr, out)
+	rank0, rank1 = pair(t, dir)
+	rank0.Resume, rank1.Resume = dir, dir
+	if _, errs := runChildren(t, rank0, rank1); errs[0] != "" || errs[1] != "" {
+		t.Fatalf("resumed, rank 0: %s\nrank 1: %s", errs[0], errs[1])
 	}
-	a, b := lastCheckpoint(t, multi.Output), lastCheckpoint(t, one.Output)
+	a, b := lastCheckpoint(t, dir), lastCheckpoint(t, one.Output)
 	sameBits(t, "two resumed processes' weights", a.Weights, b.Weights)
 	sameBits(t, "two resumed processes' optimizer", a.Optimizer, b.Optimizer)
 }
