@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short vet bench bench-cpu fuzz-short build standin test-standin gpu-rehearsal
+.PHONY: test test-short vet bench bench-vs-torch bench-cpu fuzz-short build standin test-standin gpu-rehearsal
 
 # OPENBLAS is "yes" when cgo can build against OpenBLAS (libopenblas-dev: cblas.h and the
 # library); without it, vet and bench leave out -tags openblas and say so.
@@ -34,6 +34,10 @@ ifeq ($(OPENBLAS),yes)
 else
 	@$(NO_OPENBLAS)
 endif
+
+## bench-vs-torch: whole CPU training steps, gocnn against Debian's PyTorch, interleaved (ROUNDS=3)
+bench-vs-torch:
+	bash scripts/bench-vs-torch.sh $(or $(ROUNDS),3)
 
 ## build: the train command (same flags as the CPU image; see docker/build.sh)
 build:
