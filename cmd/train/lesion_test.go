@@ -42,6 +42,36 @@ func TestLesionEndToEnd(t *testing.T) {
 			t.Error(err)
 		}
 	}
+
+	// The study read back beside itself.
+	cmp := t.TempDir()
+	out.Reset()
+	if err := runLesionCompare([]string{"-out", cmp, dir, dir}, &out); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(cmp, "compare.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "| | paper | preresnet20 (9 blocks) | preresnet20 (9 blocks) |"; !strings.Contains(string(md), want) {
+		t.Errorf("compare.md has no %q:\n%s", want, md)
+	}
+}
+
+func TestLesionCompareErrors(t *testing.T) {
+	none := filepath.Join(t.TempDir(), "none")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "name the folders of the studies"},
+		{[]string{none}, none + " has no study.json"},
+		{[]string{"-nope"}, "flag provided but not defined"},
+	} {
+		if err := runLesionCompare(c.args, io.Discard); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("lesion-compare %v: error %v, want one containing %q", c.args, err, c.want)
+		}
+	}
 }
 
 func TestLesionErrors(t *testing.T) {

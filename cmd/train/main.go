@@ -46,6 +46,9 @@ func run(args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "lesion" {
 		return runLesion(args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "lesion-compare" {
+		return runLesionCompare(args[1:], out)
+	}
 	if len(args) > 0 && args[0] == "augment-grid" {
 		return runAugmentGrid(args[1:], out)
 	}

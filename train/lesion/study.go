@@ -111,8 +111,12 @@ func clampOr(v, n int) int {
 	return min(v, n)
 }
 
-// Write saves r's CSV files, report.md and plots into dir.
+// Write saves r's CSV files, study.json, report.md and plots into dir;
+// Read loads them back.
 func (r *Results) Write(dir string) error {
+	if err := r.writeInfo(dir); err != nil {
+		return err
+	}
 	for name, write := range map[string]func(io.Writer) error{
 		"single.csv":  func(w io.Writer) error { return r.writeSingle(w, r.Base, r.Single) },
 		"random.csv":  r.writeRandom,
