@@ -2,7 +2,6 @@ package lesion
 
 import (
 	"fmt"
-	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -119,15 +118,5 @@ func TestCompareTable(t *testing.T) {
 			t.Errorf("compare.md has no %q:\n%s", want, md)
 		}
 	}
-	for _, name := range compareFiles {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+	checkPNGs(t, dir, compareFiles)
 }

@@ -34,6 +34,22 @@ func fashion(t *testing.T, split string, n int) *Set {
 	return s
 }
 
+// checkPNGs checks that dir holds the named PNG files, each decodable.
+func checkPNGs(t *testing.T, dir string, names []string) {
+	t.Helper()
+	for _, name := range names {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 // testLog writes a study's progress lines to the test log.
 type testLog struct{ t *testing.T }
 
@@ -141,17 +157,7 @@ func TestStudyEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range plotFiles {
-		f, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+	checkPNGs(t, dir, plotFiles)
 	report, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil {
 		t.Fatal(err)
