@@ -78,14 +78,7 @@ func activationForward(kind autograd.Activation) func(x, y []float32) {
 func activationBackward(kind autograd.Activation) func(x, y, dy, dx []float32) {
 	switch kind {
 	case autograd.ActReLU:
-		return func(x, _, dy, dx []float32) {
-			for i, v := range x {
-				dx[i] = 0
-				if v > 0 {
-					dx[i] = dy[i]
-				}
-			}
-		}
+		return reluBackward
 	case autograd.ActReLU6:
 		return func(x, _, dy, dx []float32) {
 			for i, v := range x {
@@ -135,4 +128,19 @@ func step(b bool) float32 {
 		return 1
 	}
 	return 0
+}
+
+// reluBackward sets dx[i] = dy[i] where x[i] > 0 and 0 elsewhere (NaN
+// included), without a branch: the signs of x are random, and a branch
+// mispredicted half the time made this loop cost three times ReLU's
+// forward pass. x[i] > 0 exactly when its bits, as an int32, lie in
+// [1, 0x7f800000] (+Inf is the top; positive NaNs lie above it), so
+// bits-1 < 0x7f800000 unsigned; the mask is that comparison's sign.
+func reluBackward(x, _, dy, dx []float32) {
+	dy, dx = dy[:len(x)], dx[:len(x)]
+	for i, v := range x {
+		below := int64(math.Float32bits(v)-1) - 0x7f800000 // < 0 iff x[i] > 0
+		mask := uint32(below >> 63)
+		dx[i] = math.Float32frombits(math.Float32bits(dy[i]) & mask)
+	}
 }
