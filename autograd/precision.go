@@ -81,3 +81,11 @@ type PrecisionSetter interface {
 	// in p from then on.
 	SetPrecision(p Precision)
 }
+
+// PrecisionSupporter is a PrecisionSetter that computes in some
+// precisions only (a GPU backend without kernels for a format); a
+// PrecisionSetter without this method takes every Precision.
+type PrecisionSupporter interface {
+	// SupportsPrecision reports whether SetPrecision takes p.
+	SupportsPrecision(p Precision) bool
+}

@@ -37,6 +37,8 @@ type Backend struct {
 	alloc    allocator
 	staging  staging
 	activity Activity // but cuMemFree calls, which alloc counts
+	// precision of convolutions and GEMMs (see SetPrecision)
+	precision autograd.Precision
 }
 
 // New returns a backend on GPU ordinal (0-based), retaining its primary

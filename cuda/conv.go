@@ -28,9 +28,10 @@ func convArgs(p autograd.ConvParams, bufs ...any) []any {
 	return append(bufs, p.N, p.H, p.W, p.C, p.K, p.R, p.S, p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilH, p.DilW, p.Groups, p.P(), p.Q())
 }
 
-// launchTiled queues pass, one of conv.cu's tiled kernels, in the variant
-// of tile t for (m, n) outputs per group (times splits).
-func (b *Backend) launchTiled(op string, pass [2]*kernels.Kernel, t tile, m, n, z int, args ...any) {
+// launchTiled queues pass, one of conv.cu's tiled kernels (conv_bf16.cu's
+// for the bf16 tile), in the variant of tile t for (m, n) outputs per
+// group (times splits).
+func (b *Backend) launchTiled(op string, pass [3]*kernels.Kernel, t tile, m, n, z int, args ...any) {
 	grid := dim3{ceilDiv(m, t.bm), ceilDiv(n, t.bn), z}
 	b.launch(op, pass[t.kind], grid, dim3{t.threads, 1, 1}, 0, args...)
 }
@@ -45,6 +46,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	defer b.enter()()
 	switch {
 	case p.Depthwise():
+		defer b.narrow(op, yd, &xd, &wd)()
 		b.launch(op, kernels.DepthwiseForward, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, convArgs(p, xd, wd, yd)...)
 	case p.Pointwise():
 		// Per group: y[:, g] (NHW, Kg) = x[:, g] (NHW, Cg) * w_g^T.
@@ -67,6 +69,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 	defer b.enter()()
 	switch {
 	case p.Depthwise():
+		defer b.narrow(op, dxd, &dyd, &wd)()
 		b.launch(op, kernels.DepthwiseBackwardData, b.grid1(int64(dxd.n)), dim3{threads, 1, 1}, 0, convArgs(p, dyd, wd, dxd)...)
 	case p.Pointwise():
 		// Per group: dx[:, g] (NHW, Cg) = dy[:, g] (NHW, Kg) * w_g (Kg, Cg).
@@ -89,6 +92,7 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 	defer b.enter()()
 	switch {
 	case p.Depthwise():
+		defer b.narrow(op, dwd, &xd, &dyd)()
 		b.depthwiseBackwardFilter(p, xd, dyd, dwd)
 	case p.Pointwise():
 		// Per group: dw_g (Kg, Cg) = dy[:, g]^T (Kg, NHW) * x[:, g] (NHW, Cg).
@@ -114,7 +118,7 @@ func (b *Backend) implicitBackwardFilter(p autograd.ConvParams, xd, dyd, dwd *bu
 	ws := b.scratch(op, 4*p.Groups*splits*per) // (G, splits, Kg, R*S*Cg)
 	defer b.release(ws)
 	b.launchTiled(op, kernels.Conv2DBackwardFilter, t, kg, taps, p.Groups*splits, convArgs(p, xd, dyd, ws, splits, chunk)...)
-	b.launch(op, kernels.SumSplits, b.grid1(int64(p.Groups*per)), dim3{threads, 1, 1}, 0,
+	b.launch(op, t.sumSplits(), b.grid1(int64(p.Groups*per)), dim3{threads, 1, 1}, 0,
 		ws, splits, p.Groups, kg, taps, dwd, taps, per, float32(1), float32(0))
 }
 

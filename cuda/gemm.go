@@ -21,7 +21,18 @@ type tile struct {
 var (
 	bigTile   = tile{kernels.Big, 128, 128, 8, 256}
 	smallTile = tile{kernels.Small, 64, 64, 16, 256}
+	// bf16Tile is the tensor-core tile of -amp bf16 (kernels/mma_tile.cuh).
+	bf16Tile = tile{kernels.BF16, 64, 64, 16, 128}
 )
+
+// sumSplits returns the kernel that adds t's split partial products: at
+// bf16 it rounds the sum, as the unsplit kernels round their results.
+func (t tile) sumSplits() *kernels.Kernel {
+	if t.kind == kernels.BF16 {
+		return kernels.SumSplitsBF16
+	}
+	return kernels.SumSplits
+}
 
 // minSplitSteps is the fewest BK-deep steps a split of a reduction gets:
 // shorter splits spend more on their partial products than they save.
@@ -31,13 +42,17 @@ const minSplitSteps = 32
 func (t tile) blocks(m, n, batch int) int { return ceilDiv(m, t.bm) * ceilDiv(n, t.bn) * batch }
 
 // plan picks the tile and the split of a reduction of length k for batch
-// (m, n) products: the big tile when it (split or not) fills the device,
-// else the small one; a split along k only when the output alone gives
+// (m, n) products: at bf16 the tensor-core tile, else the big tile when
+// it (split or not) fills the device, else the small one; a split along k only when the output alone gives
 // fewer blocks than SMs, into about two blocks per SM. The choice depends
 // on the shape and the SM count only, so results are reproducible on one
 // kind of GPU. chunk is the length of every split but the last.
 func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
-	for _, t = range []tile{bigTile, smallTile} {
+	tiles := []tile{bigTile, smallTile}
+	if b.precision == autograd.BF16 {
+		tiles = []tile{bf16Tile}
+	}
+	for _, t = range tiles {
 		blocks := t.blocks(m, n, batch)
 		splits = 1
 		if blocks < b.sms {
@@ -71,9 +86,9 @@ type gemmOp struct {
 	alpha, beta    float32
 }
 
-// gemm queues g; the caller holds the backend. A split reduction writes
-// its partial products to scratch memory and sum_splits_f32 adds them up
-// in split order.
+// gemm queues g at the backend's precision; the caller holds the backend.
+// A split reduction writes its partial products to scratch memory and
+// sum_splits_f32 (sum_splits_bf16_f32) adds them up in split order.
 func (b *Backend) gemm(op string, g gemmOp) {
 	if g.m == 0 || g.n == 0 || g.batch == 0 {
 		return
@@ -92,7 +107,7 @@ func (b *Backend) gemm(op string, g gemmOp) {
 	defer b.release(ws)
 	b.launch(op, kern, grid, block, 0, g.a, g.lda, g.sa, g.b, g.ldb, g.sb, ws, g.n, splits*mn, mn,
 		g.m, g.n, g.k, splits, chunk, float32(1), float32(0))
-	b.launch(op, kernels.SumSplits, b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
+	b.launch(op, t.sumSplits(), b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
 		ws, splits, g.batch, g.m, g.n, g.c, g.ldc, g.sc, g.alpha, g.beta)
 }
 

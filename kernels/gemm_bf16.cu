@@ -6,9 +6,8 @@
 // shared memory as bf16 and loads its fragments with ldmatrix_x4, and
 // loads B's fragments straight from global memory. M, N and K must be
 // multiples of 16, 8 and 16. Simple rather than fast: it checks mma.cuh
-// end to end.
-#include "common.cuh"
-#include "mma.cuh"
+// end to end. The tiled kernels the backend launches follow it.
+#include "mma_tile.cuh"
 
 // gemm_bf16_f32 runs one warp per block over a grid of (N/8, M/16)
 // blocks; block (x, y) computes rows [16y, 16y+16) and columns [8x, 8x+8)
@@ -45,4 +44,25 @@ extern "C" __global__ void __launch_bounds__(32) gemm_bf16_f32(const float* a, c
 	cg[1] = bf16_round(acc[1]);
 	cg[8 * n] = bf16_round(acc[2]);
 	cg[8 * n + 1] = bf16_round(acc[3]);
+}
+
+// gemm_bf16_<op(A)><op(B)>_f32 are gemm.cu's batched, split products
+// (GEMM_PARAMS: C = alpha*op(A)*op(B) + beta*C) on mma_tile.cuh's
+// BF16Tile: operands rounded to bf16 as they are loaded, fp32 sums, the
+// result rounded to bf16; a split's partial products stay fp32.
+GEMM_KERNEL(gemm_bf16_nn_f32, BF16Tile, false, false)
+GEMM_KERNEL(gemm_bf16_nt_f32, BF16Tile, false, true)
+GEMM_KERNEL(gemm_bf16_tn_f32, BF16Tile, true, false)
+GEMM_KERNEL(gemm_bf16_tt_f32, BF16Tile, true, true)
+
+// sum_splits_bf16_f32 is sum_splits_f32 with the result rounded to bf16:
+// it finishes the split products above and conv_bf16.cu's split filter
+// gradients.
+extern "C" __global__ void sum_splits_bf16_f32(SUM_SPLITS_PARAMS) { sum_splits(SUM_SPLITS_ARGS, bf16_round); }
+
+// round_bf16_f32 sets dst = src rounded to bf16 (to nearest even), n
+// elements; dst may be src. It narrows the operands and the results of the
+// kernels with no tensor-core form (depthwise convolutions) at bf16.
+extern "C" __global__ void round_bf16_f32(float* dst, const float* src, i64 n) {
+	GRID_STRIDE(i, n) dst[i] = bf16_round(src[i]);
 }

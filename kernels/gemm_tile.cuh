@@ -92,6 +92,14 @@ struct Acc {
 	}
 };
 
+// AccOf names a configuration's accumulators: Acc for the SIMT tiles
+// here, MmaAcc for mma_tile.cuh's tensor-core tiles, whose mainloop and
+// store overload these.
+template <class C>
+struct AccOf {
+	typedef Acc<C> type;
+};
+
 // mainloop sets acc to the product of kTiles steps of la's A and lb's B.
 // kTiles is the same for the whole block (it synchronises).
 template <class C, class LA, class LB>
@@ -153,10 +161,11 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, Acc<C>& acc
 
 // store writes the block's tile of c (row0, col0 its corner; (m, n) the
 // whole matrix, row stride ldc): c = alpha*acc + beta*c, c not read when
-// beta is 0.
+// beta is 0. final (whether these are results, not a split's partial
+// sums) matters only to formats narrower than fp32, which round results.
 template <class C>
 __device__ __forceinline__ void store(const Acc<C>& acc, float* c, i64 ldc, int m, int n, int row0, int col0,
-                                      float alpha, float beta) {
+                                      float alpha, float beta, bool final = true) {
 #pragma unroll
 	for (int i = 0; i < C::TM; i++) {
 		int r = row0 + Acc<C>::row(i);
@@ -168,5 +177,53 @@ __device__ __forceinline__ void store(const Acc<C>& acc, float* c, i64 ldc, int 
 			float* p = c + (i64)r * ldc + cc;
 			*p = beta == 0.f ? alpha * acc.v[i][j] : alpha * acc.v[i][j] + beta * *p;
 		}
+	}
+}
+
+// gemm_tile computes one tile. gridDim.z = batch * splits; block z works
+// on matrix z / splits and its split z % splits of K, [s*kchunk,
+// min(k, (s+1)*kchunk)); kchunk is a multiple of BK. A split's partial
+// product goes to c + s*ss.
+template <class C, bool TA, bool TB>
+__device__ __forceinline__ void gemm_tile(const float* a, i64 lda, i64 sa, const float* b, i64 ldb, i64 sb, float* c,
+                                          i64 ldc, i64 sc, i64 ss, i64 m, i64 n, i64 k, i64 splits, i64 kchunk,
+                                          float alpha, float beta) {
+	i64 z = blockIdx.z, batch = z / splits, s = z % splits;
+	i64 k0 = s * kchunk, kext = min(k - k0, kchunk);
+	int row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
+	// op(A) element (row, kk) and op(B) element (kk, col), as loader rows.
+	Dense<C::BM, C::BK, C::T, !TA> la(a + batch * sa + (TA ? k0 * lda : k0), TA ? 1 : lda, TA ? lda : 1, (int)m,
+	                                  (int)kext, row0);
+	Dense<C::BN, C::BK, C::T, TB> lb(b + batch * sb + (TB ? k0 : k0 * ldb), TB ? ldb : 1, TB ? 1 : ldb, (int)n,
+	                                 (int)kext, col0);
+	typename AccOf<C>::type acc;
+	mainloop(la, lb, (int)((kext + C::BK - 1) / C::BK), acc);
+	store(acc, c + batch * sc + s * ss, ldc, (int)m, (int)n, row0, col0, alpha, beta, splits == 1);
+}
+
+#define GEMM_PARAMS                                                                                                \
+	const float *a, i64 lda, i64 sa, const float *b, i64 ldb, i64 sb, float *c, i64 ldc, i64 sc, i64 ss, i64 m, \
+	    i64 n, i64 k, i64 splits, i64 kchunk, float alpha, float beta
+#define GEMM_ARGS a, lda, sa, b, ldb, sb, c, ldc, sc, ss, m, n, k, splits, kchunk, alpha, beta
+// GEMM_KERNEL defines kernel name, gemm_tile of configuration C.
+#define GEMM_KERNEL(name, C, TA, TB) \
+	extern "C" __global__ void __launch_bounds__(C::T) name(GEMM_PARAMS) { gemm_tile<C, TA, TB>(GEMM_ARGS); }
+
+// sum_splits sets c = finish(alpha * (sum over s of ws[b][s]) + beta * c)
+// for each of batch (m, n) matrices, adding the splits in order; c is not
+// read when beta is 0. ws: (batch, splits, m, n); c: matrix b at c + b*sc,
+// row stride ldc. finish rounds to the product's format.
+#define SUM_SPLITS_PARAMS \
+	const float *ws, i64 splits, i64 batch, i64 m, i64 n, float *c, i64 ldc, i64 sc, float alpha, float beta
+#define SUM_SPLITS_ARGS ws, splits, batch, m, n, c, ldc, sc, alpha, beta
+template <class F>
+__device__ __forceinline__ void sum_splits(SUM_SPLITS_PARAMS, F finish) {
+	GRID_STRIDE(i, batch * m * n) {
+		i64 col = i % n, row = (i / n) % m, b = i / (m * n);
+		const float* w = ws + b * splits * m * n + row * n + col;
+		float sum = 0.f;
+		for (i64 s = 0; s < splits; s++) sum += w[s * m * n];
+		float* p = c + b * sc + row * ldc + col;
+		*p = finish(beta == 0.f ? alpha * sum : alpha * sum + beta * *p);
 	}
 }

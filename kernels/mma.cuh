@@ -40,8 +40,30 @@ __device__ inline int c_col(int lane, int i) { return (lane % 4) * 2 + (i & 1); 
 // bf16 returns element i (0: low half, 1: high half) of a .bf16x2 register as a float.
 __device__ inline float bf16(unsigned reg, int i) { return bits_float((i ? reg >> 16 : reg & 0xffff) << 16); }
 
-__device__ inline int lane_id() {
-	return (int)(((threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x) % warpSize);
+__device__ inline int thread_id() { return (int)((threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x); }
+
+__device__ inline int lane_id() { return thread_id() % warpSize; }
+
+// exchange publishes the calling lane's N words to its warp and returns
+// the warp's table: row l holds lane l's words. Every lane of the warp
+// must call it together, as the instruction it emulates requires; one
+// __shfl_sync is the barrier (no lane returns before every lane has
+// written its row), where gathering the words one shuffle each would
+// switch fibers 32 times per word. Between fiber switches a block's
+// threads run one after another, so a lane reads the table before it can
+// reach its next call; the table alternates between two copies, so that
+// a lane's next call, made before slower lanes have read this one,
+// writes the other copy, and the call after it waits at the barrier until
+// every lane has read. Each instantiation (N, Tag) has tables of its own.
+template <int N, int Tag>
+__device__ inline const unsigned (*exchange(const unsigned* mine))[N] {
+	static thread_local unsigned table[2][1024][N];
+	static thread_local unsigned char parity[1024];
+	int tid = thread_id(), p = parity[tid];
+	parity[tid] ^= 1;
+	memcpy(table[p][tid], mine, sizeof table[p][tid]);
+	(void)__shfl_sync(0xffffffff, 0, 0);
+	return table[p] + (tid - lane_id());
 }
 
 } // namespace mma_emu
@@ -94,14 +116,18 @@ __device__ __forceinline__ unsigned pack_bf16x2(float lo, float hi) {
 // exactly mma_bf16_m16n8k16's A fragment. Every lane of the warp must call
 // it together.
 //
-// The emulation reads each row's address from the lane that gives it, by
-// __shfl_sync (under the stand-in a block's shared memory is one OS
-// thread's, so every lane can read it).
+// The emulation reads each row's address from the lane that gives it,
+// through mma_emu::exchange (under the stand-in a block's shared memory is
+// one OS thread's, so every lane can read it).
 __device__ __forceinline__ void ldmatrix_x4(unsigned r[4], const void* row) {
 #ifdef GOCNN_STANDIN
 	int lane = mma_emu::lane_id();
+	unsigned mine[2];
+	memcpy(mine, &row, sizeof row);
+	const unsigned(*rows)[2] = mma_emu::exchange<2, 0>(mine);
 	for (int j = 0; j < 4; j++) {
-		const char* p = (const char*)__shfl_sync(0xffffffff, row, 8 * j + lane / 4);
+		const char* p;
+		memcpy(&p, rows[8 * j + lane / 4], sizeof p);
 		memcpy(&r[j], p + 4 * (lane % 4), sizeof r[j]);
 	}
 #else
@@ -120,9 +146,9 @@ __device__ __forceinline__ void ldmatrix_x4(unsigned r[4], const void* row) {
 // Every lane of the warp must call it together (converged, as mma.sync
 // requires); d may be c.
 //
-// The emulation gathers the whole warp's fragments with 96 shuffles (each
-// lane's a0..a3, a4..a7 and b0..b3, one lane at a time), places them by
-// the layout, and computes each of the lane's four outputs as c plus the
+// The emulation gathers the whole warp's fragments through
+// mma_emu::exchange (each lane's a0..a7 and b0..b3), places them by the
+// layout, and computes each of the lane's four outputs as c plus the
 // products for k = 0..15 in order, each product exact in fp32 (8-bit by
 // 8-bit significands) and each sum rounded to fp32. The hardware's order
 // of summation is unspecified: results may differ from a GPU's by fp32
@@ -132,12 +158,10 @@ __device__ __forceinline__ void mma_bf16_m16n8k16(float d[4], const unsigned a[4
 #ifdef GOCNN_STANDIN
 	using namespace mma_emu;
 	float am[16][16], bm[16][8];
+	unsigned mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
+	const unsigned(*warp)[6] = exchange<6, 1>(mine);
 	for (int src = 0; src < 32; src++) {
-		unsigned long long a01 = __shfl_sync(0xffffffff, (unsigned long long)a[1] << 32 | a[0], src);
-		unsigned long long a23 = __shfl_sync(0xffffffff, (unsigned long long)a[3] << 32 | a[2], src);
-		unsigned long long b01 = __shfl_sync(0xffffffff, (unsigned long long)b[1] << 32 | b[0], src);
-		unsigned regs[6] = {(unsigned)a01, (unsigned)(a01 >> 32), (unsigned)a23, (unsigned)(a23 >> 32),
-		                    (unsigned)b01, (unsigned)(b01 >> 32)};
+		const unsigned* regs = warp[src];
 		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16(regs[i / 2], i & 1);
 		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16(regs[4 + i / 2], i & 1);
 	}

@@ -3,8 +3,8 @@ package kernels
 // The kernels the cuda backend launches, by family, with their parameters
 // as the .cu files declare them (i64 and unsigned long long are Int).
 
-// Tile is one of gemm_tile.cuh's tile configurations; the tiled GEMM and
-// convolution kernels come in one variant per Tile.
+// Tile is one of gemm_tile.cuh's tile configurations or mma_tile.cuh's;
+// the tiled GEMM and convolution kernels come in one variant per Tile.
 type Tile uint8
 
 const (
@@ -13,6 +13,10 @@ const (
 	// Small is the 64x64 tile, for products too small to fill the device
 	// with big ones.
 	Small
+	// BF16 is mma_tile.cuh's 64x64 tensor-core tile, bf16 with fp32
+	// accumulation (the numerics of -amp bf16): the kernels of
+	// conv_bf16.cu and gemm_bf16.cu.
+	BF16
 )
 
 // Parameter lists that end several kernels' parameters.
@@ -67,27 +71,41 @@ var (
 )
 
 // gemm.cu: batched, optionally split products, indexed by [transA][transB][Tile]
-// (see Sgemm), and the sum of split partial products.
+// (see Sgemm; the BF16 tile's are gemm_bf16.cu's), and the sum of split
+// partial products.
 var (
-	sgemm = [2][2][2]*Kernel{
+	sgemm = [2][2][3]*Kernel{
 		{
-			{def("gemm", "sgemm_nn_big_f32", gemmParams...), def("gemm", "sgemm_nn_small_f32", gemmParams...)},
-			{def("gemm", "sgemm_nt_big_f32", gemmParams...), def("gemm", "sgemm_nt_small_f32", gemmParams...)},
+			{def("gemm", "sgemm_nn_big_f32", gemmParams...), def("gemm", "sgemm_nn_small_f32", gemmParams...),
+				def("gemm_bf16", "gemm_bf16_nn_f32", gemmParams...)},
+			{def("gemm", "sgemm_nt_big_f32", gemmParams...), def("gemm", "sgemm_nt_small_f32", gemmParams...),
+				def("gemm_bf16", "gemm_bf16_nt_f32", gemmParams...)},
 		},
 		{
-			{def("gemm", "sgemm_tn_big_f32", gemmParams...), def("gemm", "sgemm_tn_small_f32", gemmParams...)},
-			{def("gemm", "sgemm_tt_big_f32", gemmParams...), def("gemm", "sgemm_tt_small_f32", gemmParams...)},
+			{def("gemm", "sgemm_tn_big_f32", gemmParams...), def("gemm", "sgemm_tn_small_f32", gemmParams...),
+				def("gemm_bf16", "gemm_bf16_tn_f32", gemmParams...)},
+			{def("gemm", "sgemm_tt_big_f32", gemmParams...), def("gemm", "sgemm_tt_small_f32", gemmParams...),
+				def("gemm_bf16", "gemm_bf16_tt_f32", gemmParams...)},
 		},
 	}
 	SumSplits = def("gemm", "sum_splits_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
 )
 
-// gemm_bf16.cu: C = A*B on tensor cores in bf16 with fp32 accumulation,
-// A, B and C fp32 row-major, one warp per 16x8 tile of C: parameters a, b,
-// c, n, k over a grid of (N/8, M/16) blocks of 32 threads. The backend does
-// not launch it yet (-amp bf16 is refused on GPUs); cuda's TestGemmBF16
-// checks it, and mma.cuh through it, under the stand-in.
-var GemmBF16 = def("gemm_bf16", "gemm_bf16_f32", Ptr, Ptr, Ptr, Int, Int)
+// gemm_bf16.cu: products on tensor cores in bf16 with fp32 accumulation
+// (the numerics of -amp bf16), fp32 tensors in memory; its tiled products
+// are Sgemm's BF16 variants.
+var (
+	// GemmBF16 is C = A*B, A, B and C row-major, one warp per 16x8 tile
+	// of C: parameters a, b, c, n, k over a grid of (N/8, M/16) blocks of
+	// 32 threads. The backend does not launch it; cuda's TestGemmBF16
+	// checks mma.cuh through it under the stand-in.
+	GemmBF16 = def("gemm_bf16", "gemm_bf16_f32", Ptr, Ptr, Ptr, Int, Int)
+	// SumSplitsBF16 is SumSplits with the result rounded to bf16: it
+	// finishes the BF16 tile's split products and filter gradients.
+	SumSplitsBF16 = def("gemm_bf16", "sum_splits_bf16_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
+	// RoundBF16 sets dst = src rounded to bf16: dst, src, n.
+	RoundBF16 = def("gemm_bf16", "round_bf16_f32", Ptr, Ptr, Int)
+)
 
 // Sgemm returns gemm.cu's product kernel for the given transposes and tile.
 func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
@@ -99,21 +117,26 @@ func b2i(b bool) int {
 	return 0
 }
 
-// conv.cu: implicit-GEMM convolutions, indexed by Tile.
+// conv.cu: implicit-GEMM convolutions, indexed by Tile; the BF16 tile's
+// are conv_bf16.cu's, the same passes on tensor cores (a split filter
+// gradient's fp32 partial sums finished by SumSplitsBF16).
 var (
-	Conv2DForward = [2]*Kernel{
+	Conv2DForward = [3]*Kernel{
 		Big:   def("conv", "conv2d_forward_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		Small: def("conv", "conv2d_forward_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		BF16:  def("conv_bf16", "conv2d_forward_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
-	Conv2DBackwardData = [2]*Kernel{
+	Conv2DBackwardData = [3]*Kernel{
 		Big:   def("conv", "conv2d_backward_data_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		Small: def("conv", "conv2d_backward_data_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		BF16:  def("conv_bf16", "conv2d_backward_data_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
 	// Conv2DBackwardFilter takes x, dy, the output, splits and the chunk
 	// of output pixels per split before the geometry.
-	Conv2DBackwardFilter = [2]*Kernel{
+	Conv2DBackwardFilter = [3]*Kernel{
 		Big:   def("conv", "conv2d_backward_filter_big_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 		Small: def("conv", "conv2d_backward_filter_small_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		BF16:  def("conv_bf16", "conv2d_backward_filter_bf16_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 	}
 )
 

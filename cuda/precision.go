@@ -1,0 +1,64 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"fmt"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/kernels"
+)
+
+var (
+	_ autograd.PrecisionSetter    = (*Backend)(nil)
+	_ autograd.PrecisionSupporter = (*Backend)(nil)
+)
+
+// SetPrecision makes Conv2D, its backward passes and Gemm compute in p
+// from then on, with the numerics of cpu.Backend's SetPrecision (operands
+// and results rounded to p, sums in fp32). At autograd.BF16 the
+// convolutions (but depthwise ones) and GEMMs run on tensor cores
+// (kernels/conv_bf16.cu, gemm_bf16.cu); depthwise convolutions run their
+// fp32 kernels on operands rounded to bf16 and round the result. It panics
+// for a precision SupportsPrecision refuses.
+func (b *Backend) SetPrecision(p autograd.Precision) {
+	if !b.SupportsPrecision(p) {
+		panic(fmt.Sprintf("cuda: SetPrecision(%v): the GPU backend has no %v kernels", p, p))
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.precision = p
+}
+
+// SupportsPrecision reports whether SetPrecision takes p: fp32 and bf16
+// (TF32's tensor-core kernels do not exist yet).
+func (b *Backend) SupportsPrecision(p autograd.Precision) bool {
+	return p == autograd.FP32 || p == autograd.BF16
+}
+
+// narrow prepares a call at the backend's precision for kernels that
+// compute in fp32: it replaces each operand by a copy rounded to bf16 and
+// returns what to defer, which rounds result in place and releases the
+// copies. At fp32 it changes nothing. The caller holds the backend.
+func (b *Backend) narrow(op string, result *buffer, operands ...**buffer) (done func()) {
+	if b.precision == autograd.FP32 {
+		return func() {}
+	}
+	round := func(dst, src *buffer, n int) {
+		b.launch(op, kernels.RoundBF16, b.grid1(int64(n)), dim3{threads, 1, 1}, 0, dst, src, n)
+	}
+	copies := make([]*buffer, len(operands))
+	for i, o := range operands {
+		n := (*o).n
+		copies[i] = b.scratch(op, 4*max(n, 1))
+		copies[i].n = n
+		round(copies[i], *o, n)
+		*o = copies[i]
+	}
+	return func() {
+		round(result, result, result.n)
+		for _, c := range copies {
+			b.release(c)
+		}
+	}
+}

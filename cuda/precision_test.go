@@ -1,0 +1,165 @@
+//go:build cuda
+
+package cuda
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gocnn/gocnn/autograd"
+	"github.com/gocnn/gocnn/cpu"
+)
+
+// bf16Bound is how far the GPU's and the CPU's results at bf16 may lie
+// apart. Both sum the same n products of bf16 values, each exact in fp32
+// (8-bit by 8-bit significands), in fp32 but in different orders: any
+// order's sum differs from the exact one by at most gamma_n*S, S the sum
+// of the products' magnitudes and gamma_n = n*u/(1-n*u), u = 2^-24, so the
+// two sums a and b differ by at most 2*gamma_n*S. Each is then rounded to
+// bf16, g = a(1+e), |e| <= ub = 2^-8, so |a-g| <= ub*|g|/(1-ub), and
+// |g-c| <= ub/(1-ub)*(|g|+|c|) + 2*gamma_n*S.
+func bf16Bound(n int, s, g, c float64) float64 {
+	u, ub := math.Ldexp(1, -24), autograd.BF16.UnitRoundoff()
+	gamma := float64(n) * u / (1 - float64(n)*u)
+	return ub/(1-ub)*(math.Abs(g)+math.Abs(c)) + 2*gamma*s
+}
+
+// closeInBF16 fails unless every element of got is a bf16 value within
+// bf16Bound of want, the CPU backend's result; abs holds S for each
+// element, computed in fp32 from nonnegative terms, so within gamma_n of
+// S, and taken as abs/(1-gamma_n).
+func closeInBF16(t *testing.T, what string, got, want, abs []float32, n int) {
+	t.Helper()
+	gamma := float64(n) * math.Ldexp(1, -24) / (1 - float64(n)*math.Ldexp(1, -24))
+	bad := 0
+	for i := range want {
+		g, c := float64(got[i]), float64(want[i])
+		tol := bf16Bound(n, float64(abs[i])/(1-gamma), g, c)
+		if autograd.BF16.Round(got[i]) != got[i] || !(math.Abs(g-c) <= tol) {
+			if bad < 5 {
+				t.Errorf("%s: element %d = %v, want %v within %.3g, a bf16 value", what, i, got[i], want[i], tol)
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%s: %d of %d elements wrong", what, bad, len(want))
+	}
+}
+
+// magnitudes returns |v| rounded to bf16, the operands of S.
+func magnitudes(v []float32) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(math.Abs(float64(autograd.BF16.Round(x))))
+	}
+	return out
+}
+
+// bf16ConvCases cover the shapes -amp bf16 meets: padded and strided
+// 3x3, 1x1 (as a GEMM, and strided as an implicit GEMM), a 7x7 stem,
+// groups, channel counts that fill no tile, a single image, a filter
+// gradient long enough to be split, and a depthwise convolution (fp32
+// kernels on rounded operands).
+var bf16ConvCases = []struct {
+	name string
+	p    autograd.ConvParams
+}{
+	{"3x3s1p1", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1)},
+	{"3x3s2p1", squareConv(2, 11, 11, 20, 40, 3, 3, 2, 1, 1, 1)},
+	{"1x1 pointwise", squareConv(2, 7, 7, 24, 72, 1, 1, 1, 0, 1, 1)},
+	{"1x1s2 projection", squareConv(2, 9, 9, 24, 40, 1, 1, 2, 0, 1, 1)},
+	{"7x7s2p3 stem", squareConv(1, 19, 19, 3, 70, 7, 7, 2, 3, 1, 1)},
+	{"3x3 groups=4", squareConv(2, 8, 8, 36, 52, 3, 3, 1, 1, 1, 4)},
+	{"odd channels N=1", squareConv(1, 6, 7, 5, 67, 3, 3, 1, 1, 1, 1)},
+	{"split filter gradient", squareConv(4, 32, 32, 3, 16, 3, 3, 1, 1, 1, 1)},
+	{"depthwise 3x3", squareConv(2, 9, 9, 24, 24, 3, 3, 1, 1, 1, 24)},
+}
+
+// TestConvBF16AgainstCPU runs the three convolution passes at bf16 on the
+// GPU (tensor-core kernels under the stand-in) and on the CPU reference,
+// and checks them within bf16Bound.
+func TestConvBF16AgainstCPU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 3))
+	host, plain := cpu.New(0), cpu.New(0)
+	host.SetPrecision(autograd.BF16)
+	gpu.SetPrecision(autograd.BF16)
+	defer gpu.SetPrecision(autograd.FP32)
+	for _, c := range bf16ConvCases {
+		p := c.p
+		in, out, filt := p.N*p.H*p.W*p.C, p.N*p.P()*p.Q()*p.K, p.K*p.R*p.S*(p.C/p.Groups)
+		x, w, dy := randn(rng, in), randn(rng, filt), randn(rng, out)
+		// passes runs the three passes on be, returning y, dx and dw.
+		passes := func(be autograd.Backend, x, w, dy []float32) (y, dx, dw []float32) {
+			bx, bw, bdy := upload(t, be, x), upload(t, be, w), upload(t, be, dy)
+			by, bdx, bdw := be.Alloc(autograd.Float32, out), be.Alloc(autograd.Float32, in), be.Alloc(autograd.Float32, filt)
+			if be == autograd.Backend(gpu) {
+				for _, buf := range []autograd.Buffer{by, bdx, bdw} {
+					gpu.Fill(buf, float32(math.NaN()))
+				}
+			}
+			be.Conv2D(p, bx, bw, by)
+			be.Conv2DBackwardData(p, bdy, bw, bdx)
+			be.Conv2DBackwardFilter(p, bx, bdy, bdw)
+			y, dx, dw = download(be, by), download(be, bdx), download(be, bdw)
+			for _, buf := range []autograd.Buffer{bx, bw, bdy, by, bdx, bdw} {
+				be.Free(buf)
+			}
+			return y, dx, dw
+		}
+		gy, gdx, gdw := passes(gpu, x, w, dy)
+		cy, cdx, cdw := passes(host, x, w, dy)
+		sy, sdx, sdw := passes(plain, magnitudes(x), magnitudes(w), magnitudes(dy))
+		taps := p.R * p.S
+		closeInBF16(t, c.name+" forward", gy, cy, sy, taps*p.C/p.Groups)
+		closeInBF16(t, c.name+" backward data", gdx, cdx, sdx, taps*p.K/p.Groups)
+		closeInBF16(t, c.name+" backward filter", gdw, cdw, sdw, p.N*p.P()*p.Q())
+	}
+}
+
+// TestGemmBF16Tiled checks Gemm at bf16 (the tiled tensor-core products)
+// in every combination of transposes against the CPU reference, with
+// alpha 2 (exact) and beta 0.5: alpha*sum + beta*c is one more fp32
+// addition, so n = k+1 terms, S = 2*sum|a*b| + |0.5*c|.
+func TestGemmBF16Tiled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 4))
+	host, plain := cpu.New(0), cpu.New(0)
+	host.SetPrecision(autograd.BF16)
+	gpu.SetPrecision(autograd.BF16)
+	defer gpu.SetPrecision(autograd.FP32)
+	for _, c := range []struct{ m, n, k int }{{1, 1, 1}, {37, 29, 53}, {130, 67, 300}, {3, 5, 5000}} {
+		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+			name := fmt.Sprintf("%dx%dx%d transA=%v transB=%v", c.m, c.n, c.k, tr[0], tr[1])
+			a, b, c0 := randn(rng, c.m*c.k), randn(rng, c.k*c.n), randn(rng, c.m*c.n)
+			gemm := func(be autograd.Backend, a, b, c0 []float32, alpha, beta float32) []float32 {
+				ba, bb, bc := upload(t, be, a), upload(t, be, b), upload(t, be, c0)
+				be.Gemm(tr[0], tr[1], c.m, c.n, c.k, alpha, ba, bb, beta, bc)
+				out := download(be, bc)
+				for _, buf := range []autograd.Buffer{ba, bb, bc} {
+					be.Free(buf)
+				}
+				return out
+			}
+			got, want := gemm(gpu, a, b, c0, 2, 0.5), gemm(host, a, b, c0, 2, 0.5)
+			absC := make([]float32, len(c0)) // c enters unrounded, as on the CPU
+			for i, v := range c0 {
+				absC[i] = float32(math.Abs(float64(v)))
+			}
+			abs := gemm(plain, magnitudes(a), magnitudes(b), absC, 2, 0.5)
+			closeInBF16(t, name, got, want, abs, c.k+1)
+		}
+	}
+}
+
+// TestSetPrecisionRefusesTF32 checks that the GPU backend refuses the
+// precision it has no kernels for, naming it.
+func TestSetPrecisionRefusesTF32(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || fmt.Sprint(r) != "cuda: SetPrecision(tf32): the GPU backend has no tf32 kernels" {
+			t.Errorf("SetPrecision(TF32): recovered %v", r)
+		}
+	}()
+	gpu.SetPrecision(autograd.TF32)
+}

@@ -1,0 +1,12 @@
+// 2-D convolution in bf16 on tensor cores, with fp32 accumulation: the
+// numerics of cpu.Backend's convolutions at autograd.BF16 (both operands
+// rounded to bf16 as they are loaded, the sums in fp32, the result
+// rounded to bf16). The three passes are conv.cu's implicit GEMMs
+// (conv_gemm.cuh: the same loaders, NHWC activations and KRSC filters,
+// the same grids and split filter gradient) on mma_tile.cuh's BF16Tile.
+// A split filter gradient's partial sums stay fp32; gemm_bf16.cu's
+// sum_splits_bf16_f32 adds them and rounds.
+#include "conv_gemm.cuh"
+#include "mma_tile.cuh"
+
+CONV_KERNELS(BF16Tile, bf16)

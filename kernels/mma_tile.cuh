@@ -1,0 +1,167 @@
+// The tensor-core main loop that conv_bf16.cu and gemm_bf16.cu share: the
+// bf16 counterpart of gemm_tile.cuh's SIMT loop, driven by the same
+// loaders (Dense, and conv_load.cuh's implicit-GEMM gathers).
+//
+// A block of T = 32*WARPS_M*WARPS_N threads computes a BM x BN tile of
+// C = A * B in steps of BK = 16 along the reduction. Each step, the
+// loaders' fp32 elements are rounded to bf16 (to nearest even, as
+// autograd.BF16.Round) in registers and stored into shared memory, where A
+// is held as BM rows and B as BN rows of 16 bf16 values (32 bytes: two
+// 16-byte chunks, the second chunk first in every other group of four
+// rows, an XOR swizzle that puts the 8 rows an ldmatrix phase reads on
+// distinct banks). Each warp owns a WM x WN piece of the tile, and per
+// step loads its fragments with ldmatrix_x4 (A: one per 16 rows; B: one
+// per 16 columns, two m16n8k16 B fragments) and issues (WM/16)*(WN/8)
+// mma_bf16_m16n8k16. Shared memory holds two steps: while the warps
+// multiply one, each thread's loads of the next are in flight into
+// registers, then stored into the other, one barrier a step.
+//
+// Why not cp.async: the operands live in global memory as fp32 and are
+// rounded on their way in; cp.async copies bytes unchanged, so it could
+// stage them only as fp32 (twice the shared memory, and a rounding pass
+// over shared memory each step) or from bf16 copies of the tensors that
+// do not exist. Register staging overlaps the loads with the math as well.
+//
+// Every partial sum is fp32 (the MMA's accumulators); elements the loaders
+// place outside the product are zeros, which add nothing.
+#pragma once
+#include "gemm_tile.cuh"
+#include "mma.cuh"
+
+// MmaTile is one tensor-core configuration: BM x BN outputs per block from
+// WARPS_M x WARPS_N warps, each WM x WN (multiples of 16), BK = 16 deep
+// steps; EA and EB elements of A and B loaded per thread and step.
+template <int BM_, int BN_, int WARPS_M, int WARPS_N>
+struct MmaTile {
+	enum {
+		BM = BM_, BN = BN_, BK = 16,
+		T = 32 * WARPS_M * WARPS_N,
+		WM = BM / WARPS_M, WN = BN / WARPS_N,
+		FM = WM / 16, FN = WN / 8, // m16n8 tiles per warp
+		EA = BM * BK / T, EB = BN * BK / T,
+		WARPS_N_ = WARPS_N,
+	};
+	static_assert(WM % 16 == 0 && WN % 16 == 0, "warp tile must be a multiple of 16x16");
+};
+
+// BF16Tile: 64x64 from four warps of 32x32 (8 MMAs a warp and step).
+typedef MmaTile<64, 64, 2, 2> BF16Tile;
+
+// MmaAcc is one lane's fragments of its warp's accumulators: acc[i][j]
+// holds c0..c3 of the warp's m16n8 tile (i, j).
+template <class C>
+struct MmaAcc {
+	float v[C::FM][C::FN][4];
+};
+
+template <int BM, int BN, int WM, int WN>
+struct AccOf<MmaTile<BM, BN, WM, WN>> {
+	typedef MmaAcc<MmaTile<BM, BN, WM, WN>> type;
+};
+
+// swz returns the offset, in bf16 elements, of element (row, k) of a
+// shared-memory operand of 16-wide rows: 16-byte chunk k/8 of the row is
+// stored at chunk (k/8) ^ ((row/4) % 2).
+__device__ __forceinline__ int swz(int row, int k) { return row * 16 + (((k >> 3) ^ ((row >> 2) & 1)) << 3) + (k & 7); }
+
+// stage rounds one step's loaded elements to bf16 and stores them into
+// an operand's shared memory s (ROWS rows of 16).
+template <int ROWS, int T, bool KMAJOR, int E>
+__device__ __forceinline__ void stage(unsigned short* s, const float* v) {
+#pragma unroll
+	for (int e = 0; e < E; e++) {
+		int r, k;
+		tile_pos<ROWS, 16, T, KMAJOR>(threadIdx.x, e, &r, &k);
+		s[swz(r, k)] = (unsigned short)bf16_bits(v[e]);
+	}
+}
+
+// mma_step multiplies one step held in shared memory into acc: the warp's
+// A rows [wm, wm+WM) of as, B columns [wn, wn+WN) of bs.
+template <class C>
+__device__ __forceinline__ void mma_step(const unsigned short* as, const unsigned short* bs, int wm, int wn,
+                                         MmaAcc<C>& acc) {
+	int lane = threadIdx.x % 32;
+	unsigned af[C::FM][4], bf[C::FN][2];
+	// A: lane l gives row l%16 of the 16-row slab, chunk l/16 (matrices:
+	// rows 0-7 k 0-7, rows 8-15 k 0-7, rows 0-7 k 8-15, rows 8-15 k 8-15).
+#pragma unroll
+	for (int i = 0; i < C::FM; i++) ldmatrix_x4(af[i], as + swz(wm + 16 * i + lane % 16, 8 * (lane / 16)));
+	// B: lane l gives row (column of B) 8*(l/16) + l%8, chunk (l/8)%2
+	// (matrices: n 0-7 k 0-7, n 0-7 k 8-15, n 8-15 k 0-7, n 8-15 k 8-15),
+	// the B fragments of two n8 tiles.
+#pragma unroll
+	for (int j = 0; j < C::FN; j += 2) {
+		unsigned r[4];
+		ldmatrix_x4(r, bs + swz(wn + 8 * j + 8 * (lane / 16) + lane % 8, 8 * ((lane / 8) % 2)));
+		bf[j][0] = r[0], bf[j][1] = r[1], bf[j + 1][0] = r[2], bf[j + 1][1] = r[3];
+	}
+#pragma unroll
+	for (int i = 0; i < C::FM; i++)
+#pragma unroll
+		for (int j = 0; j < C::FN; j++) mma_bf16_m16n8k16(acc.v[i][j], af[i], bf[j], acc.v[i][j]);
+}
+
+// mainloop sets acc to the product of kTiles steps of la's A and lb's B,
+// in bf16 with fp32 accumulation. kTiles is the same for the whole block
+// (it synchronises).
+template <class C, class LA, class LB>
+__device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, MmaAcc<C>& acc) {
+	static_assert(LA::E == C::EA && LB::E == C::EB, "loader does not match the tile");
+	__shared__ __align__(128) unsigned short As[2][C::BM * 16];
+	__shared__ __align__(128) unsigned short Bs[2][C::BN * 16];
+	int warp = threadIdx.x / 32;
+	int wm = (warp / C::WARPS_N_) * C::WM, wn = (warp % C::WARPS_N_) * C::WN;
+#pragma unroll
+	for (int i = 0; i < C::FM; i++)
+#pragma unroll
+		for (int j = 0; j < C::FN; j++)
+#pragma unroll
+			for (int e = 0; e < 4; e++) acc.v[i][j][e] = 0.f;
+	if (kTiles <= 0) return;
+	float ra[C::EA], rb[C::EB];
+	la.load(ra);
+	lb.load(rb);
+	stage<C::BM, C::T, LA::KMAJOR, C::EA>(As[0], ra);
+	stage<C::BN, C::T, LB::KMAJOR, C::EB>(Bs[0], rb);
+	__syncthreads();
+	for (int t = 0; t < kTiles; t++) {
+		bool more = t + 1 < kTiles;
+		if (more) { // the next step's loads overlap this step's math
+			la.next();
+			lb.next();
+			la.load(ra);
+			lb.load(rb);
+		}
+		mma_step<C>(As[t & 1], Bs[t & 1], wm, wn, acc);
+		if (more) { // the other buffer was last read before the previous barrier
+			stage<C::BM, C::T, LA::KMAJOR, C::EA>(As[(t + 1) & 1], ra);
+			stage<C::BN, C::T, LB::KMAJOR, C::EB>(Bs[(t + 1) & 1], rb);
+		}
+		__syncthreads();
+	}
+}
+
+// store writes the block's tile of c (row0, col0 its corner; (m, n) the
+// whole matrix, row stride ldc): c = alpha*acc + beta*c, c not read when
+// beta is 0, rounded to bf16 when final (a split's partial sums are
+// stored in fp32 and rounded once summed).
+template <class C>
+__device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, i64 ldc, int m, int n, int row0, int col0,
+                                      float alpha, float beta, bool final = true) {
+	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+	int r0 = row0 + (warp / C::WARPS_N_) * C::WM + lane / 4, c0 = col0 + (warp % C::WARPS_N_) * C::WN + 2 * (lane % 4);
+#pragma unroll
+	for (int i = 0; i < C::FM; i++)
+#pragma unroll
+		for (int j = 0; j < C::FN; j++)
+#pragma unroll
+			for (int e = 0; e < 4; e++) {
+				// c0, c1: row g, columns 2t, 2t+1; c2, c3: row g+8.
+				int r = r0 + 16 * i + 8 * (e / 2), cc = c0 + 8 * j + e % 2;
+				if (r >= m || cc >= n) continue;
+				float* p = c + (i64)r * ldc + cc;
+				float v = beta == 0.f ? alpha * acc.v[i][j][e] : alpha * acc.v[i][j][e] + beta * *p;
+				*p = final ? bf16_round(v) : v;
+			}
+}
