@@ -15,6 +15,7 @@ type Backend struct {
 	workers   int
 	free      freeList
 	precision autograd.Precision // of convolutions and GEMMs; see SetPrecision
+	winograd  winogradRule       // which 3x3 convolutions use Winograd; see useWinograd
 }
 
 // New returns a backend using workers goroutines per kernel; workers < 1

@@ -33,6 +33,10 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 		b.depthwiseForward(g, xv, wv, yv)
 		return
 	}
+	if b.useWinograd(g) {
+		winogradConv(b, g, xv, wv, false, yv)
+		return
+	}
 	if directConv != nil && directConv(b, g, xv, wv, yv) {
 		return
 	}
@@ -61,6 +65,10 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		return
 	}
 	if q, ok := g.transposedAsConv(); ok && !g.Pointwise() {
+		if qg := newConvGeom("Conv2DBackwardData", q); b.useWinograd(qg) {
+			winogradConv(b, qg, dyv, wv, true, dxv)
+			return
+		}
 		if directConvFlipped == nil || !directConvFlipped(b, g, q, dyv, wv, dxv) {
 			b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
 		}

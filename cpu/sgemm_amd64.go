@@ -9,6 +9,7 @@ func init() {
 		fastSgemm = packedSgemm
 		directConv = convDirect
 		directConvFlipped = convDirectFlipped
+		winogradConv = convWinograd
 	}
 }
 

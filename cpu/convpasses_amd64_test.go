@@ -1,0 +1,94 @@
+//go:build !openblas
+
+package cpu
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/gocnn/gocnn/autograd"
+)
+
+// resnetConvs are the 3x3 pad-1 stride-1 convolutions of the CIFAR
+// ResNets at batch 128 and of ResNet-18 at 112x112 at batch 32.
+var resnetConvs = []autograd.ConvParams{
+	conv3x3s1(128, 32, 16), conv3x3s1(128, 16, 32), conv3x3s1(128, 8, 64),
+	conv3x3s1(32, 28, 64), conv3x3s1(32, 14, 128), conv3x3s1(32, 7, 256), conv3x3s1(32, 4, 512),
+}
+
+func conv3x3s1(n, hw, c int) autograd.ConvParams {
+	return autograd.ConvParams{N: n, H: hw, W: hw, C: c, K: c, R: 3, S: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1, Groups: 1}
+}
+
+// BenchmarkConvPasses reports GFLOP/s (2 x multiply-adds of the direct
+// convolution, whatever the algorithm) of each pass at ResNet shapes, by
+// the direct path and by Winograd: the measurement behind
+// winogradMeasured. Compare with BenchmarkFMAPeak.
+func BenchmarkConvPasses(b *testing.B) {
+	for _, p := range resnetConvs {
+		xn, wn, yn := p.Sizes()
+		rng := rand.New(rand.NewPCG(1, 2))
+		x, w, y := randMixed(rng, xn), randMixed(rng, wn), randMixed(rng, yn)
+		flops := 2 * float64(p.N*p.P()*p.Q()*p.K*9*p.C)
+		for _, rule := range []winogradRule{winogradMeasured, winogradAlways} {
+			be := New(0)
+			be.winograd = rule
+			algo := map[winogradRule]string{winogradMeasured: "direct", winogradAlways: "winograd"}[rule]
+			passes := []struct {
+				name string
+				run  func()
+			}{
+				{"forward", func() { be.Conv2D(p, f32(x), f32(w), f32(y)) }},
+				{"backward-data", func() { be.Conv2DBackwardData(p, f32(y), f32(w), f32(x)) }},
+				{"backward-filter", func() { be.Conv2DBackwardFilter(p, f32(x), f32(y), f32(w)) }},
+			}
+			for _, pass := range passes {
+				if rule == winogradAlways && pass.name == "backward-filter" {
+					continue // no Winograd filter gradient
+				}
+				b.Run(fmt.Sprintf("n%d-%dx%dx%d/%s/%s", p.N, p.H, p.W, p.C, pass.name, algo), func(b *testing.B) {
+					for b.Loop() {
+						pass.run()
+					}
+					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkFMAPeak runs kernel6x16 on an in-cache problem (k = 256, a and
+// b in L1) on 1 and 2 goroutines: the multiply-add rate the convolutions
+// can at best reach on this machine.
+func BenchmarkFMAPeak(b *testing.B) {
+	const k = 256
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("goroutines=%d", workers), func(b *testing.B) {
+			const calls = 1000
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						a, bp := make([]float32, mr*k), make([]float32, k*nr)
+						for i := range a {
+							a[i] = 1e-3
+						}
+						for i := range bp {
+							bp[i] = 1e-3
+						}
+						var tile [mr * nr]float32
+						for range calls {
+							kernel6x16(k, &a[0], k, 1, &bp[0], &tile[0])
+						}
+					}()
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(2*mr*nr*k*calls*float64(workers)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

@@ -1,0 +1,35 @@
+package cpu
+
+import "github.com/gocnn/gocnn/autograd"
+
+// winogradConv, where the build has it (winograd_amd64.go), computes the
+// 3x3 stride-1 convolution g of x into y by Winograd F(2x2, 3x3), reading
+// the filters from w (K, 3, 3, C) as they are, or, with flipped, as the
+// flipped, transposed filters of a backward-data pass (transposedAsConv),
+// w then being (g.C, 3, 3, g.K).
+var winogradConv func(b *Backend, g convGeom, x, w []float32, flipped bool, y []float32)
+
+// winogradRule says which convolutions a backend computes by Winograd.
+type winogradRule int
+
+const (
+	// winogradMeasured, the default, is the rule measured on this
+	// project's 2-core AVX2 machine (BenchmarkConvPasses, see
+	// docs/winograd.md): with its input and output transforms in scalar
+	// Go, Winograd was slower than the direct path at every ResNet shape
+	// from 16 to 512 channels, so it chooses none.
+	winogradMeasured winogradRule = iota
+	winogradAlways                // every geometry it can compute: for tests and benchmarks
+)
+
+// useWinograd reports whether b computes the convolution g by Winograd:
+// 3x3, stride 1, no dilation, one group, at fp32 (a narrowed precision
+// rounds the operands of the products, which Winograd's transformed
+// operands would change: SetPrecision's reference must stay exact), and
+// where the rule of b chooses it.
+func (b *Backend) useWinograd(g convGeom) bool {
+	if winogradConv == nil || b.winograd != winogradAlways || b.precision != autograd.FP32 {
+		return false
+	}
+	return g.R == 3 && g.S == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilH == 1 && g.DilW == 1 && g.Groups == 1
+}

@@ -1,0 +1,173 @@
+//go:build !openblas
+
+package cpu
+
+// Winograd F(2x2, 3x3) (Lavin and Gray, 2016) for 3x3 stride-1 convolutions:
+// each 2x2 block of output pixels (a tile) of each filter is
+// A^T [(G g G^T) ⊙ (B^T d B)] A, with d the tile's 4x4 input patch and g the
+// 3x3 filter. Summed over input channels, the 16 element-wise products of
+// one tile become 16 matrix products (tiles, C) x (C, K), which run on
+// kernel6x16: 16 multiply-adds per tile, channel and filter instead of the
+// direct convolution's 36. docs/winograd.md derives the error bound the
+// tests hold it to.
+
+// winogradBudget bounds each worker's transformed inputs plus products
+// (floats), so that a block of tiles stays in the L2 cache.
+const winogradBudget = 1 << 16
+
+// filterView reads tap (r, s) of the filter from input channel in to
+// output channel out of a 3x3 filter bank at w[base + out*o + in*i + r*rs
+// + s*ss]: the forward filters (K, 3, 3, C), or the flipped, transposed
+// ones of a backward-data pass, read in place.
+type filterView struct{ base, o, i, rs, ss int }
+
+// forwardView reads w (K, 3, 3, C) as it is.
+func forwardView(c int) filterView { return filterView{0, 9 * c, 1, 3 * c, c} }
+
+// flippedView reads w (K, 3, 3, C) as the filters (C, 3, 3, K) of the
+// backward-data convolution (see transposedAsConv): output channel c,
+// input channel k, tap (r, s) is w's tap (2-r, 2-s) of filter k, channel c.
+func flippedView(c int) filterView { return filterView{8 * c, 1, 9 * c, -3 * c, -c} }
+
+// convWinograd is winogradConv on this build.
+func convWinograd(b *Backend, g convGeom, x, w []float32, flipped bool, y []float32) {
+	v := forwardView(g.C)
+	if flipped {
+		v = flippedView(g.K)
+	}
+	b.winogradTiles(g, x, b.winogradFilters(w, v, g.K, g.C), y)
+}
+
+// winogradFilters returns G g G^T of every filter g, laid out for
+// kernel6x16: 16 matrices (one per element ξ of the 4x4 transform), each
+// the (cin, 16) strips of 16 output channels in turn, channels past cout
+// zero.
+func (b *Backend) winogradFilters(w []float32, v filterView, cout, cin int) []float32 {
+	strips := (cout + nr - 1) / nr
+	per := strips * cin * nr // floats per element ξ
+	u := make([]float32, 16*per)
+	b.parallelFor(cout, 16, func(o0, o1 int) {
+		var g [9]float32
+		for o := o0; o < o1; o++ {
+			at := (o/nr)*cin*nr + o%nr
+			for c := range cin {
+				for t := range 9 {
+					g[t] = w[v.base+o*v.o+c*v.i+t/3*v.rs+t%3*v.ss]
+				}
+				f := transformFilter(&g)
+				for e, x := range f {
+					u[e*per+at+c*nr] = x
+				}
+			}
+		}
+	})
+	return u
+}
+
+// transformFilter returns G g G^T for g (3, 3), G = [1 0 0; ½ ½ ½; ½ -½ ½;
+// 0 0 1], row-major.
+func transformFilter(g *[9]float32) (u [16]float32) {
+	var t [12]float32 // G g, (4, 3)
+	for j := range 3 {
+		g0, g1, g2 := g[j], g[3+j], g[6+j]
+		t[j], t[3+j], t[6+j], t[9+j] = g0, (g0+g1+g2)/2, (g0-g1+g2)/2, g2
+	}
+	for i := range 4 {
+		t0, t1, t2 := t[3*i], t[3*i+1], t[3*i+2]
+		u[4*i], u[4*i+1], u[4*i+2], u[4*i+3] = t0, (t0+t1+t2)/2, (t0-t1+t2)/2, t2
+	}
+	return u
+}
+
+// winograd computes the 3x3 stride-1 convolution g of x with the filters u
+// of winogradFilters into y. Workers take blocks of tiles (n, tile row,
+// tile column) in order; each output element is summed by one task in a
+// fixed order, so the result does not depend on the worker count.
+func (b *Backend) winogradTiles(g convGeom, x, u, y []float32) {
+	th, tw := (g.p+1)/2, (g.q+1)/2
+	tiles := g.N * th * tw
+	block := max(mr, min(20*mr, winogradBudget/(16*(g.C+g.K))/mr*mr))
+	kp := (g.K + nr - 1) / nr * nr
+	per := kp * g.C // floats of u per element ξ
+	b.parallelFor((tiles+block-1)/block, 1, func(lo, hi int) {
+		v := make([]float32, 16*block*g.C) // (16, block, C)
+		m := make([]float32, 16*block*g.K) // (16, block, K)
+		var tile [mr * nr]float32
+		for blk := lo; blk < hi; blk++ {
+			t0 := blk * block
+			n := min(block, tiles-t0)
+			for t := range n {
+				g.winogradInput(x, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, v[t*g.C:], block*g.C)
+			}
+			for e := range 16 {
+				for j := 0; j < g.K; j += nr {
+					for t := 0; t < n; t += mr {
+						kernel6x16(g.C, &v[(e*block+t)*g.C], g.C, 1, &u[e*per+j*g.C], &tile[0])
+						storeTile(&tile, min(mr, n-t), min(nr, g.K-j), 1, 0, m[(e*block+t)*g.K+j:], g.K)
+					}
+				}
+			}
+			for t := range n {
+				g.winogradOutput(m[t*g.K:], block*g.K, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, y)
+			}
+		}
+	})
+}
+
+// winogradInput sets v[e*ld + c], for each element e of the 4x4 transform
+// and channel c, to B^T d B of the input patch d of image n whose top-left
+// corner is output pixel (p0, q0), zeros where it reaches the padding.
+// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+func (g convGeom) winogradInput(x []float32, n, p0, q0 int, v []float32, ld int) {
+	var rows [16][]float32 // the patch's pixels, nil in the padding
+	for i := range 4 {
+		h := p0 - g.PadH + i
+		for j := range 4 {
+			w := q0 - g.PadW + j
+			if h >= 0 && h < g.H && w >= 0 && w < g.W {
+				rows[4*i+j] = x[((n*g.H+h)*g.W+w)*g.C:][:g.C]
+			}
+		}
+	}
+	var d, t [16]float32
+	for c := range g.C {
+		for e, r := range rows {
+			d[e] = 0
+			if r != nil {
+				d[e] = r[c]
+			}
+		}
+		for j := range 4 {
+			d0, d1, d2, d3 := d[j], d[4+j], d[8+j], d[12+j]
+			t[j], t[4+j], t[8+j], t[12+j] = d0-d2, d1+d2, d2-d1, d1-d3
+		}
+		for i := range 4 {
+			t0, t1, t2, t3 := t[4*i], t[4*i+1], t[4*i+2], t[4*i+3]
+			v[(4*i)*ld+c], v[(4*i+1)*ld+c], v[(4*i+2)*ld+c], v[(4*i+3)*ld+c] = t0-t2, t1+t2, t2-t1, t1-t3
+		}
+	}
+}
+
+// winogradOutput writes A^T M A, A^T = [1 1 1 0; 0 1 -1 -1], of the
+// products m[e*ld + k] of one tile to output pixels (p0..p0+1,
+// q0..q0+1) of image n of y, those inside it.
+func (g convGeom) winogradOutput(m []float32, ld, n, p0, q0 int, y []float32) {
+	var s [8]float32 // A^T M, (2, 4)
+	for k := range g.K {
+		for j := range 4 {
+			m0, m1, m2, m3 := m[j*ld+k], m[(4+j)*ld+k], m[(8+j)*ld+k], m[(12+j)*ld+k]
+			s[j], s[4+j] = m0+m1+m2, m1-m2-m3
+		}
+		for a := range 2 {
+			if p0+a >= g.p {
+				break
+			}
+			s0, s1, s2, s3 := s[4*a], s[4*a+1], s[4*a+2], s[4*a+3]
+			row := y[((n*g.p+p0+a)*g.q+q0)*g.K+k:]
+			row[0] = s0 + s1 + s2
+			if q0+1 < g.q {
+				row[g.K] = s1 - s2 - s3
+			}
+		}
+	}
+}
