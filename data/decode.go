@@ -34,20 +34,31 @@ func DecodeImage(dst *Image, b []byte, c int) error {
 // mutated headers announcing tens of megapixels would make each run take
 // seconds and explore nothing new.
 func decodeImage(dst *Image, b []byte, c, limit int) error {
+	_, err := decodeShrunk(dst, b, c, limit, 1)
+	return err
+}
+
+// decodeShrunk is decodeImage decoding a JPEG at 1/shrink of its size
+// (shrink 1, 2, 4 or 8), ceil(w/shrink) x ceil(h/shrink) pixels: in the
+// DCT domain with libjpeg-turbo, else by averaging the full decode over
+// shrink x shrink blocks (see reduce). It returns the factor it shrank
+// by: shrink for a JPEG, 1 for a PNG, which it decodes at full size.
+func decodeShrunk(dst *Image, b []byte, c, limit, shrink int) (int, error) {
 	if c != 1 && c != 3 {
 		panic(fmt.Sprintf("data: DecodeImage wants 1 or 3 channels, got %d", c))
 	}
-	if bytes.HasPrefix(b, jpegMagic) {
-		if handled, err := decodeTurbo(dst, b, c, limit); handled {
-			return err
-		}
+	if !bytes.HasPrefix(b, jpegMagic) {
+		shrink = 1
+	} else if handled, err := decodeTurbo(dst, b, c, limit, shrink); handled {
+		return shrink, err
 	}
 	m, err := decode(b, limit)
 	if err != nil {
-		return err
+		return shrink, err
 	}
 	toImage(dst, m, c)
-	return nil
+	reduce(dst, shrink)
+	return shrink, nil
 }
 
 // DecodeMask decodes a segmentation mask: an 8-bit palette PNG whose
@@ -85,30 +96,34 @@ func decodeMask(dst *Image, b []byte, limit int) error {
 // decode sniffs the format itself rather than going through image.Decode,
 // whose registry would accept whatever formats other packages register.
 func decode(b []byte, limit int) (image.Image, error) {
-	var cfgf func() (image.Config, error)
-	var dec func() (image.Image, error)
+	if _, _, err := imageSize(b, limit); err != nil {
+		return nil, err
+	}
+	if bytes.HasPrefix(b, jpegMagic) {
+		return jpeg.Decode(bytes.NewReader(b))
+	}
+	return png.Decode(bytes.NewReader(b))
+}
+
+// imageSize reads a JPEG or PNG header's width and height, and checks
+// that they are positive and within limit pixels.
+func imageSize(b []byte, limit int) (w, h int, err error) {
+	var cfg image.Config
 	switch {
 	case bytes.HasPrefix(b, jpegMagic):
-		cfgf = func() (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }
-		dec = func() (image.Image, error) { return jpeg.Decode(bytes.NewReader(b)) }
+		cfg, err = jpeg.DecodeConfig(bytes.NewReader(b))
 	case bytes.HasPrefix(b, pngMagic):
-		cfgf = func() (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }
-		dec = func() (image.Image, error) { return png.Decode(bytes.NewReader(b)) }
+		cfg, err = png.DecodeConfig(bytes.NewReader(b))
 	default:
-		return nil, errors.New("not a JPEG or PNG file")
+		return 0, 0, errors.New("not a JPEG or PNG file")
 	}
-	cfg, err := cfgf()
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > limit/cfg.Height {
-		return nil, fmt.Errorf("image size %dx%d is empty or over %d pixels", cfg.Width, cfg.Height, limit)
+		return 0, 0, fmt.Errorf("image size %dx%d is empty or over %d pixels", cfg.Width, cfg.Height, limit)
 	}
-	m, err := dec()
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return cfg.Width, cfg.Height, nil
 }
 
 func modelName(m image.Image) string {

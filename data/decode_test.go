@@ -89,19 +89,26 @@ func TestDecodeJPEGTestdata(t *testing.T) {
 // mostly along colour edges.
 func compareMean(t *testing.T, name string, got, want []uint8) {
 	t.Helper()
+	compareWithin(t, name, got, want, 2, 64)
+}
+
+// compareWithin fails unless got and want differ by at most mean on
+// average and worst anywhere.
+func compareWithin(t *testing.T, name string, got, want []uint8, mean float64, worst int) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d values, want %d", name, len(got), len(want))
 	}
-	var sum, worst int
+	var sum, largest int
 	for i := range got {
 		d := max(int(got[i])-int(want[i]), int(want[i])-int(got[i]))
 		sum += d
-		worst = max(worst, d)
+		largest = max(largest, d)
 	}
-	if mean := float64(sum) / float64(len(got)); mean > 2 || worst > 64 {
-		t.Fatalf("%s: mean difference %.2f, largest %d", name, mean, worst)
+	if m := float64(sum) / float64(len(got)); m > mean || largest > worst {
+		t.Fatalf("%s: mean difference %.2f, largest %d (tolerance %.2f, %d)", name, m, largest, mean, worst)
 	}
-	t.Logf("%s: mean difference %.2f, largest %d", name, float64(sum)/float64(len(got)), worst)
+	t.Logf("%s: mean difference %.2f, largest %d", name, float64(sum)/float64(len(got)), largest)
 }
 
 func encodePNG(t testing.TB, m image.Image) []byte {

@@ -114,24 +114,63 @@ func (f *ImageFolder) Classes() []string { return f.ClassNames }
 
 // Load reads and decodes image i.
 func (f *ImageFolder) Load(i int, ex *Example) error {
-	if err := loadImage(ex, f.Files[i], f.channels); err != nil {
+	path, c, err := f.readFile(i, ex)
+	if err != nil {
 		return err
+	}
+	_, err = decodeFile(ex, path, c, 1)
+	return err
+}
+
+// readFile implements fileDataset.
+func (f *ImageFolder) readFile(i int, ex *Example) (path string, c int, err error) {
+	if err := readImageFile(ex, f.Files[i]); err != nil {
+		return "", 0, err
 	}
 	ex.Label = f.Labels[i]
 	ex.Mask.reshape(0, 0, 1)
-	return nil
+	return f.Files[i], f.channels, nil
+}
+
+// fileDataset is a Dataset of encoded image files that can hand over an
+// example's file without decoding it, so that the Loader plans the view
+// on the header's size and decodes the image only as large as the view
+// needs.
+type fileDataset interface {
+	Dataset
+	// readFile reads example i's file into ex.file and sets everything
+	// else of ex but the image. It returns the file's path, which errors
+	// name, and the channels to decode.
+	readFile(i int, ex *Example) (path string, c int, err error)
 }
 
 // loadImage reads and decodes one image file into ex.Image; errors name
 // the file.
 func loadImage(ex *Example, path string, c int) error {
+	if err := readImageFile(ex, path); err != nil {
+		return err
+	}
+	_, err := decodeFile(ex, path, c, 1)
+	return err
+}
+
+// readImageFile reads path into ex.file.
+func readImageFile(ex *Example, path string) error {
 	var err error
 	ex.file, err = readInto(ex.file, path)
 	if err != nil {
 		return fmt.Errorf("data: %w", err)
 	}
-	if err := DecodeImage(&ex.Image, ex.file, c); err != nil {
-		return fmt.Errorf("data: %s: %w", path, err)
-	}
 	return nil
+}
+
+// decodeFile decodes ex.file, read from path, into ex.Image with c
+// channels, a JPEG at 1/shrink of its size; it returns the factor it
+// shrank by (see decodeShrunk).
+func decodeFile(ex *Example, path string, c, shrink int) (int, error) {
+	s, err := decodeShrunk(&ex.Image, ex.file, c, MaxPixels, shrink)
+	if err != nil {
+		return s, fmt.Errorf("data: %s: %w", path, err)
+	}
+	return s, nil
 }

@@ -7,4 +7,4 @@ package data
 const JPEGDecoder = "image/jpeg"
 
 // decodeTurbo leaves every JPEG to image/jpeg in this build.
-func decodeTurbo(*Image, []byte, int, int) (handled bool, err error) { return false, nil }
+func decodeTurbo(*Image, []byte, int, int, int) (handled bool, err error) { return false, nil }

@@ -46,6 +46,15 @@ type LoaderConfig struct {
 	// unreadable files, masks of the wrong size), counted by Skipped,
 	// instead of ending the epoch with the error.
 	SkipBad bool
+	// FullDecode decodes every image at full size. Without it, a Loader
+	// over image files (ImageFolder) plans each example's view on the
+	// file header's size and decodes a JPEG at 1/2, 1/4 or 1/8 of its
+	// size when the view's box would still hold at least as many pixels
+	// as the output in each direction (libjpeg-turbo's DCT-domain
+	// scaling, or image/jpeg's full decode averaged over blocks), as
+	// PIL's draft mode does: the crops and flips drawn are the same, the
+	// pixels close (TestLoaderDraft states how close).
+	FullDecode bool
 }
 
 // Loader turns a Dataset into batches, decoding and augmenting examples
@@ -123,9 +132,8 @@ func (l *Loader) probe() error {
 	w := l.workers[0]
 	var first error
 	for i := range l.ds.Len() {
-		err := l.load(w, 0, i)
+		v, err := l.load(w, 0, i)
 		if err == nil {
-			v := l.view(w, 0, i)
 			l.shape = batchShape{n: l.cfg.BatchSize, h: v.OutH, w: v.OutW, c: w.ex.Image.C,
 				seg: w.ex.Mask.W > 0, uint8: l.cfg.Uint8}
 			l.mean, l.std = v.Mean, v.Std
@@ -152,25 +160,74 @@ func (l *Loader) probe() error {
 	return first
 }
 
-// load decodes example i into w.ex, turning a panic of the decoders into
-// an error: bad input must never bring the process down.
-func (l *Loader) load(w *worker, epoch, i int) (err error) {
+// load decodes example i into w.ex and returns its view: decoded at
+// full size and then planned, or, for a dataset of files, planned on the
+// header's size and decoded as small as the view allows (see
+// LoaderConfig.FullDecode).
+func (l *Loader) load(w *worker, epoch, i int) (View, error) {
+	fd := asFiles(l.ds)
+	if fd == nil || l.cfg.FullDecode {
+		if err := guard(i, func() error { return l.ds.Load(i, &w.ex) }); err != nil {
+			return View{}, err
+		}
+		return l.view(w, epoch, i, w.ex.Image.W, w.ex.Image.H), nil
+	}
+	var path string
+	var c, width, height int
+	err := guard(i, func() (err error) {
+		if path, c, err = fd.readFile(i, &w.ex); err != nil {
+			return err
+		}
+		width, height, err = imageSize(w.ex.file, MaxPixels)
+		if err != nil { // let the full decode say what is wrong
+			width, height = 0, 0
+			_, err = decodeFile(&w.ex, path, c, 1)
+		}
+		return err
+	})
+	if err != nil {
+		return View{}, err
+	}
+	if width == 0 {
+		return l.view(w, epoch, i, w.ex.Image.W, w.ex.Image.H), nil
+	}
+	v := l.view(w, epoch, i, width, height)
+	s := draftShrink(&v)
+	err = guard(i, func() (err error) {
+		s, err = decodeFile(&w.ex, path, c, s)
+		return err
+	})
+	if err != nil {
+		return View{}, err
+	}
+	if w.ex.Image.W != (width+s-1)/s || w.ex.Image.H != (height+s-1)/s {
+		return View{}, loadError{fmt.Errorf("data: %s: decoded %dx%d from a %dx%d header at 1/%d",
+			path, w.ex.Image.W, w.ex.Image.H, width, height, s)}
+	}
+	v.shrink(s)
+	return v, nil
+}
+
+// guard runs a step of loading example i, turning its error into a
+// loadError and a panic of the decoders into one: bad input must never
+// bring the process down.
+func guard(i int, load func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = loadError{fmt.Errorf("data: example %d: panic while loading: %v", i, r)}
 		}
 	}()
-	if err := l.ds.Load(i, &w.ex); err != nil {
+	if err := load(); err != nil {
 		return loadError{err}
 	}
 	return nil
 }
 
-// view runs the transforms for example i, already in w.ex, with the
-// generator seeded from the seed, epoch and index.
-func (l *Loader) view(w *worker, epoch, i int) View {
+// view runs the transforms for example i, a width x height image, with
+// the generator seeded from the seed, epoch and index.
+func (l *Loader) view(w *worker, epoch, i, width, height int) View {
 	w.pcg.Seed(l.cfg.Seed, uint64(epoch)<<32|uint64(i))
-	v := NewView(w.ex.Image.W, w.ex.Image.H)
+	v := NewView(width, height)
 	for _, t := range l.cfg.Transforms {
 		t.Apply(&v, w.rng)
 	}
@@ -354,10 +411,10 @@ func (p *pending) fail(err error) {
 
 // fill loads, transforms and resamples one example into its batch slot.
 func (l *Loader) fill(w *worker, epoch int, j job) error {
-	if err := l.load(w, epoch, j.item); err != nil {
+	v, err := l.load(w, epoch, j.item)
+	if err != nil {
 		return err
 	}
-	v := l.view(w, epoch, j.item)
 	s, ex := l.shape, &w.ex
 	if v.OutW != s.w || v.OutH != s.h || ex.Image.C != s.c || (ex.Mask.W > 0) != s.seg {
 		return fmt.Errorf("data: example %d comes out %dx%dx%d (mask: %v) but the batch holds %dx%dx%d (mask: %v); end the transforms with a fixed-size crop",

@@ -32,6 +32,25 @@ func (s *Subset) Len() int { return len(s.Indices) }
 // Load loads example Indices[i] of the underlying dataset.
 func (s *Subset) Load(i int, ex *Example) error { return s.Dataset.Load(s.Indices[i], ex) }
 
+// readFile hands over example Indices[i]'s file; the Loader calls it only
+// when the underlying dataset is a fileDataset (see asFiles).
+func (s *Subset) readFile(i int, ex *Example) (string, int, error) {
+	return asFiles(s.Dataset).readFile(s.Indices[i], ex)
+}
+
+// asFiles returns ds as a fileDataset when it is one, a Subset of one
+// included, or nil.
+func asFiles(ds Dataset) fileDataset {
+	if s, ok := ds.(*Subset); ok {
+		if asFiles(s.Dataset) == nil {
+			return nil
+		}
+		return s
+	}
+	f, _ := ds.(fileDataset)
+	return f
+}
+
 // Check checks example Indices[i] when the underlying dataset is a
 // Checker, and passes it otherwise.
 func (s *Subset) Check(i int) error {
