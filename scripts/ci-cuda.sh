@@ -2,8 +2,10 @@
 # ci-cuda.sh compile-checks the GPU side on a machine without a GPU:
 # installs Debian's CUDA toolkit if missing, regenerates the kernels' PTX
 # and fails if it differs from the committed files (gen.sh also assembles
-# it for sm_90), and vets the cuda build (which type-checks every package
-# and its tests with -tags cuda). scripts/standin-check.sh then builds and
+# it for sm_90), checks the tensor-core kernels' registers, shared
+# memory, spills and SASS (scripts/tensorcore-check.sh), and vets the
+# cuda build (which type-checks every package and its tests with -tags
+# cuda). scripts/standin-check.sh then builds and
 # runs the cuda build on the stand-in device.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +30,10 @@ for f in kernels/*.ptx; do
 	fi
 done
 echo "ci-cuda: PTX up to date, assembled for sm_90 ($((SECONDS - start))s)"
+
+# The tensor-core kernels: no spills, two blocks per SM, HMMA in the loop.
+scripts/tensorcore-check.sh
+echo "ci-cuda: tensor-core kernels pass ptxas and SASS checks for sm_90 ($((SECONDS - start))s)"
 
 # Debian's libcuda1 provides libcuda.so; the toolkit's link stub is the
 # fallback where only the toolkit is installed.

@@ -53,7 +53,7 @@ say "stand-in self-checks passed"
 
 (cd cuda && GOCNN_SIM_DEVICES=2 "$bin/cuda.test" -test.count=1)
 say "cuda package passed on two stand-in devices"
-(cd cuda && GOCNN_SIM_ORDER=shuffle "$bin/cuda.test" -test.count=1 -test.run 'TestBackend|TestConvAgainstCPU|TestGemmAgainstReference|TestGemmBF16')
+(cd cuda && GOCNN_SIM_ORDER=shuffle "$bin/cuda.test" -test.count=1 -test.run 'TestBackend|TestConvAgainstCPU|TestGemmAgainstReference|TestGemmBF16|TestConvBF16')
 say "backend suite and kernels passed with shuffled thread order"
 
 (cd train && "$bin/train.test" -test.count=1)

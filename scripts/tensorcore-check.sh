@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# tensorcore-check.sh checks the tensor-core kernels statically, with no
+# GPU: ptxas for sm_90 assembles each family in FAMILIES (default: the
+# bf16 ones) from its PTX in DIR (default kernels/), and for every entry
+#   - reports no spills,
+#   - uses registers and shared memory that let at least two blocks of its
+#     launch bound (.maxntid) run on one SM (65536 registers, allocated per
+#     warp in units of 256; 228 KiB of shared memory, 1 KiB of it reserved
+#     per block; 2048 threads; 32 blocks),
+# and every tiled product (conv2d_*_bf16_f32, gemm_bf16_??_f32) has HMMA
+# instructions inside a loop of its SASS (cuobjdump -sass: a backward
+# branch whose body holds them). It prints one line per entry:
+#   entry registers shared-bytes spill-bytes blocks-per-SM HMMA-in-loop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-kernels}
+families=${FAMILIES:-conv_bf16 gemm_bf16}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+for fam in $families; do
+	ptx="$dir/$fam.ptx"
+	"${PTXAS:-ptxas}" -arch=sm_90 -O3 -v -o "$tmp/$fam.cubin" "$ptx" 2>"$tmp/$fam.log"
+	cuobjdump -sass "$tmp/$fam.cubin" >"$tmp/$fam.sass"
+	# entry -> launch bound, from the PTX
+	awk '/^\.visible \.entry/ { name = $3; sub(/\(.*/, "", name) }
+	     /^\.maxntid/ { gsub(/,/, "", $2); print name, $2 }' "$ptx" >"$tmp/$fam.bounds"
+	# entry registers shared spill-bytes, from ptxas -v
+	awk '/Compiling entry function/ { name = $0; sub(/.*function .'"'"'?/, "", name); sub(/'"'"'.*/, "", name); smem = 0 }
+	     /bytes spill stores/ { spill = $5 + $9 }
+	     /Used [0-9]+ registers/ { regs = $5; smem = 0
+	         if (match($0, /[0-9]+ bytes smem/)) smem = substr($0, RSTART, RLENGTH) + 0
+	         print name, regs, smem, spill }' "$tmp/$fam.log" >"$tmp/$fam.use"
+	# entries whose SASS has HMMA between a backward branch and its target
+	awk '/Function :/ { name = $3 }
+	     function hex(s,   v, i) { v = 0; for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+	     match($0, /\/\*[0-9a-f]+\*\//) { addr = hex(substr($0, RSTART + 2, RLENGTH - 4))
+	         if ($0 ~ /HMMA/) hmma[name] = hmma[name] " " addr
+	         if (match($0, /BRA 0x[0-9a-f]+/)) { to = hex(substr($0, RSTART + 6, RLENGTH - 6))
+	             if (to < addr) loops[name] = loops[name] " " to ":" addr } }
+	     END { for (n in loops) { split(loops[n], ls, " "); split(hmma[n], hs, " ")
+	             for (i in ls) { split(ls[i], r, ":"); for (j in hs) if (hs[j] + 0 >= r[1] + 0 && hs[j] + 0 <= r[2] + 0) { print n; break } } } }' \
+		"$tmp/$fam.sass" | sort -u >"$tmp/$fam.hmma"
+	while read -r name regs smem spill; do
+		threads=$(awk -v n="$name" '$1 == n { print $2 }' "$tmp/$fam.bounds")
+		threads=${threads:-1024}
+		warps=$(((threads + 31) / 32))
+		perwarp=$(((regs * 32 + 255) / 256 * 256))
+		byregs=$((65536 / (warps * perwarp)))
+		bysmem=$((233472 / (smem + 1024)))
+		bythreads=$((2048 / threads))
+		blocks=$((byregs < bysmem ? byregs : bysmem))
+		blocks=$((blocks < bythreads ? blocks : bythreads))
+		blocks=$((blocks < 32 ? blocks : 32)) # resident blocks per SM
+		loop=no
+		grep -qx "$name" "$tmp/$fam.hmma" && loop=yes
+		echo "$name $regs $smem $spill $blocks $loop"
+		if [ "$spill" != 0 ]; then
+			echo "tensorcore-check: $name spills $spill bytes (ptxas for sm_90)" >&2
+			fail=1
+		fi
+		if [ "$blocks" -lt 2 ]; then
+			echo "tensorcore-check: $name: $blocks block per SM ($regs registers, $smem bytes shared, $threads threads)" >&2
+			fail=1
+		fi
+		if [[ $name =~ ^(conv2d_.*_bf16_f32|gemm_bf16_.._f32)$ ]] && [ "$loop" != yes ]; then
+			echo "tensorcore-check: $name: no HMMA inside a loop of its SASS" >&2
+			fail=1
+		fi
+	done <"$tmp/$fam.use"
+done
+exit $fail
