@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gocnn/gocnn/data"
+	"github.com/gocnn/gocnn/internal/cputime"
 )
 
 // photoDirs are searched for real photos to cut the benchmark corpus from:
@@ -137,10 +138,10 @@ func BenchmarkLoader(b *testing.B) {
 	}
 	// CPU time per image is reported next to the rate: on a shared
 	// machine it is the steadier number, and what sizes a CPU budget.
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	report := func(b *testing.B, n int, start time.Time) {
 		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "img/s")
-		b.ReportMetric((cpuTime()-cpu0).Seconds()*1e3/float64(n), "cpu-ms/img")
+		b.ReportMetric((cputime.Process()-cpu0).Seconds()*1e3/float64(n), "cpu-ms/img")
 	}
 	decoders := []struct {
 		name string
@@ -152,7 +153,7 @@ func BenchmarkLoader(b *testing.B) {
 	for _, d := range decoders {
 		b.Run(d.name+"/cores=1", func(b *testing.B) {
 			start := time.Now()
-			cpu0 = cpuTime()
+			cpu0 = cputime.Process()
 			for i := range b.N {
 				if err := d.fn(raws[i%len(raws)]); err != nil {
 					b.Fatal(err)
@@ -162,7 +163,7 @@ func BenchmarkLoader(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("%s/cores=%d", d.name, runtime.GOMAXPROCS(0)), func(b *testing.B) {
 			start := time.Now()
-			cpu0 = cpuTime()
+			cpu0 = cputime.Process()
 			b.RunParallel(func(pb *testing.PB) {
 				for i := 0; pb.Next(); i++ {
 					if err := d.fn(raws[i%len(raws)]); err != nil {
@@ -196,7 +197,7 @@ func BenchmarkLoader(b *testing.B) {
 				}
 				takeImages(b, l, ds.ds.Len(), 0)
 				start := time.Now()
-				cpu0 = cpuTime()
+				cpu0 = cputime.Process()
 				report(b, takeImages(b, l, b.N, 1), start)
 			})
 		}

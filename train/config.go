@@ -120,6 +120,10 @@ type Config struct {
 	// instead of a run.
 	Bench      bool
 	BenchSteps int
+	// BenchData times the training data loader on the dataset instead
+	// of a run: BenchSteps batches at 1, 2 and all workers (see
+	// benchData).
+	BenchData bool
 	// Limit keeps Limit training and validation examples, for quick
 	// experiments and tests: a class-balanced sample drawn with Seed when
 	// the dataset knows its labels (see data.Limit); 0 means the dataset's
@@ -284,8 +288,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-amp %s: the GPU backend has no %s kernels yet; the CPU backend computes it", c.AMP, c.AMP)
 	case len(c.GPUs) > 0 && c.Devices > 1:
 		return fmt.Errorf("-gpus %v and -devices %d: choose GPUs or CPU logical devices", c.GPUs, c.Devices)
-	case c.Bench && c.BenchSteps < 1:
+	case (c.Bench || c.BenchData) && c.BenchSteps < 1:
 		return fmt.Errorf("bench steps %d: must be at least 1", c.BenchSteps)
+	case c.Bench && c.BenchData:
+		return fmt.Errorf("-bench and -bench-data: time the model or the data loader, not both")
 	case c.EvalOnly && c.Resume == "" && c.Weights == "":
 		return fmt.Errorf("-eval-only needs -weights or -resume to evaluate")
 	}

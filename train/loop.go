@@ -47,7 +47,8 @@ type trainer struct {
 
 // Run trains cfg.Model as cfg says, evaluating and checkpointing after
 // every epoch, and writes progress to out. With cfg.EvalOnly it evaluates
-// once; with cfg.Bench it measures training speed on synthetic data. It
+// once; with cfg.Bench it measures training speed on synthetic data, with
+// cfg.BenchData the data loader's speed on the dataset. It
 // holds the output folder while it runs (see claimOutput). When ctx is
 // cancelled it stops at the next step boundary, saves a checkpoint that
 // resumes there, and returns a *Stopped. Errors are one line that names
@@ -59,6 +60,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (err error) {
 	}
 	if cfg.Bench {
 		return bench(ctx, &cfg, out)
+	}
+	if cfg.BenchData {
+		return benchData(ctx, &cfg, out)
 	}
 	if cfg.Dist.Rank > 0 {
 		return runFollower(ctx, &cfg, out)

@@ -73,6 +73,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.StringVar(&c.AMP, "amp", c.AMP, "precision of convolutions and linear layers: fp32, or tf32 or bf16 with fp32 accumulation (CPU backend only, for now)")
 	fs.IntVar(&c.PrintFreq, "print-freq", c.PrintFreq, "steps between progress lines when not on a terminal")
 	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
+	fs.BoolVar(&c.BenchData, "bench-data", false, "time the training data loader (read, decode, augment, batch) on the dataset at 1, 2 and all workers and print img/s; trains nothing")
 	addAugmentFlags(fs, &c.Augment)
 	fs.IntVar(&c.Limit, "limit", 0, "use only N training and N validation images, of every class alike, drawn with -seed (0: the dataset's default: all, or the first 500 for builtin-seg; -1: all)")
 	fs.BoolVar(&c.SkipBad, "skip-bad", false, "leave out the images and masks that cannot be read, and name them, instead of refusing to start")
@@ -125,7 +126,7 @@ func (f *trainFlags) config() (train.Config, error) {
 	c := f.cfg
 	c.Seed = f.seed
 	c.Output = f.output
-	if c.Output == "" && !c.Bench && !c.EvalOnly {
+	if c.Output == "" && !c.Bench && !c.BenchData && !c.EvalOnly {
 		c.Output = filepath.Join("runs", c.Model)
 	}
 	if c.Resume != "" && f.output == "" && !c.EvalOnly {
