@@ -5,8 +5,11 @@ package cpu
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gocnn/gocnn/autograd"
 )
@@ -24,8 +27,10 @@ func conv3x3s1(n, hw, c int) autograd.ConvParams {
 
 // BenchmarkConvPasses reports GFLOP/s (2 x multiply-adds of the direct
 // convolution, whatever the algorithm) of each pass at ResNet shapes, by
-// the direct path and by Winograd: the measurement behind
-// winogradMeasured. Compare with BenchmarkFMAPeak.
+// the direct path and by Winograd, on one worker: the measurement behind
+// winogradPays. GFLOP/s is by the wall clock; cpu-GFLOP/s by the thread's
+// CPU time, which other jobs on a shared machine disturb much less.
+// Compare with BenchmarkFMAPeak's goroutines=1.
 func BenchmarkConvPasses(b *testing.B) {
 	for _, p := range resnetConvs {
 		xn, wn, yn := p.Sizes()
@@ -33,7 +38,7 @@ func BenchmarkConvPasses(b *testing.B) {
 		x, w, y := randMixed(rng, xn), randMixed(rng, wn), randMixed(rng, yn)
 		flops := 2 * float64(p.N*p.P()*p.Q()*p.K*9*p.C)
 		for _, rule := range []winogradRule{winogradMeasured, winogradAlways} {
-			be := New(0)
+			be := New(1)
 			be.winograd = rule
 			algo := map[winogradRule]string{winogradMeasured: "direct", winogradAlways: "winograd"}[rule]
 			passes := []struct {
@@ -49,14 +54,27 @@ func BenchmarkConvPasses(b *testing.B) {
 					continue // no Winograd filter gradient
 				}
 				b.Run(fmt.Sprintf("n%d-%dx%dx%d/%s/%s", p.N, p.H, p.W, p.C, pass.name, algo), func(b *testing.B) {
+					runtime.LockOSThread() // the one worker runs on this thread
+					defer runtime.UnlockOSThread()
+					cpu0 := threadCPU(b)
 					for b.Loop() {
 						pass.run()
 					}
 					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					b.ReportMetric(flops*float64(b.N)/(threadCPU(b)-cpu0).Seconds()/1e9, "cpu-GFLOP/s")
 				})
 			}
 		}
 	}
+}
+
+// threadCPU returns the CPU time the calling thread has used.
+func threadCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1, &ru); err != nil { // 1: RUSAGE_THREAD
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkFMAPeak runs kernel6x16 on an in-cache problem (k = 256, a and

@@ -13,14 +13,17 @@ var winogradConv func(b *Backend, g convGeom, x, w []float32, flipped bool, y []
 type winogradRule int
 
 const (
-	// winogradMeasured, the default, is the rule measured on this
-	// project's 2-core AVX2 machine (BenchmarkConvPasses, see
-	// docs/winograd.md): with its input and output transforms in scalar
-	// Go, Winograd was slower than the direct path at every ResNet shape
-	// from 16 to 512 channels, so it chooses none.
-	winogradMeasured winogradRule = iota
-	winogradAlways                // every geometry it can compute: for tests and benchmarks
+	winogradMeasured winogradRule = iota // where winogradPays
+	winogradAlways                       // every geometry it can compute: for tests and benchmarks
 )
+
+// winogradPays is the rule measured with BenchmarkConvPasses on this
+// project's 2-core AVX2 machine (per core, by CPU time; docs/winograd.md):
+// Winograd F(2x2, 3x3) ran 1.4 to 1.7 times the direct path's GFLOP/s
+// from 32 to 128 channels, about the same at 16 and 256, and slower at
+// 512, where the transformed filters (16 C K floats) no longer stay in
+// the cache.
+func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 32 && max(g.C, g.K) <= 128 }
 
 // useWinograd reports whether b computes the convolution g by Winograd:
 // 3x3, stride 1, no dilation, one group, at fp32 (a narrowed precision
@@ -28,8 +31,11 @@ const (
 // operands would change: SetPrecision's reference must stay exact), and
 // where the rule of b chooses it.
 func (b *Backend) useWinograd(g convGeom) bool {
-	if winogradConv == nil || b.winograd != winogradAlways || b.precision != autograd.FP32 {
+	if winogradConv == nil || b.precision != autograd.FP32 {
 		return false
 	}
-	return g.R == 3 && g.S == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilH == 1 && g.DilW == 1 && g.Groups == 1
+	if g.R != 3 || g.S != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilH != 1 || g.DilW != 1 || g.Groups != 1 {
+		return false
+	}
+	return b.winograd == winogradAlways || winogradPays(g)
 }

@@ -2,6 +2,11 @@
 
 package cpu
 
+import (
+	"sync"
+	"unsafe"
+)
+
 // Winograd F(2x2, 3x3) (Lavin and Gray, 2016) for 3x3 stride-1 convolutions:
 // each 2x2 block of output pixels (a tile) of each filter is
 // A^T [(G g G^T) ⊙ (B^T d B)] A, with d the tile's 4x4 input patch and g the
@@ -12,8 +17,28 @@ package cpu
 // tests hold it to.
 
 // winogradBudget bounds each worker's transformed inputs plus products
-// (floats), so that a block of tiles stays in the L2 cache.
-const winogradBudget = 1 << 16
+// (floats), so that a block of tiles stays in the L2 cache; blocks have at
+// least winogradMinBlock tiles, so that the transformed filters, read
+// once per block, are read from memory a few times per call at most.
+const (
+	winogradBudget   = 1 << 17
+	winogradMinBlock = 48
+	winogradMaxBlock = 240
+)
+
+// winogradBuffers are the workers' transformed inputs and products.
+var winogradBuffers = sync.Pool{New: func() any { return new([]float32) }}
+
+// winogradBlock returns the tiles per block of a convolution with tiles
+// tiles: a multiple of mr, the blocks' count a multiple of the workers so
+// that parallelFor's even split of them keeps every worker busy.
+func (b *Backend) winogradBlock(g convGeom, tiles int) int {
+	most := min(winogradMaxBlock, max(winogradMinBlock, winogradBudget/(16*(g.C+g.K))))
+	blocks := (tiles + most - 1) / most
+	blocks = (blocks + b.workers - 1) / b.workers * b.workers
+	block := (tiles + blocks - 1) / blocks
+	return (block + mr - 1) / mr * mr
+}
 
 // filterView reads tap (r, s) of the filter from input channel in to
 // output channel out of a 3x3 filter bank at w[base + out*o + in*i + r*rs
@@ -86,18 +111,26 @@ func transformFilter(g *[9]float32) (u [16]float32) {
 func (b *Backend) winogradTiles(g convGeom, x, u, y []float32) {
 	th, tw := (g.p+1)/2, (g.q+1)/2
 	tiles := g.N * th * tw
-	block := max(mr, min(20*mr, winogradBudget/(16*(g.C+g.K))/mr*mr))
+	block := b.winogradBlock(g, tiles)
 	kp := (g.K + nr - 1) / nr * nr
 	per := kp * g.C // floats of u per element ξ
 	b.parallelFor((tiles+block-1)/block, 1, func(lo, hi int) {
-		v := make([]float32, 16*block*g.C) // (16, block, C)
-		m := make([]float32, 16*block*g.K) // (16, block, K)
+		buf := winogradBuffers.Get().(*[]float32)
+		defer winogradBuffers.Put(buf)
+		if need := 16*block*(g.C+g.K) + g.C + g.K; len(*buf) < need {
+			*buf = make([]float32, need)
+		}
+		v := (*buf)[:16*block*g.C]                // (16, block, C)
+		m := (*buf)[len(v):][:16*block*g.K]       // (16, block, K)
+		zero := (*buf)[len(v)+len(m):][:g.C]      // the padding's pixels
+		spill := (*buf)[len(v)+len(m)+g.C:][:g.K] // outputs past the edge
+		clear(zero)
 		var tile [mr * nr]float32
 		for blk := lo; blk < hi; blk++ {
 			t0 := blk * block
 			n := min(block, tiles-t0)
 			for t := range n {
-				g.winogradInput(x, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, v[t*g.C:], block*g.C)
+				g.winogradInput(x, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, v[t*g.C:], block*g.C, zero)
 			}
 			for e := range 16 {
 				for j := 0; j < g.K; j += nr {
@@ -108,7 +141,7 @@ func (b *Backend) winogradTiles(g convGeom, x, u, y []float32) {
 				}
 			}
 			for t := range n {
-				g.winogradOutput(m[t*g.K:], block*g.K, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, y)
+				g.winogradOutput(m[t*g.K:], block*g.K, (t0+t)/(th*tw), (t0+t)%(th*tw)/tw*2, (t0+t)%tw*2, y, spill)
 			}
 		}
 	})
@@ -116,26 +149,27 @@ func (b *Backend) winogradTiles(g convGeom, x, u, y []float32) {
 
 // winogradInput sets v[e*ld + c], for each element e of the 4x4 transform
 // and channel c, to B^T d B of the input patch d of image n whose top-left
-// corner is output pixel (p0, q0), zeros where it reaches the padding.
-// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
-func (g convGeom) winogradInput(x []float32, n, p0, q0 int, v []float32, ld int) {
-	var rows [16][]float32 // the patch's pixels, nil in the padding
+// corner is output pixel (p0, q0), zeros where it reaches the padding
+// (zero, C floats of zeros). B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+func (g convGeom) winogradInput(x []float32, n, p0, q0 int, v []float32, ld int, zero []float32) {
+	var rows [16]*float32 // the patch's pixels
 	for i := range 4 {
 		h := p0 - g.PadH + i
 		for j := range 4 {
 			w := q0 - g.PadW + j
+			rows[4*i+j] = &zero[0]
 			if h >= 0 && h < g.H && w >= 0 && w < g.W {
-				rows[4*i+j] = x[((n*g.H+h)*g.W+w)*g.C:][:g.C]
+				rows[4*i+j] = &x[((n*g.H+h)*g.W+w)*g.C]
 			}
 		}
 	}
+	c8 := g.C / 8 * 8
+	_ = v[15*ld+g.C-1]
+	winogradInput8(&rows, c8/8, &v[0], 4*ld)
 	var d, t [16]float32
-	for c := range g.C {
+	for c := c8; c < g.C; c++ {
 		for e, r := range rows {
-			d[e] = 0
-			if r != nil {
-				d[e] = r[c]
-			}
+			d[e] = unsafe.Slice(r, g.C)[c]
 		}
 		for j := range 4 {
 			d0, d1, d2, d3 := d[j], d[4+j], d[8+j], d[12+j]
@@ -148,26 +182,44 @@ func (g convGeom) winogradInput(x []float32, n, p0, q0 int, v []float32, ld int)
 	}
 }
 
+// winogradInput8 is winogradInput's first 8*n8 channels, in
+// winograd_amd64.s: d holds the 16 patch pixels, ld is in bytes.
+//
+//go:noescape
+func winogradInput8(d *[16]*float32, n8 int, v *float32, ld int)
+
+// winogradOutput8 writes A^T M A for the first 8*n8 filters, M[e] at
+// m[e*ld] (ld in bytes), to the four pixels of y, in the order (0, 0),
+// (0, 1), (1, 0), (1, 1); it is in winograd_amd64.s.
+//
+//go:noescape
+func winogradOutput8(m *float32, ld int, y *[4]*float32, n8 int)
+
 // winogradOutput writes A^T M A, A^T = [1 1 1 0; 0 1 -1 -1], of the
 // products m[e*ld + k] of one tile to output pixels (p0..p0+1,
-// q0..q0+1) of image n of y, those inside it.
-func (g convGeom) winogradOutput(m []float32, ld, n, p0, q0 int, y []float32) {
+// q0..q0+1) of image n of y, those inside it; the others go to spill (K
+// floats).
+func (g convGeom) winogradOutput(m []float32, ld, n, p0, q0 int, y, spill []float32) {
+	var px [4]*float32
+	for a := range 4 {
+		px[a] = &spill[0]
+		if p, q := p0+a/2, q0+a%2; p < g.p && q < g.q {
+			px[a] = &y[((n*g.p+p)*g.q+q)*g.K]
+		}
+	}
+	k8 := g.K / 8 * 8
+	_ = m[15*ld+g.K-1]
+	winogradOutput8(&m[0], 4*ld, &px, k8/8)
 	var s [8]float32 // A^T M, (2, 4)
-	for k := range g.K {
+	for k := k8; k < g.K; k++ {
 		for j := range 4 {
 			m0, m1, m2, m3 := m[j*ld+k], m[(4+j)*ld+k], m[(8+j)*ld+k], m[(12+j)*ld+k]
 			s[j], s[4+j] = m0+m1+m2, m1-m2-m3
 		}
 		for a := range 2 {
-			if p0+a >= g.p {
-				break
-			}
 			s0, s1, s2, s3 := s[4*a], s[4*a+1], s[4*a+2], s[4*a+3]
-			row := y[((n*g.p+p0+a)*g.q+q0)*g.K+k:]
-			row[0] = s0 + s1 + s2
-			if q0+1 < g.q {
-				row[g.K] = s1 - s2 - s3
-			}
+			unsafe.Slice(px[2*a], g.K)[k] = s0 + s1 + s2
+			unsafe.Slice(px[2*a+1], g.K)[k] = s1 - s2 - s3
 		}
 	}
 }

@@ -1,0 +1,112 @@
+//go:build !openblas
+
+#include "textflag.h"
+
+// LD loads 8 channels of pixel e of the input patch: the e-th pointer of
+// the array at BX, plus the byte offset SI.
+#define LD(e, reg) MOVQ (8*(e))(BX), AX; VMOVUPS (AX)(SI*1), reg
+
+// FROW and FCOL set Y0-Y3 to row a = 0..3 of the patch times column j of B:
+// d[a][x] OP d[a][y] (VSUBPS: minus).
+#define FROW(a, x, y, OP, dst) LD(4*(a)+(x), Y12); LD(4*(a)+(y), Y13); OP Y13, Y12, dst
+#define FCOL(x, y, OP) FROW(0, x, y, OP, Y0); FROW(1, x, y, OP, Y1); FROW(2, x, y, OP, Y2); FROW(3, x, y, OP, Y3)
+
+// VCOL applies B^T to Y0-Y3 and stores the result, a column of V, at
+// rows DI, R9, R10, R11 (each pointing at the column) plus SI.
+#define VCOL \
+	VSUBPS Y2, Y0, Y4; VADDPS Y2, Y1, Y5; VSUBPS Y1, Y2, Y6; VSUBPS Y3, Y1, Y7; \
+	VMOVUPS Y4, (DI)(SI*1); VMOVUPS Y5, (R9)(SI*1); VMOVUPS Y6, (R10)(SI*1); VMOVUPS Y7, (R11)(SI*1)
+
+// NEXTCOL moves the row pointers DI, R9, R10, R11 to the next column
+// (ADDQ R8) or back to the first (SUBQ R12).
+#define NEXTCOL(op) op, DI; op, R9; op, R10; op, R11
+
+// func winogradInput8(d *[16]*float32, n8 int, v *float32, ld int)
+// For each of n8 groups of 8 channels, sets v[e*ld + c] (ld in bytes) to
+// element e of B^T d B, d[e] being channel c of the e-th patch pixel.
+TEXT ·winogradInput8(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), BX
+	MOVQ n8+8(FP), CX
+	MOVQ v+16(FP), DI
+	MOVQ ld+24(FP), R8
+	LEAQ (R8)(R8*2), R12 // 3 ld
+	LEAQ (DI)(R8*4), R9  // row 1: elements 4..7
+	LEAQ (R9)(R8*4), R10 // row 2
+	LEAQ (R10)(R8*4), R11 // row 3
+	XORQ SI, SI
+	TESTQ CX, CX
+	JE   done
+
+loop:
+	FCOL(0, 2, VSUBPS)
+	VCOL
+	NEXTCOL(ADDQ R8)
+	FCOL(1, 2, VADDPS)
+	VCOL
+	NEXTCOL(ADDQ R8)
+	FCOL(2, 1, VSUBPS)
+	VCOL
+	NEXTCOL(ADDQ R8)
+	FCOL(1, 3, VSUBPS)
+	VCOL
+	NEXTCOL(SUBQ R12)
+	ADDQ $32, SI
+	DECQ CX
+	JNE  loop
+
+done:
+	VZEROUPPER
+	RET
+
+// MCOL sets s0 = m0+m1+m2 and s1 = m1-m2-m3 for a column of M, whose
+// rows (elements 0-3, 4-7, 8-11, 12-15) DI, R9, R10, R11 point at, plus SI.
+#define MCOL(s0, s1) \
+	VMOVUPS (DI)(SI*1), Y0; VMOVUPS (R9)(SI*1), Y1; VMOVUPS (R10)(SI*1), Y2; VMOVUPS (R11)(SI*1), Y3; \
+	VADDPS Y1, Y0, s0; VADDPS Y2, s0, s0; VSUBPS Y2, Y1, s1; VSUBPS Y3, s1, s1
+
+// func winogradOutput8(m *float32, ld int, y *[4]*float32, n8 int)
+// For each of n8 groups of 8 filters, sets y[0..3][k] to the 2x2 output
+// A^T M A, M[e] = m[e*ld + k] (ld in bytes), y in the order (0,0), (0,1),
+// (1,0), (1,1).
+TEXT ·winogradOutput8(SB), NOSPLIT, $0-32
+	MOVQ m+0(FP), DI
+	MOVQ ld+8(FP), R8
+	MOVQ y+16(FP), BX
+	MOVQ n8+24(FP), CX
+	LEAQ (R8)(R8*2), R12
+	LEAQ (DI)(R8*4), R9
+	LEAQ (R9)(R8*4), R10
+	LEAQ (R10)(R8*4), R11
+	MOVQ 0(BX), AX
+	MOVQ 8(BX), DX
+	MOVQ 16(BX), R13
+	MOVQ 24(BX), BX
+	XORQ SI, SI
+	TESTQ CX, CX
+	JE   odone
+
+oloop:
+	MCOL(Y4, Y8)
+	NEXTCOL(ADDQ R8)
+	MCOL(Y5, Y9)
+	NEXTCOL(ADDQ R8)
+	MCOL(Y6, Y10)
+	NEXTCOL(ADDQ R8)
+	MCOL(Y7, Y11)
+	NEXTCOL(SUBQ R12)
+	// y00 = s00+s01+s02, y01 = s01-s02-s03, and the same for row 1.
+	VADDPS Y5, Y4, Y0; VADDPS Y6, Y0, Y0
+	VSUBPS Y6, Y5, Y1; VSUBPS Y7, Y1, Y1
+	VADDPS Y9, Y8, Y2; VADDPS Y10, Y2, Y2
+	VSUBPS Y10, Y9, Y3; VSUBPS Y11, Y3, Y3
+	VMOVUPS Y0, (AX)(SI*1)
+	VMOVUPS Y1, (DX)(SI*1)
+	VMOVUPS Y2, (R13)(SI*1)
+	VMOVUPS Y3, (BX)(SI*1)
+	ADDQ $32, SI
+	DECQ CX
+	JNE  oloop
+
+odone:
+	VZEROUPPER
+	RET
