@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short vet bench bench-vs-torch bench-cpu fuzz-short build standin test-standin gpu-rehearsal
+.PHONY: test test-short test-purego vet bench bench-vs-torch bench-loader build-libjpeg bench-cpu fuzz-short build standin test-standin gpu-rehearsal
 
 # OPENBLAS is "yes" when cgo can build against OpenBLAS (libopenblas-dev: cblas.h and the
 # library); without it, vet and bench leave out -tags openblas and say so.
@@ -9,17 +9,31 @@ OPENBLAS ?= $(shell echo 'int main(void) { openblas_set_num_threads(1); return 0
 	$${CC:-cc} -x c -include cblas.h - -lopenblas -o /dev/null 2>/dev/null && echo yes)
 NO_OPENBLAS = echo "$@: skipped -tags openblas: OpenBLAS not found (apt install libopenblas-dev)"
 
-## test: the full test suite (pure-Go build)
+# LIBJPEG_TAGS is "-tags libjpeg" when cgo can build against libjpeg-turbo (turbojpeg.h and
+# libturbojpeg: apt install libturbojpeg0-dev), empty otherwise (docker/libjpeg-tags.sh):
+# test, test-short and build-libjpeg decode JPEGs with it where it is installed, image/jpeg
+# elsewhere. LIBJPEG=no forces the pure-Go decoder.
+LIBJPEG_TAGS ?= $(shell sh docker/libjpeg-tags.sh)
+
+## test: the full test suite (with libjpeg-turbo when installed; see LIBJPEG_TAGS)
 test:
-	$(GO) test ./...
+	$(GO) test $(LIBJPEG_TAGS) ./...
 
 ## test-short: skip the slowest model tests
 test-short:
-	$(GO) test -short ./...
+	$(GO) test -short $(LIBJPEG_TAGS) ./...
 
-## vet: static checks for the default build and the optional tags (openblas when installed)
+## test-purego: the decoding and loading tests in the pure-Go build, which `make test` leaves
+## out where libjpeg-turbo is installed (CI runs both)
+test-purego:
+	$(GO) test ./data/ ./train/ -run 'Decode|Draft|Loader|Folder|BenchData'
+
+## vet: static checks for the default build and the optional tags (openblas, libjpeg when installed)
 vet:
 	$(GO) vet ./...
+ifneq ($(LIBJPEG_TAGS),)
+	$(GO) vet $(LIBJPEG_TAGS) ./data/
+endif
 ifeq ($(OPENBLAS),yes)
 	$(GO) vet -tags openblas ./cpu/...
 else
@@ -39,9 +53,19 @@ endif
 bench-vs-torch:
 	bash scripts/bench-vs-torch.sh $(or $(ROUNDS),3)
 
-## build: the train command (same flags as the CPU image; see docker/build.sh)
+## build: the train command (same flags as the CPU image: static, pure Go; see docker/build.sh)
 build:
 	sh docker/build.sh cpu bin/train
+
+## build-libjpeg: the train command decoding JPEGs with libjpeg-turbo when installed
+## (dynamically linked), else as build
+build-libjpeg:
+	$(GO) build $(LIBJPEG_TAGS) -o bin/train ./cmd/train
+
+## bench-loader: the ImageNet training input pipeline, gocnn (pure Go and libjpeg-turbo)
+## against torchvision's ImageFolder + DataLoader, interleaved (ROUNDS=3)
+bench-loader:
+	bash scripts/bench-loader.sh /tmp/gocnn-loader-corpus $(or $(ROUNDS),3)
 
 # Each target runs for a number of executions (about 5 s each on the 2-core
 # development machine), not for a duration: with a duration, Go 1.26's fuzz
