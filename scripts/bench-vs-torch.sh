@@ -18,6 +18,9 @@ cases=(
 	"resnet18 112 32 resnet18"
 	"resnet50 112 16 resnet50"
 	"mobilenet_v2 112 32 mobilenet_v2"
+	"unet 32 8 unet"
+	"vgg11 64 32 vgg11"
+	"densenet121 112 16 densenet121"
 )
 # PYTHON, or the first of python3 and Debian's /usr/bin/python3 that has
 # PyTorch and torchvision (apt install python3-torch python3-torchvision).

@@ -3,11 +3,9 @@
 # training on batches of 8 random 32x32 grayscale images, 11 classes per
 # pixel, plain SGD, on the CPU.
 # Usage: python3 scripts/torch_unet_cpu.py [threads]
+# scripts/bench/torch_cpu_anchor.py imports UNet from here.
 import sys, time, torch, torch.nn as nn, torch.nn.functional as F
 
-torch.manual_seed(0)
-torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
-print("torch", torch.__version__, "threads", torch.get_num_threads())
 
 
 def double_conv(i, o):
@@ -33,25 +31,31 @@ class UNet(nn.Module):
         return self.outc(x)
 
 
-m = UNet(1, 11).train()
-print("parameters", sum(p.numel() for p in m.parameters()))
-opt = torch.optim.SGD(m.parameters(), lr=0.01)
-batch = 8
-x, y = torch.randn(batch, 1, 32, 32), torch.randint(0, 11, (batch, 32, 32))
+def main():
+    torch.manual_seed(0)
+    torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
+    print("torch", torch.__version__, "threads", torch.get_num_threads())
+    m = UNet(1, 11).train()
+    print("parameters", sum(p.numel() for p in m.parameters()))
+    opt = torch.optim.SGD(m.parameters(), lr=0.01)
+    batch = 8
+    x, y = torch.randn(batch, 1, 32, 32), torch.randint(0, 11, (batch, 32, 32))
+
+    def step():
+        loss = F.cross_entropy(m(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    for _ in range(2):
+        step()
+    n = 10
+    t0 = time.perf_counter()
+    for _ in range(n):
+        step()
+    dt = (time.perf_counter() - t0) / n
+    print(f"unet2015 hw=32 batch={batch} step_ms={dt * 1e3:.1f} img_s={batch / dt:.2f}", flush=True)
 
 
-def step():
-    loss = F.cross_entropy(m(x), y)
-    opt.zero_grad()
-    loss.backward()
-    opt.step()
-
-
-for _ in range(2):
-    step()
-n = 10
-t0 = time.perf_counter()
-for _ in range(n):
-    step()
-dt = (time.perf_counter() - t0) / n
-print(f"unet2015 hw=32 batch={batch} step_ms={dt * 1e3:.1f} img_s={batch / dt:.2f}", flush=True)
+if __name__ == "__main__":
+    main()
