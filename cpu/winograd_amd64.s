@@ -21,6 +21,10 @@
 // (ADDQ R8) or back to the first (SUBQ R12).
 #define NEXTCOL(op) op, DI; op, R9; op, R10; op, R11
 
+// COLUMN computes and stores column j of V, the one whose B column is
+// d[.][x] OP d[.][y], then moves the row pointers by next.
+#define COLUMN(x, y, OP, next) FCOL(x, y, OP); VCOL; NEXTCOL(next)
+
 // func winogradInput8(d *[16]*float32, n8 int, v *float32, ld int)
 // For each of n8 groups of 8 channels, sets v[e*ld + c] (ld in bytes) to
 // element e of B^T d B, d[e] being channel c of the e-th patch pixel.
@@ -38,18 +42,10 @@ TEXT ·winogradInput8(SB), NOSPLIT, $0-32
 	JE   done
 
 loop:
-	FCOL(0, 2, VSUBPS)
-	VCOL
-	NEXTCOL(ADDQ R8)
-	FCOL(1, 2, VADDPS)
-	VCOL
-	NEXTCOL(ADDQ R8)
-	FCOL(2, 1, VSUBPS)
-	VCOL
-	NEXTCOL(ADDQ R8)
-	FCOL(1, 3, VSUBPS)
-	VCOL
-	NEXTCOL(SUBQ R12)
+	COLUMN(0, 2, VSUBPS, ADDQ R8)
+	COLUMN(1, 2, VADDPS, ADDQ R8)
+	COLUMN(2, 1, VSUBPS, ADDQ R8)
+	COLUMN(1, 3, VSUBPS, SUBQ R12)
 	ADDQ $32, SI
 	DECQ CX
 	JNE  loop
