@@ -149,8 +149,47 @@ func TestGemmBF16Tiled(t *testing.T) {
 			}
 			abs := gemm(plain, magnitudes(a), magnitudes(b), absC, 2, 0.5)
 			closeInBF16(t, name, got, want, abs, c.k+1)
+
+			// Exact: operands that round to integers, so that every sum is
+			// exact in fp32 in any order and the result must be the exact
+			// one rounded to bf16, bit for bit.
+			a, b, c0 = nearIntegers(rng, c.m*c.k), nearIntegers(rng, c.k*c.n), nearIntegers(rng, c.m*c.n)
+			got = gemm(gpu, a, b, c0, 2, 0.5)
+			at, bt := a, b
+			if tr[0] {
+				at = transpose(a, c.k, c.m)
+			}
+			if tr[1] {
+				bt = transpose(b, c.n, c.k)
+			}
+			for i := range c.m {
+				for j := range c.n {
+					sum := 0.5 * float64(c0[i*c.n+j])
+					for l := range c.k {
+						sum += 2 * float64(autograd.BF16.Round(at[i*c.k+l])) * float64(autograd.BF16.Round(bt[l*c.n+j]))
+					}
+					if want := autograd.BF16.Round(float32(sum)); got[i*c.n+j] != want {
+						t.Fatalf("%s, near integers: element (%d, %d) = %v, want %v exactly", name, i, j, got[i*c.n+j], want)
+					}
+				}
+			}
 		}
 	}
+}
+
+// nearIntegers returns n values k -+ 2^-9, k an integer of magnitude 2 to
+// 8: bf16 rounds each to k (to nearest; truncation would not), and sums of
+// products of them stay exact in fp32.
+func nearIntegers(rng *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		k := float32(2 + rng.IntN(7))
+		if rng.IntN(2) == 0 {
+			k = -k
+		}
+		v[i] = k - float32(math.Copysign(1.0/512, float64(k)))*float32(2*rng.IntN(2)-1)
+	}
+	return v
 }
 
 // TestSetPrecisionRefusesTF32 checks that the GPU backend refuses the

@@ -11,8 +11,9 @@ import (
 )
 
 // TestAMPReachesTheReplicas checks that -amp sets the replicas' precision:
-// their convolutions give values of the format, and -amp on GPUs, which
-// have no such kernels yet, is refused naming the flag.
+// their convolutions give values of the format, and -amp tf32 on GPUs,
+// which have no such kernels yet, is refused naming the flag (-amp bf16
+// is taken).
 func TestAMPReachesTheReplicas(t *testing.T) {
 	for _, p := range []autograd.Precision{autograd.FP32, autograd.TF32, autograd.BF16} {
 		cfg := DefaultConfig().DatasetDefaults()
@@ -33,8 +34,12 @@ func TestAMPReachesTheReplicas(t *testing.T) {
 		closeReplicas(reps)
 	}
 	cfg := DefaultConfig()
-	cfg.AMP, cfg.GPUs = "bf16", []int{0}
-	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-amp bf16: the GPU backend has no bf16 kernels") {
+	cfg.AMP, cfg.GPUs = "tf32", []int{0}
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "-amp tf32: the GPU backend has no tf32 kernels") {
+		t.Errorf("-amp tf32 -gpus 0: %v", err)
+	}
+	cfg.AMP = "bf16"
+	if err := cfg.Validate(); err != nil && strings.Contains(err.Error(), "-amp") { // a build without CUDA refuses -gpus
 		t.Errorf("-amp bf16 -gpus 0: %v", err)
 	}
 }

@@ -284,7 +284,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-limit %d: want a number of images, 0 for the dataset's default or -1 for all", c.Limit)
 	case !slices.Contains(autograd.Precisions, c.AMP):
 		return fmt.Errorf("-amp %q: want one of %v", c.AMP, autograd.Precisions)
-	case c.AMP != "fp32" && len(c.GPUs) > 0:
+	case c.AMP == "tf32" && len(c.GPUs) > 0:
 		return fmt.Errorf("-amp %s: the GPU backend has no %s kernels yet; the CPU backend computes it", c.AMP, c.AMP)
 	case len(c.GPUs) > 0 && c.Devices > 1:
 		return fmt.Errorf("-gpus %v and -devices %d: choose GPUs or CPU logical devices", c.GPUs, c.Devices)

@@ -136,15 +136,28 @@ func replicaDropoutSeed(cfg *Config, i int) uint64 {
 	return cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15
 }
 
-// replicaBackend returns replica i's backend of n: GPU cfg.GPUs[i], or a
-// CPU logical device of workers goroutines computing in -amp's precision.
+// replicaBackend returns replica i's backend of n, computing in -amp's
+// precision: GPU cfg.GPUs[i], or a CPU logical device of workers
+// goroutines.
 func replicaBackend(cfg *Config, i, n, workers int) (autograd.Backend, error) {
-	if len(cfg.GPUs) > 0 {
-		return gpuBackend(cfg.GPUs[i])
-	}
 	precision, err := autograd.ParsePrecision(cfg.AMP)
 	if err != nil {
 		return nil, fmt.Errorf("-amp: %w", err)
+	}
+	if len(cfg.GPUs) > 0 {
+		be, err := gpuBackend(cfg.GPUs[i])
+		if err != nil {
+			return nil, err
+		}
+		s, ok := be.(autograd.PrecisionSupporter)
+		if !ok || !s.SupportsPrecision(precision) {
+			if c, ok := be.(io.Closer); ok {
+				c.Close()
+			}
+			return nil, fmt.Errorf("-amp %v: GPU %d has no %v kernels", precision, cfg.GPUs[i], precision)
+		}
+		be.(autograd.PrecisionSetter).SetPrecision(precision)
+		return be, nil
 	}
 	name := "cpu"
 	if n > 1 {
