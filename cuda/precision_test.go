@@ -49,6 +49,16 @@ func closeInBF16(t *testing.T, what string, got, want, abs []float32, n int) {
 	}
 }
 
+// atBF16 sets the GPU to bf16 until t ends and returns the CPU reference
+// at bf16 and a CPU backend at fp32, which computes S.
+func atBF16(t *testing.T) (host, plain *cpu.Backend) {
+	host, plain = cpu.New(0), cpu.New(0)
+	host.SetPrecision(autograd.BF16)
+	gpu.SetPrecision(autograd.BF16)
+	t.Cleanup(func() { gpu.SetPrecision(autograd.FP32) })
+	return host, plain
+}
+
 // magnitudes returns |v| rounded to bf16, the operands of S.
 func magnitudes(v []float32) []float32 {
 	out := make([]float32, len(v))
@@ -83,10 +93,7 @@ var bf16ConvCases = []struct {
 // and checks them within bf16Bound.
 func TestConvBF16AgainstCPU(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 3))
-	host, plain := cpu.New(0), cpu.New(0)
-	host.SetPrecision(autograd.BF16)
-	gpu.SetPrecision(autograd.BF16)
-	defer gpu.SetPrecision(autograd.FP32)
+	host, plain := atBF16(t)
 	for _, c := range bf16ConvCases {
 		p := c.p
 		in, out, filt := p.N*p.H*p.W*p.C, p.N*p.P()*p.Q()*p.K, p.K*p.R*p.S*(p.C/p.Groups)
@@ -125,10 +132,7 @@ func TestConvBF16AgainstCPU(t *testing.T) {
 // addition, so n = k+1 terms, S = 2*sum|a*b| + |0.5*c|.
 func TestGemmBF16Tiled(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 4))
-	host, plain := cpu.New(0), cpu.New(0)
-	host.SetPrecision(autograd.BF16)
-	gpu.SetPrecision(autograd.BF16)
-	defer gpu.SetPrecision(autograd.FP32)
+	host, plain := atBF16(t)
 	for _, c := range []struct{ m, n, k int }{{1, 1, 1}, {37, 29, 53}, {130, 67, 300}, {3, 5, 5000}} {
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 			name := fmt.Sprintf("%dx%dx%d transA=%v transB=%v", c.m, c.n, c.k, tr[0], tr[1])
