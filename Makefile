@@ -33,6 +33,8 @@ vet:
 	$(GO) vet ./...
 ifneq ($(LIBJPEG_TAGS),)
 	$(GO) vet $(LIBJPEG_TAGS) ./data/
+else
+	@echo "$@: skipped -tags libjpeg: libjpeg-turbo not found (apt install libturbojpeg0-dev)"
 endif
 ifeq ($(OPENBLAS),yes)
 	$(GO) vet -tags openblas ./cpu/...
