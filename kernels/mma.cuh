@@ -44,26 +44,33 @@ __device__ inline int thread_id() { return (int)((threadIdx.z * blockDim.y + thr
 
 __device__ inline int lane_id() { return thread_id() % warpSize; }
 
+// Rows is a warp's registers as exchange returns them: row l holds lane
+// l's N words.
+template <int N>
+struct Rows {
+	unsigned r[32][N];
+};
+
 // exchange publishes the calling lane's N words to its warp and returns
-// the warp's table: row l holds lane l's words. Every lane of the warp
-// must call it together, as the instruction it emulates requires; one
-// __shfl_sync is the barrier (no lane returns before every lane has
-// written its row), where gathering the words one shuffle each would
-// switch fibers 32 times per word. Between fiber switches a block's
-// threads run one after another, so a lane reads the table before it can
-// reach its next call; the table alternates between two copies, so that
-// a lane's next call, made before slower lanes have read this one,
-// writes the other copy, and the call after it waits at the barrier until
-// every lane has read. Each instantiation (N, Tag) has tables of its own.
-template <int N, int Tag>
-__device__ inline const unsigned (*exchange(const unsigned* mine))[N] {
-	static thread_local unsigned table[2][1024][N];
-	static thread_local unsigned char parity[1024];
-	int tid = thread_id(), p = parity[tid];
-	parity[tid] ^= 1;
-	memcpy(table[p][tid], mine, sizeof table[p][tid]);
+// the warp's rows. Every lane of the warp must call it together, as the
+// instruction it emulates requires. The lanes write a table in
+// thread-local storage (a block runs on one OS thread) between two
+// barriers, each one __shfl_sync (no lane passes it before every lane has
+// reached it): after the first every row is written, and each lane copies
+// the table; after the second every lane has copied it, so a lane's next
+// call cannot overwrite rows a slower lane has yet to read. Gathering the
+// words one shuffle each would switch fibers 32 times per word. No state
+// outlives the call (a launch that fails midway leaves nothing behind).
+template <int N>
+__device__ inline Rows<N> exchange(const unsigned* mine) {
+	static thread_local unsigned table[1024][N];
+	int tid = thread_id();
+	memcpy(table[tid], mine, sizeof table[tid]);
 	(void)__shfl_sync(0xffffffff, 0, 0);
-	return table[p] + (tid - lane_id());
+	Rows<N> rows;
+	memcpy(rows.r, table[tid - lane_id()], sizeof rows.r);
+	(void)__shfl_sync(0xffffffff, 0, 0);
+	return rows;
 }
 
 } // namespace mma_emu
@@ -124,10 +131,10 @@ __device__ __forceinline__ void ldmatrix_x4(unsigned r[4], const void* row) {
 	int lane = mma_emu::lane_id();
 	unsigned mine[2];
 	memcpy(mine, &row, sizeof row);
-	const unsigned(*rows)[2] = mma_emu::exchange<2, 0>(mine);
+	mma_emu::Rows<2> rows = mma_emu::exchange<2>(mine);
 	for (int j = 0; j < 4; j++) {
 		const char* p;
-		memcpy(&p, rows[8 * j + lane / 4], sizeof p);
+		memcpy(&p, rows.r[8 * j + lane / 4], sizeof p);
 		memcpy(&r[j], p + 4 * (lane % 4), sizeof r[j]);
 	}
 #else
@@ -159,9 +166,9 @@ __device__ __forceinline__ void mma_bf16_m16n8k16(float d[4], const unsigned a[4
 	using namespace mma_emu;
 	float am[16][16], bm[16][8];
 	unsigned mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
-	const unsigned(*warp)[6] = exchange<6, 1>(mine);
+	Rows<6> warp = exchange<6>(mine);
 	for (int src = 0; src < 32; src++) {
-		const unsigned* regs = warp[src];
+		const unsigned* regs = warp.r[src];
 		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16(regs[i / 2], i & 1);
 		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16(regs[4 + i / 2], i & 1);
 	}
