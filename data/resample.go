@@ -98,6 +98,8 @@ type resampler struct {
 	scale    []float32 // per channel, folding /255 and the normalisation
 	shift    []float32
 	xi, yi   []int
+	rowf     []float32   // one source row as float32 (vector path)
+	aff      [50]float32 // the vector vertical pass's scale, shift, clamp
 }
 
 // image resamples src through v into out (OutH, OutW, C) as float32 with
@@ -116,13 +118,22 @@ func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 	}
 	r1 = max(r0, r1)
 	rs.tmp = grow(rs.tmp, (r1-r0)*Q*C)
-	for r := r0; r < r1; r++ {
-		rs.horizontal(src.Pix[r*src.W*C:(r+1)*src.W*C], rs.tmp[(r-r0)*Q*C:(r-r0+1)*Q*C], C)
+	vector := C == 3 && simdRGB.vertical != nil
+	if vector {
+		rs.horizontalSIMD(src, r0, r1)
+	} else {
+		for r := r0; r < r1; r++ {
+			rs.horizontal(src.Pix[r*src.W*C:(r+1)*src.W*C], rs.tmp[(r-r0)*Q*C:(r-r0+1)*Q*C], C)
+		}
 	}
 	rs.scale, rs.shift = grow(rs.scale, C), grow(rs.shift, C)
 	scale, shift := rs.scale, rs.shift
 	pixelAffine(v.Mean, v.Std, scale, shift)
 	row := Q * C
+	if vector {
+		rs.verticalSIMD(r0, row, v.Interpolation == Bicubic, scale, shift, out, out8)
+		return
+	}
 	for p := range P {
 		n, s := rs.y.count[p], rs.y.start[p]
 		w := rs.y.w[p*rs.y.stride:]
