@@ -13,6 +13,7 @@ type simdKernels struct {
 	u8ToF32    func(dst *float32, src *uint8, n int)
 	horizontal func(dst, src *float32, start, count *int, w *float32, stride, q int)
 	vertical   func(dst, tmp *float32, row int, w *float32, n, length int, aff *[50]float32)
+	f32ToU8    func(dst *uint8, src *float32, n int)
 }
 
 // simdRGB is set at start-up where the CPU has the vector kernels.
@@ -20,7 +21,8 @@ var simdRGB simdKernels
 
 func init() {
 	if rgbsimd.Enabled {
-		simdRGB = simdKernels{u8ToF32: rgbsimd.U8ToF32, horizontal: rgbsimd.HorizontalRGB, vertical: rgbsimd.VerticalRGB}
+		simdRGB = simdKernels{u8ToF32: rgbsimd.U8ToF32, horizontal: rgbsimd.HorizontalRGB, vertical: rgbsimd.VerticalRGB,
+			f32ToU8: rgbsimd.F32ToU8}
 	}
 }
 
@@ -99,8 +101,13 @@ func (rs *resampler) verticalSIMD(r0, row int, clamp bool, scale, shift []float3
 			dst[i] = min(hi, max(lo, a))*aff[i%24] + aff[24+i%24]
 		}
 		if out == nil {
-			for i, a := range dst {
-				out8[p*row+i] = uint8(a)
+			o := out8[p*row : (p+1)*row]
+			n32 := row &^ 31
+			if n32 > 0 {
+				simdRGB.f32ToU8(&o[0], &dst[0], n32)
+			}
+			for i := n32; i < row; i++ {
+				o[i] = uint8(dst[i])
 			}
 		}
 	}

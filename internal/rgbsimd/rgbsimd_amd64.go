@@ -24,3 +24,9 @@ func HorizontalRGB(dst, src *float32, start, count *int, w *float32, stride, q i
 //
 //go:noescape
 func VerticalRGB(dst, tmp *float32, row int, w *float32, n, length int, aff *[50]float32)
+
+// F32ToU8 sets dst[i] = uint8(src[i]), truncated, for i < n, a multiple
+// of 32; every src[i] must lie in [0, 256).
+//
+//go:noescape
+func F32ToU8(dst *uint8, src *float32, n int)

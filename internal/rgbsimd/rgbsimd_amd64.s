@@ -133,3 +133,44 @@ vaffine:
 vdone:
 	VZEROUPPER
 	RET
+
+// The dword order that undoes VPACKUSWB's interleaving of 128-bit lanes.
+DATA packorder<>+0(SB)/4, $0
+DATA packorder<>+4(SB)/4, $4
+DATA packorder<>+8(SB)/4, $1
+DATA packorder<>+12(SB)/4, $5
+DATA packorder<>+16(SB)/4, $2
+DATA packorder<>+20(SB)/4, $6
+DATA packorder<>+24(SB)/4, $3
+DATA packorder<>+28(SB)/4, $7
+GLOBL packorder<>(SB), RODATA|NOPTR, $32
+
+// func F32ToU8(dst *uint8, src *float32, n int)
+// dst[i] = uint8(src[i]) (truncated) for i < n, a multiple of 32; every
+// src[i] must lie in [0, 256).
+TEXT ·F32ToU8(SB), NOSPLIT, $0-24
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	SHRQ    $5, CX
+	JZ      pdone
+	VMOVDQU packorder<>(SB), Y5
+
+ploop:
+	VCVTTPS2DQ (SI), Y0
+	VCVTTPS2DQ 32(SI), Y1
+	VCVTTPS2DQ 64(SI), Y2
+	VCVTTPS2DQ 96(SI), Y3
+	VPACKSSDW  Y1, Y0, Y0
+	VPACKSSDW  Y3, Y2, Y2
+	VPACKUSWB  Y2, Y0, Y0
+	VPERMD     Y0, Y5, Y0
+	VMOVDQU    Y0, (DI)
+	ADDQ       $128, SI
+	ADDQ       $32, DI
+	DECQ       CX
+	JNZ        ploop
+
+pdone:
+	VZEROUPPER
+	RET

@@ -17,3 +17,6 @@ func HorizontalRGB(dst, src *float32, start, count *int, w *float32, stride, q i
 func VerticalRGB(dst, tmp *float32, row int, w *float32, n, length int, aff *[50]float32) {
 	panic("rgbsimd: no kernels on this architecture")
 }
+
+// F32ToU8 is not available on this architecture.
+func F32ToU8(dst *uint8, src *float32, n int) { panic("rgbsimd: no kernels on this architecture") }
