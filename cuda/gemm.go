@@ -23,13 +23,19 @@ var (
 	smallTile = tile{kernels.Small, 64, 64, 16, 256}
 	// bf16Tile is the tensor-core tile of -amp bf16 (kernels/mma_tile.cuh).
 	bf16Tile = tile{kernels.BF16, 64, 64, 16, 128}
+	// tf32Tile is the same tile in TF32, for -amp tf32.
+	tf32Tile = tile{kernels.TF32, 64, 64, 16, 128}
 )
 
 // sumSplits returns the kernel that adds t's split partial products: at
-// bf16 it rounds the sum, as the unsplit kernels round their results.
+// bf16 and tf32 it rounds the sum, as the unsplit kernels round their
+// results.
 func (t tile) sumSplits() *kernels.Kernel {
-	if t.kind == kernels.BF16 {
+	switch t.kind {
+	case kernels.BF16:
 		return kernels.SumSplitsBF16
+	case kernels.TF32:
+		return kernels.SumSplitsTF32
 	}
 	return kernels.SumSplits
 }
@@ -42,15 +48,18 @@ const minSplitSteps = 32
 func (t tile) blocks(m, n, batch int) int { return ceilDiv(m, t.bm) * ceilDiv(n, t.bn) * batch }
 
 // plan picks the tile and the split of a reduction of length k for batch
-// (m, n) products: at bf16 the tensor-core tile, else the big tile when
+// (m, n) products: at bf16 or tf32 its tensor-core tile, else the big tile when
 // it (split or not) fills the device, else the small one; a split along k only when the output alone gives
 // fewer blocks than SMs, into about two blocks per SM. The choice depends
 // on the shape and the SM count only, so results are reproducible on one
 // kind of GPU. chunk is the length of every split but the last.
 func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
 	tiles := []tile{bigTile, smallTile}
-	if b.precision == autograd.BF16 {
+	switch b.precision {
+	case autograd.BF16:
 		tiles = []tile{bf16Tile}
+	case autograd.TF32:
+		tiles = []tile{tf32Tile}
 	}
 	for _, t = range tiles {
 		blocks := t.blocks(m, n, batch)

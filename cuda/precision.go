@@ -16,11 +16,12 @@ var (
 
 // SetPrecision makes Conv2D, its backward passes and Gemm compute in p
 // from then on, with the numerics of cpu.Backend's SetPrecision (operands
-// and results rounded to p, sums in fp32). At autograd.BF16 the
-// convolutions (but depthwise ones) and GEMMs run on tensor cores
-// (kernels/conv_bf16.cu, gemm_bf16.cu); depthwise convolutions run their
-// fp32 kernels on operands rounded to bf16 and round the result. It panics
-// for a precision SupportsPrecision refuses.
+// and results rounded to p, sums in fp32). At autograd.BF16 and
+// autograd.TF32 the convolutions (but depthwise ones) and GEMMs run on
+// tensor cores (kernels/conv_bf16.cu and gemm_bf16.cu, conv_tf32.cu and
+// gemm_tf32.cu); depthwise convolutions run their fp32 kernels on operands
+// rounded to p and round the result. It panics for a precision
+// SupportsPrecision refuses.
 func (b *Backend) SetPrecision(p autograd.Precision) {
 	if !b.SupportsPrecision(p) {
 		panic(fmt.Sprintf("cuda: SetPrecision(%v): the GPU backend has no %v kernels", p, p))
@@ -30,22 +31,26 @@ func (b *Backend) SetPrecision(p autograd.Precision) {
 	b.precision = p
 }
 
-// SupportsPrecision reports whether SetPrecision takes p: fp32 and bf16
-// (TF32's tensor-core kernels do not exist yet).
+// SupportsPrecision reports whether SetPrecision takes p: fp32, tf32 and
+// bf16.
 func (b *Backend) SupportsPrecision(p autograd.Precision) bool {
-	return p == autograd.FP32 || p == autograd.BF16
+	return p == autograd.FP32 || p == autograd.TF32 || p == autograd.BF16
 }
 
 // narrow prepares a call at the backend's precision for kernels that
-// compute in fp32: it replaces each operand by a copy rounded to bf16 and
-// returns what to defer, which rounds result in place and releases the
-// copies. At fp32 it changes nothing. The caller holds the backend.
+// compute in fp32: it replaces each operand by a copy rounded to the
+// precision and returns what to defer, which rounds result in place and
+// releases the copies. At fp32 it changes nothing. The caller holds the backend.
 func (b *Backend) narrow(op string, result *buffer, operands ...**buffer) (done func()) {
 	if b.precision == autograd.FP32 {
 		return func() {}
 	}
+	kern := kernels.RoundBF16
+	if b.precision == autograd.TF32 {
+		kern = kernels.RoundTF32
+	}
 	round := func(dst, src *buffer, n int) {
-		b.launch(op, kernels.RoundBF16, b.grid1(int64(n)), dim3{threads, 1, 1}, 0, dst, src, n)
+		b.launch(op, kern, b.grid1(int64(n)), dim3{threads, 1, 1}, 0, dst, src, n)
 	}
 	copies := make([]*buffer, len(operands))
 	for i, o := range operands {

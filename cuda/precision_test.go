@@ -12,34 +12,36 @@ import (
 	"github.com/gocnn/gocnn/cpu"
 )
 
-// bf16Bound is how far the GPU's and the CPU's results at bf16 may lie
-// apart. Both sum the same n products of bf16 values, each exact in fp32
-// (8-bit by 8-bit significands), in fp32 but in different orders: any
-// order's sum differs from the exact one by at most gamma_n*S, S the sum
-// of the products' magnitudes and gamma_n = n*u/(1-n*u), u = 2^-24, so the
-// two sums a and b differ by at most 2*gamma_n*S. Each is then rounded to
-// bf16, g = a(1+e), |e| <= ub = 2^-8, so |a-g| <= ub*|g|/(1-ub), and
-// |g-c| <= ub/(1-ub)*(|g|+|c|) + 2*gamma_n*S.
-func bf16Bound(n int, s, g, c float64) float64 {
-	u, ub := math.Ldexp(1, -24), autograd.BF16.UnitRoundoff()
+// precisionBound is how far the GPU's and the CPU's results at p (bf16
+// or tf32) may lie apart. Both sum the same n products of values of p,
+// each exact in fp32 (8-bit by 8-bit significands at bf16, 11-bit by
+// 11-bit at tf32), in fp32 but in different orders: any order's sum
+// differs from the exact one by at most gamma_n*S, S the sum of the
+// products' magnitudes and gamma_n = n*u/(1-n*u), u = 2^-24, so the two
+// sums a and b differ by at most 2*gamma_n*S. Each is then rounded to p,
+// g = a(1+e), |e| <= ub = p.UnitRoundoff() (2^-8 at bf16, 2^-11 at tf32),
+// so |a-g| <= ub*|g|/(1-ub), and |g-c| <= ub/(1-ub)*(|g|+|c|) +
+// 2*gamma_n*S.
+func precisionBound(p autograd.Precision, n int, s, g, c float64) float64 {
+	u, ub := math.Ldexp(1, -24), p.UnitRoundoff()
 	gamma := float64(n) * u / (1 - float64(n)*u)
 	return ub/(1-ub)*(math.Abs(g)+math.Abs(c)) + 2*gamma*s
 }
 
-// closeInBF16 fails unless every element of got is a bf16 value within
-// bf16Bound of want, the CPU backend's result; abs holds S for each
+// closeIn fails unless every element of got is a value of p within
+// precisionBound of want, the CPU backend's result; abs holds S for each
 // element, computed in fp32 from nonnegative terms, so within gamma_n of
 // S, and taken as abs/(1-gamma_n).
-func closeInBF16(t *testing.T, what string, got, want, abs []float32, n int) {
+func closeIn(t *testing.T, p autograd.Precision, what string, got, want, abs []float32, n int) {
 	t.Helper()
 	gamma := float64(n) * math.Ldexp(1, -24) / (1 - float64(n)*math.Ldexp(1, -24))
 	bad := 0
 	for i := range want {
 		g, c := float64(got[i]), float64(want[i])
-		tol := bf16Bound(n, float64(abs[i])/(1-gamma), g, c)
-		if autograd.BF16.Round(got[i]) != got[i] || !(math.Abs(g-c) <= tol) {
+		tol := precisionBound(p, n, float64(abs[i])/(1-gamma), g, c)
+		if p.Round(got[i]) != got[i] || !(math.Abs(g-c) <= tol) {
 			if bad < 5 {
-				t.Errorf("%s: element %d = %v, want %v within %.3g, a bf16 value", what, i, got[i], want[i], tol)
+				t.Errorf("%s: element %d = %v, want %v within %.3g, a %v value", what, i, got[i], want[i], tol, p)
 			}
 			bad++
 		}
@@ -49,31 +51,31 @@ func closeInBF16(t *testing.T, what string, got, want, abs []float32, n int) {
 	}
 }
 
-// atBF16 sets the GPU to bf16 until t ends and returns the CPU reference
-// at bf16 and a CPU backend at fp32, which computes S.
-func atBF16(t *testing.T) (host, plain *cpu.Backend) {
+// atPrecision sets the GPU to p until t ends and returns the CPU
+// reference at p and a CPU backend at fp32, which computes S.
+func atPrecision(t *testing.T, p autograd.Precision) (host, plain *cpu.Backend) {
 	host, plain = cpu.New(0), cpu.New(0)
-	host.SetPrecision(autograd.BF16)
-	gpu.SetPrecision(autograd.BF16)
+	host.SetPrecision(p)
+	gpu.SetPrecision(p)
 	t.Cleanup(func() { gpu.SetPrecision(autograd.FP32) })
 	return host, plain
 }
 
-// magnitudes returns |v| rounded to bf16, the operands of S.
-func magnitudes(v []float32) []float32 {
+// magnitudes returns |v| rounded to p, the operands of S.
+func magnitudes(p autograd.Precision, v []float32) []float32 {
 	out := make([]float32, len(v))
 	for i, x := range v {
-		out[i] = float32(math.Abs(float64(autograd.BF16.Round(x))))
+		out[i] = float32(math.Abs(float64(p.Round(x))))
 	}
 	return out
 }
 
-// bf16ConvCases cover the shapes -amp bf16 meets: padded and strided
+// tensorConvCases cover the shapes -amp bf16 and tf32 meet: padded and strided
 // 3x3, 1x1 (as a GEMM, and strided as an implicit GEMM), a 7x7 stem,
 // groups, channel counts that fill no tile, a single image, a filter
 // gradient long enough to be split, and a depthwise convolution (fp32
 // kernels on rounded operands).
-var bf16ConvCases = []struct {
+var tensorConvCases = []struct {
 	name string
 	p    autograd.ConvParams
 }{
@@ -90,11 +92,18 @@ var bf16ConvCases = []struct {
 
 // TestConvBF16AgainstCPU runs the three convolution passes at bf16 on the
 // GPU (tensor-core kernels under the stand-in) and on the CPU reference,
-// and checks them within bf16Bound.
-func TestConvBF16AgainstCPU(t *testing.T) {
-	rng := rand.New(rand.NewPCG(19, 3))
-	host, plain := atBF16(t)
-	for _, c := range bf16ConvCases {
+// and checks them within precisionBound.
+func TestConvBF16AgainstCPU(t *testing.T) { testConvAgainstCPU(t, autograd.BF16, 3) }
+
+// TestConvTF32AgainstCPU is TestConvBF16AgainstCPU at tf32.
+func TestConvTF32AgainstCPU(t *testing.T) { testConvAgainstCPU(t, autograd.TF32, 5) }
+
+// testConvAgainstCPU runs tensorConvCases' three passes at precision pr on
+// the GPU and on the CPU reference, random operands from stream seed.
+func testConvAgainstCPU(t *testing.T, pr autograd.Precision, seed uint64) {
+	rng := rand.New(rand.NewPCG(19, seed))
+	host, plain := atPrecision(t, pr)
+	for _, c := range tensorConvCases {
 		p := c.p
 		in, out, filt := p.N*p.H*p.W*p.C, p.N*p.P()*p.Q()*p.K, p.K*p.R*p.S*(p.C/p.Groups)
 		x, w, dy := randn(rng, in), randn(rng, filt), randn(rng, out)
@@ -118,11 +127,11 @@ func TestConvBF16AgainstCPU(t *testing.T) {
 		}
 		gy, gdx, gdw := passes(gpu, x, w, dy)
 		cy, cdx, cdw := passes(host, x, w, dy)
-		sy, sdx, sdw := passes(plain, magnitudes(x), magnitudes(w), magnitudes(dy))
+		sy, sdx, sdw := passes(plain, magnitudes(pr, x), magnitudes(pr, w), magnitudes(pr, dy))
 		taps := p.R * p.S
-		closeInBF16(t, c.name+" forward", gy, cy, sy, taps*p.C/p.Groups)
-		closeInBF16(t, c.name+" backward data", gdx, cdx, sdx, taps*p.K/p.Groups)
-		closeInBF16(t, c.name+" backward filter", gdw, cdw, sdw, p.N*p.P()*p.Q())
+		closeIn(t, pr, c.name+" forward", gy, cy, sy, taps*p.C/p.Groups)
+		closeIn(t, pr, c.name+" backward data", gdx, cdx, sdx, taps*p.K/p.Groups)
+		closeIn(t, pr, c.name+" backward filter", gdw, cdw, sdw, p.N*p.P()*p.Q())
 	}
 }
 
@@ -130,9 +139,16 @@ func TestConvBF16AgainstCPU(t *testing.T) {
 // in every combination of transposes against the CPU reference, with
 // alpha 2 (exact) and beta 0.5: alpha*sum + beta*c is one more fp32
 // addition, so n = k+1 terms, S = 2*sum|a*b| + |0.5*c|.
-func TestGemmBF16Tiled(t *testing.T) {
-	rng := rand.New(rand.NewPCG(19, 4))
-	host, plain := atBF16(t)
+func TestGemmBF16Tiled(t *testing.T) { testGemmTiled(t, autograd.BF16, 4) }
+
+// TestGemmTF32Tiled is TestGemmBF16Tiled at tf32.
+func TestGemmTF32Tiled(t *testing.T) { testGemmTiled(t, autograd.TF32, 6) }
+
+// testGemmTiled checks Gemm at precision p, random operands from stream
+// seed.
+func testGemmTiled(t *testing.T, p autograd.Precision, seed uint64) {
+	rng := rand.New(rand.NewPCG(19, seed))
+	host, plain := atPrecision(t, p)
 	for _, c := range []struct{ m, n, k int }{{1, 1, 1}, {37, 29, 53}, {130, 67, 300}, {3, 5, 5000}} {
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 			name := fmt.Sprintf("%dx%dx%d transA=%v transB=%v", c.m, c.n, c.k, tr[0], tr[1])
@@ -151,13 +167,13 @@ func TestGemmBF16Tiled(t *testing.T) {
 			for i, v := range c0 {
 				absC[i] = float32(math.Abs(float64(v)))
 			}
-			abs := gemm(plain, magnitudes(a), magnitudes(b), absC, 2, 0.5)
-			closeInBF16(t, name, got, want, abs, c.k+1)
+			abs := gemm(plain, magnitudes(p, a), magnitudes(p, b), absC, 2, 0.5)
+			closeIn(t, p, name, got, want, abs, c.k+1)
 
 			// Exact: operands that round to integers, so that every sum is
 			// exact in fp32 in any order and the result must be the exact
-			// one rounded to bf16, bit for bit.
-			a, b, c0 = nearIntegers(rng, c.m*c.k), nearIntegers(rng, c.k*c.n), nearIntegers(rng, c.m*c.n)
+			// one rounded to p, bit for bit.
+			a, b, c0 = nearIntegers(rng, p, c.m*c.k), nearIntegers(rng, p, c.k*c.n), nearIntegers(rng, p, c.m*c.n)
 			got = gemm(gpu, a, b, c0, 2, 0.5)
 			at, bt := a, b
 			if tr[0] {
@@ -170,9 +186,9 @@ func TestGemmBF16Tiled(t *testing.T) {
 				for j := range c.n {
 					sum := 0.5 * float64(c0[i*c.n+j])
 					for l := range c.k {
-						sum += 2 * float64(autograd.BF16.Round(at[i*c.k+l])) * float64(autograd.BF16.Round(bt[l*c.n+j]))
+						sum += 2 * float64(p.Round(at[i*c.k+l])) * float64(p.Round(bt[l*c.n+j]))
 					}
-					if want := autograd.BF16.Round(float32(sum)); got[i*c.n+j] != want {
+					if want := p.Round(float32(sum)); got[i*c.n+j] != want {
 						t.Fatalf("%s, near integers: element (%d, %d) = %v, want %v exactly", name, i, j, got[i*c.n+j], want)
 					}
 				}
@@ -181,28 +197,35 @@ func TestGemmBF16Tiled(t *testing.T) {
 	}
 }
 
-// nearIntegers returns n values k -+ 2^-9, k an integer of magnitude 2 to
-// 8: bf16 rounds each to k (to nearest; truncation would not), and sums of
-// products of them stay exact in fp32.
-func nearIntegers(rng *rand.Rand, n int) []float32 {
+// nearIntegers returns n values k -+ u/2, k an integer of magnitude 2 to
+// 8 and u = p.UnitRoundoff() (2^-9 at bf16, 2^-12 at tf32): p rounds each
+// to k (to nearest: half of p's gap below 2 is u; truncation would not),
+// and sums of products of them stay exact in fp32.
+func nearIntegers(rng *rand.Rand, p autograd.Precision, n int) []float32 {
+	d := p.UnitRoundoff() / 2
 	v := make([]float32, n)
 	for i := range v {
 		k := float32(2 + rng.IntN(7))
 		if rng.IntN(2) == 0 {
 			k = -k
 		}
-		v[i] = k - float32(math.Copysign(1.0/512, float64(k)))*float32(2*rng.IntN(2)-1)
+		v[i] = k - float32(math.Copysign(d, float64(k)))*float32(2*rng.IntN(2)-1)
 	}
 	return v
 }
 
-// TestSetPrecisionRefusesTF32 checks that the GPU backend refuses the
-// precision it has no kernels for, naming it.
-func TestSetPrecisionRefusesTF32(t *testing.T) {
+// TestSetPrecisionRefusesUnknown checks that the GPU backend takes fp32,
+// tf32 and bf16 and refuses a precision it has no kernels for, naming it.
+func TestSetPrecisionRefusesUnknown(t *testing.T) {
+	for _, p := range []autograd.Precision{autograd.FP32, autograd.TF32, autograd.BF16} {
+		if !gpu.SupportsPrecision(p) {
+			t.Errorf("SupportsPrecision(%v) = false", p)
+		}
+	}
 	defer func() {
-		if r := recover(); r == nil || fmt.Sprint(r) != "cuda: SetPrecision(tf32): the GPU backend has no tf32 kernels" {
-			t.Errorf("SetPrecision(TF32): recovered %v", r)
+		if r := recover(); r == nil || fmt.Sprint(r) != "cuda: SetPrecision(Precision(3)): the GPU backend has no Precision(3) kernels" {
+			t.Errorf("SetPrecision(Precision(3)): recovered %v", r)
 		}
 	}()
-	gpu.SetPrecision(autograd.TF32)
+	gpu.SetPrecision(autograd.Precision(3))
 }

@@ -37,6 +37,13 @@ __device__ inline int b_col(int lane, int) { return lane >> 2; }
 __device__ inline int c_row(int lane, int i) { return (lane >> 2) + (i < 2 ? 0 : 8); }
 __device__ inline int c_col(int lane, int i) { return (lane % 4) * 2 + (i & 1); }
 
+// The fragments of mma.m16n8k8 with .tf32 operands and .f32 accumulators
+// (PTX ISA, "Matrix Fragments for mma.m16n8k8" with .tf32): A (16x8,
+// a0..a3), B (8x8, b0, b1); C and D as above.
+__device__ inline int a_row_tf32(int lane, int i) { return (lane >> 2) + 8 * (i & 1); }
+__device__ inline int a_col_tf32(int lane, int i) { return lane % 4 + 4 * (i >> 1); }
+__device__ inline int b_row_tf32(int lane, int i) { return lane % 4 + 4 * i; }
+
 // bf16 returns element i (0: low half, 1: high half) of a .bf16x2 register as a float.
 __device__ inline float bf16(unsigned reg, int i) { return bits_float((i ? reg >> 16 : reg & 0xffff) << 16); }
 
@@ -73,6 +80,20 @@ __device__ inline Rows<N> exchange(const unsigned* mine) {
 	return rows;
 }
 
+// product sets d to c plus the product of the warp's K-deep A (16 rows)
+// and B (8 columns) at the calling lane's four places in the C/D layout,
+// the products for k = 0..K-1 added in order, each sum rounded to fp32.
+template <int K>
+__device__ inline void product(float d[4], const float (*am)[K], const float (*bm)[8], const float c[4]) {
+	int lane = lane_id();
+	for (int i = 0; i < 4; i++) {
+		int row = c_row(lane, i), col = c_col(lane, i);
+		float sum = c[i];
+		for (int k = 0; k < K; k++) sum += am[row][k] * bm[k][col];
+		d[i] = sum;
+	}
+}
+
 } // namespace mma_emu
 
 #endif
@@ -89,6 +110,31 @@ __device__ __forceinline__ unsigned bf16_bits(float x) {
 	unsigned short h;
 	asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(x));
 	return h;
+#endif
+}
+
+// tf32_bits returns x rounded to TF32 (10 explicit mantissa bits), to
+// nearest with ties to even, as fp32 bits with the low 13 zero:
+// autograd.TF32.Round, bit for bit; NaN stays as it is. In integer
+// arithmetic on the GPU too: PTX's cvt.rn.tf32.f32 needs sm_90 (ptxas
+// refuses it in compute_80 PTX), and compute_80's cvt.rna.tf32.f32 rounds
+// ties away from zero.
+__device__ __forceinline__ unsigned tf32_bits(float x) {
+#ifdef GOCNN_STANDIN
+	unsigned u = mma_emu::float_bits(x);
+#else
+	unsigned u = __float_as_uint(x);
+#endif
+	if (x != x) return u;
+	return (u + 0xfff + (u >> 13 & 1)) & ~0x1fffu;
+}
+
+// tf32_round returns x rounded to TF32, as a float.
+__device__ __forceinline__ float tf32_round(float x) {
+#ifdef GOCNN_STANDIN
+	return mma_emu::bits_float(tf32_bits(x));
+#else
+	return __uint_as_float(tf32_bits(x));
 #endif
 }
 
@@ -172,15 +218,42 @@ __device__ __forceinline__ void mma_bf16_m16n8k16(float d[4], const unsigned a[4
 		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16(regs[i / 2], i & 1);
 		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16(regs[4 + i / 2], i & 1);
 	}
-	int lane = lane_id();
-	for (int i = 0; i < 4; i++) {
-		int row = c_row(lane, i), col = c_col(lane, i);
-		float sum = c[i];
-		for (int k = 0; k < 16; k++) sum += am[row][k] * bm[k][col];
-		d[i] = sum;
-	}
+	product<16>(d, am, bm, c);
 #else
 	asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+	    "{%10, %11, %12, %13};"
+	    : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
+	    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),
+	      "f"(c[3]));
+#endif
+}
+
+// mma_tf32_m16n8k8 is mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32:
+// the warp computes D = A*B + C, A 16x8 and B 8x8 in TF32 (fp32 registers,
+// as tf32_bits gives them), C and D 16x8 in fp32, each lane holding a0..a3,
+// b0, b1 and c0..c3 in the PTX ISA's layout. Every lane of the warp must
+// call it together; d may be c.
+//
+// The emulation gathers the warp's fragments through mma_emu::exchange,
+// takes each operand's top 19 bits (the TF32 value; the hardware ignores
+// the low 13), and computes each output as c plus the products for
+// k = 0..7 in order, each exact in fp32 (11-bit by 11-bit significands),
+// each sum rounded to fp32; a GPU's order of summation is unspecified.
+__device__ __forceinline__ void mma_tf32_m16n8k8(float d[4], const unsigned a[4], const unsigned b[2],
+                                                 const float c[4]) {
+#ifdef GOCNN_STANDIN
+	using namespace mma_emu;
+	float am[16][8], bm[8][8];
+	unsigned mine[6] = {a[0], a[1], a[2], a[3], b[0], b[1]};
+	Rows<6> warp = exchange<6>(mine);
+	for (int src = 0; src < 32; src++) {
+		const unsigned* regs = warp.r[src];
+		for (int i = 0; i < 4; i++) am[a_row_tf32(src, i)][a_col_tf32(src, i)] = bits_float(regs[i] & ~0x1fffu);
+		for (int i = 0; i < 2; i++) bm[b_row_tf32(src, i)][b_col(src, i)] = bits_float(regs[4 + i] & ~0x1fffu);
+	}
+	product<8>(d, am, bm, c);
+#else
+	asm("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
 	    "{%10, %11, %12, %13};"
 	    : "=f"(d[0]), "=f"(d[1]), "=f"(d[2]), "=f"(d[3])
 	    : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]), "f"(c[0]), "f"(c[1]), "f"(c[2]),

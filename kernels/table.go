@@ -17,6 +17,9 @@ const (
 	// accumulation (the numerics of -amp bf16): the kernels of
 	// conv_bf16.cu and gemm_bf16.cu.
 	BF16
+	// TF32 is the same tile in TF32 with fp32 accumulation (-amp tf32):
+	// the kernels of conv_tf32.cu and gemm_tf32.cu.
+	TF32
 )
 
 // Parameter lists that end several kernels' parameters.
@@ -71,21 +74,26 @@ var (
 )
 
 // gemm.cu: batched, optionally split products, indexed by [transA][transB][Tile]
-// (see Sgemm; the BF16 tile's are gemm_bf16.cu's), and the sum of split
+// (see Sgemm; the BF16 and TF32 tiles' are gemm_bf16.cu's and
+// gemm_tf32.cu's), and the sum of split
 // partial products.
 var (
-	sgemm = [2][2][3]*Kernel{
+	sgemm = [2][2][4]*Kernel{
 		{
 			{def("gemm", "sgemm_nn_big_f32", gemmParams...), def("gemm", "sgemm_nn_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_nn_f32", gemmParams...)},
+				def("gemm_bf16", "gemm_bf16_nn_f32", gemmParams...),
+				def("gemm_tf32", "gemm_tf32_nn_f32", gemmParams...)},
 			{def("gemm", "sgemm_nt_big_f32", gemmParams...), def("gemm", "sgemm_nt_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_nt_f32", gemmParams...)},
+				def("gemm_bf16", "gemm_bf16_nt_f32", gemmParams...),
+				def("gemm_tf32", "gemm_tf32_nt_f32", gemmParams...)},
 		},
 		{
 			{def("gemm", "sgemm_tn_big_f32", gemmParams...), def("gemm", "sgemm_tn_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_tn_f32", gemmParams...)},
+				def("gemm_bf16", "gemm_bf16_tn_f32", gemmParams...),
+				def("gemm_tf32", "gemm_tf32_tn_f32", gemmParams...)},
 			{def("gemm", "sgemm_tt_big_f32", gemmParams...), def("gemm", "sgemm_tt_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_tt_f32", gemmParams...)},
+				def("gemm_bf16", "gemm_bf16_tt_f32", gemmParams...),
+				def("gemm_tf32", "gemm_tf32_tt_f32", gemmParams...)},
 		},
 	}
 	SumSplits = def("gemm", "sum_splits_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
@@ -107,6 +115,18 @@ var (
 	RoundBF16 = def("gemm_bf16", "round_bf16_f32", Ptr, Ptr, Int)
 )
 
+// gemm_tf32.cu: the same in TF32 (the numerics of -amp tf32); its tiled
+// products are Sgemm's TF32 variants.
+var (
+	// GemmTF32 is GemmBF16 in TF32 (M, N and K multiples of 16, 8 and 8);
+	// the backend does not launch it, cuda's TestGemmTF32Layout does.
+	GemmTF32 = def("gemm_tf32", "gemm_tf32_f32", Ptr, Ptr, Ptr, Int, Int)
+	// SumSplitsTF32 is SumSplits with the result rounded to TF32.
+	SumSplitsTF32 = def("gemm_tf32", "sum_splits_tf32_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
+	// RoundTF32 sets dst = src rounded to TF32: dst, src, n.
+	RoundTF32 = def("gemm_tf32", "round_tf32_f32", Ptr, Ptr, Int)
+)
+
 // Sgemm returns gemm.cu's product kernel for the given transposes and tile.
 func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
 
@@ -117,26 +137,30 @@ func b2i(b bool) int {
 	return 0
 }
 
-// conv.cu: implicit-GEMM convolutions, indexed by Tile; the BF16 tile's
-// are conv_bf16.cu's, the same passes on tensor cores (a split filter
-// gradient's fp32 partial sums finished by SumSplitsBF16).
+// conv.cu: implicit-GEMM convolutions, indexed by Tile; the BF16 and TF32
+// tiles' are conv_bf16.cu's and conv_tf32.cu's, the same passes on tensor
+// cores (a split filter gradient's fp32 partial sums finished by
+// SumSplitsBF16 or SumSplitsTF32).
 var (
-	Conv2DForward = [3]*Kernel{
+	Conv2DForward = [4]*Kernel{
 		Big:   def("conv", "conv2d_forward_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		Small: def("conv", "conv2d_forward_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		BF16:  def("conv_bf16", "conv2d_forward_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32:  def("conv_tf32", "conv2d_forward_tf32_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
-	Conv2DBackwardData = [3]*Kernel{
+	Conv2DBackwardData = [4]*Kernel{
 		Big:   def("conv", "conv2d_backward_data_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		Small: def("conv", "conv2d_backward_data_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		BF16:  def("conv_bf16", "conv2d_backward_data_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32:  def("conv_tf32", "conv2d_backward_data_tf32_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
 	// Conv2DBackwardFilter takes x, dy, the output, splits and the chunk
 	// of output pixels per split before the geometry.
-	Conv2DBackwardFilter = [3]*Kernel{
+	Conv2DBackwardFilter = [4]*Kernel{
 		Big:   def("conv", "conv2d_backward_filter_big_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 		Small: def("conv", "conv2d_backward_filter_small_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 		BF16:  def("conv_bf16", "conv2d_backward_filter_bf16_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		TF32:  def("conv_tf32", "conv2d_backward_filter_tf32_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 	}
 )
 

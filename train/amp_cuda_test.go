@@ -30,20 +30,27 @@ import (
 // runs differ by bf16 noise as the fp32 run does. A single loss is no
 // measure of it (the fp32 loss can fall close to the bf16 one by
 // cancellation); the batch's logits are.
-func TestBF16OnGPUMatchesCPU(t *testing.T) {
+func TestBF16OnGPUMatchesCPU(t *testing.T) { testAMPOnGPUMatchesCPU(t, "bf16") }
+
+// TestTF32OnGPUMatchesCPU is TestBF16OnGPUMatchesCPU with -amp tf32 (the
+// same argument, with tf32's rounding noise).
+func TestTF32OnGPUMatchesCPU(t *testing.T) { testAMPOnGPUMatchesCPU(t, "tf32") }
+
+// testAMPOnGPUMatchesCPU runs TestBF16OnGPUMatchesCPU's check with -amp amp.
+func testAMPOnGPUMatchesCPU(t *testing.T, amp string) {
 	const steps, lr = 3, 0.02
-	gpuLoss, gpu := batchLosses(t, "bf16", []int{0}, steps, lr)
-	bf16Loss, bf16 := batchLosses(t, "bf16", nil, steps, lr)
+	gpuLoss, gpu := batchLosses(t, amp, []int{0}, steps, lr)
+	ampLoss, ref := batchLosses(t, amp, nil, steps, lr)
 	fp32Loss, fp32 := batchLosses(t, "fp32", nil, steps, lr)
-	t.Logf("losses: GPU bf16 %.6f, CPU bf16 %.6f, CPU fp32 %.6f", gpuLoss, bf16Loss, fp32Loss)
+	t.Logf("losses: GPU %s %.6f, CPU %s %.6f, CPU fp32 %.6f", amp, gpuLoss, amp, ampLoss, fp32Loss)
 	if !(gpuLoss[steps] < gpuLoss[0]) {
-		t.Errorf("GPU bf16: loss %.6f after %d steps, not below the first %.6f", gpuLoss[steps], steps, gpuLoss[0])
+		t.Errorf("GPU %s: loss %.6f after %d steps, not below the first %.6f", amp, gpuLoss[steps], steps, gpuLoss[0])
 	}
 	for i := range gpu {
-		apart, noise := distance(gpu[i], bf16[i]), distance(fp32[i], bf16[i])
-		t.Logf("step %d: logits GPU bf16 to CPU bf16 %.4g, CPU fp32 to CPU bf16 %.4g", i, apart, noise)
+		apart, noise := distance(gpu[i], ref[i]), distance(fp32[i], ref[i])
+		t.Logf("step %d: logits GPU %s to CPU %s %.4g, CPU fp32 to CPU %s %.4g", i, amp, amp, apart, amp, noise)
 		if !(apart <= 2*noise) {
-			t.Errorf("step %d: GPU bf16 logits %.4g from the CPU's bf16 ones, more than twice fp32's %.4g", i, apart, noise)
+			t.Errorf("step %d: GPU %s logits %.4g from the CPU's %s ones, more than twice fp32's %.4g", i, amp, apart, amp, noise)
 		}
 	}
 }

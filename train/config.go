@@ -111,8 +111,8 @@ type Config struct {
 	// the split AlexNet).
 	Dist DistConfig
 	// AMP is the precision of convolutions and linear layers: fp32, or
-	// tf32 or bf16 with fp32 accumulation (see autograd.Precision); only
-	// the CPU backend computes the last two yet.
+	// tf32 or bf16 with fp32 accumulation (see autograd.Precision), on
+	// the CPU or the GPUs (tensor cores).
 	AMP string
 
 	PrintFreq int
@@ -284,8 +284,6 @@ func (c *Config) validate() error {
 		return fmt.Errorf("-limit %d: want a number of images, 0 for the dataset's default or -1 for all", c.Limit)
 	case !slices.Contains(autograd.Precisions, c.AMP):
 		return fmt.Errorf("-amp %q: want one of %v", c.AMP, autograd.Precisions)
-	case c.AMP == "tf32" && len(c.GPUs) > 0:
-		return fmt.Errorf("-amp %s: the GPU backend has no %s kernels yet; the CPU backend computes it", c.AMP, c.AMP)
 	case len(c.GPUs) > 0 && c.Devices > 1:
 		return fmt.Errorf("-gpus %v and -devices %d: choose GPUs or CPU logical devices", c.GPUs, c.Devices)
 	case (c.Bench || c.BenchData) && c.BenchSteps < 1:

@@ -70,7 +70,7 @@ func addTrainFlags(fs *flag.FlagSet) *trainFlags {
 	fs.Uint64Var(&f.seed, "seed", c.Seed, "seed of the initial weights, data order, augmentation and dropout")
 	fs.StringVar(&f.gpus, "gpus", "", "comma-separated CUDA devices for data parallel training (GPU build only)")
 	fs.IntVar(&c.Devices, "devices", c.Devices, "CPU logical devices for data parallel training")
-	fs.StringVar(&c.AMP, "amp", c.AMP, "precision of convolutions and linear layers: fp32, or tf32 or bf16 with fp32 accumulation (CPU backend only, for now)")
+	fs.StringVar(&c.AMP, "amp", c.AMP, "precision of convolutions and linear layers: fp32, or tf32 or bf16 with fp32 accumulation")
 	fs.IntVar(&c.PrintFreq, "print-freq", c.PrintFreq, "steps between progress lines when not on a terminal")
 	fs.BoolVar(&c.Bench, "bench", false, "time training steps on synthetic data and print img/s")
 	fs.BoolVar(&c.BenchData, "bench-data", false, "time the training data loader (read, decode, augment, batch) on the dataset at 1, 2 and all workers and print img/s; trains nothing")

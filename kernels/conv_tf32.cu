@@ -1,0 +1,10 @@
+// 2-D convolution in TF32 on tensor cores, with fp32 accumulation: the
+// numerics of cpu.Backend's convolutions at autograd.TF32 (both operands
+// rounded to TF32, to nearest even, as they are loaded, the sums in fp32,
+// the result rounded to TF32). conv_bf16.cu's three passes on
+// mma_tile.cuh's TF32Tile; a split filter gradient's fp32 partial sums are
+// added and rounded by gemm_tf32.cu's sum_splits_tf32_f32.
+#include "conv_gemm.cuh"
+#include "mma_tile.cuh"
+
+CONV_KERNELS(TF32Tile, tf32)
