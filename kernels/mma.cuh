@@ -39,7 +39,7 @@ __device__ inline int c_col(int lane, int i) { return (lane % 4) * 2 + (i & 1); 
 
 // The fragments of mma.m16n8k8 with .tf32 operands and .f32 accumulators
 // (PTX ISA, "Matrix Fragments for mma.m16n8k8" with .tf32): A (16x8,
-// a0..a3), B (8x8, b0, b1); C and D as above.
+// a0..a3), B (8x8, b0, b1); C and D as above; as CUTLASS's SM80_16x8x8_F32TF32TF32F32_TN traits.
 __device__ inline int a_row_tf32(int lane, int i) { return (lane >> 2) + 8 * (i & 1); }
 __device__ inline int a_col_tf32(int lane, int i) { return lane % 4 + 4 * (i >> 1); }
 __device__ inline int b_row_tf32(int lane, int i) { return lane % 4 + 4 * i; }
