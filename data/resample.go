@@ -153,7 +153,7 @@ func (rs *resampler) image(src *Image, v *View, out []float32, out8 []uint8) {
 		o := out[p*row : (p+1)*row]
 		for i := 0; i < row; i += C {
 			for c := range C {
-				o[i+c] = acc[i+c]*scale[c] + shift[c]
+				o[i+c] = float32(acc[i+c]*scale[c]) + shift[c] // two roundings, never fused
 			}
 		}
 	}

@@ -98,7 +98,7 @@ func (rs *resampler) verticalSIMD(r0, row int, clamp bool, scale, shift []float3
 			for k := range n {
 				a += w[k] * rs.tmp[(s-r0+k)*row+i]
 			}
-			dst[i] = min(hi, max(lo, a))*aff[i%24] + aff[24+i%24]
+			dst[i] = float32(min(hi, max(lo, a))*aff[i%24]) + aff[24+i%24]
 		}
 		if out == nil {
 			o := out8[p*row : (p+1)*row]

@@ -99,3 +99,34 @@ func TestResampleVectorMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestResampleVectorExactWithoutScaling checks that a crop at the output's
+// size on whole pixels (the CIFAR pad-and-crop, a centre crop without
+// resizing) gives the same bits with the vector kernels as with the
+// pure-Go passes, normalised or not, flipped or not: each output is one
+// pixel times a weight of 1, and the normalisation rounds the product and
+// the sum apart in both. Without it, a machine with AVX2 would feed a
+// model other inputs than one without.
+func TestResampleVectorExactWithoutScaling(t *testing.T) {
+	if simdRGB.vertical == nil {
+		t.Skip("no vector kernels on this CPU or architecture")
+	}
+	r := rand.New(rand.NewPCG(5, 8))
+	for trial := range 60 {
+		m := randImage(r, 40, 36, 3)
+		v := NewView(m.W, m.H)
+		v.OutH, v.OutW = 32, 24+trial%9
+		v.BoxH, v.BoxW = float64(v.OutH), float64(v.OutW)
+		v.Y0, v.X0 = float64(r.IntN(13)-4), float64(r.IntN(17)-4) // padding included
+		v.Flip = trial%2 == 0
+		if trial%3 != 0 {
+			v.Mean, v.Std = []float32{0.4914, 0.4822, 0.4465}, []float32{0.247, 0.243, 0.261}
+		}
+		vec, ref, _, _ := resampleBoth(m, &v, false)
+		for i := range ref {
+			if math.Float32bits(vec[i]) != math.Float32bits(ref[i]) {
+				t.Fatalf("trial %d %+v: float %d = %v, want %v bit for bit", trial, v, i, vec[i], ref[i])
+			}
+		}
+	}
+}

@@ -119,9 +119,14 @@ vaffine:
 	VMINPS      Y9, Y0, Y0
 	VMINPS      Y9, Y1, Y1
 	VMINPS      Y9, Y2, Y2
-	VFMADD213PS Y13, Y10, Y0
-	VFMADD213PS Y14, Y11, Y1
-	VFMADD213PS Y15, Y12, Y2
+	// x*scale rounded, then + shift rounded, as the Go passes: an FMA's
+	// single rounding would move normalised pixels by an ulp.
+	VMULPS      Y10, Y0, Y0
+	VMULPS      Y11, Y1, Y1
+	VMULPS      Y12, Y2, Y2
+	VADDPS      Y13, Y0, Y0
+	VADDPS      Y14, Y1, Y1
+	VADDPS      Y15, Y2, Y2
 	VMOVUPS     Y0, (DI)
 	VMOVUPS     Y1, 32(DI)
 	VMOVUPS     Y2, 64(DI)
