@@ -76,9 +76,12 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		b.gemm(op, gemmOp{m: p.N * p.H * p.W, n: cg, k: kg, batch: p.Groups,
 			a: dyd, lda: p.K, sa: kg, b: wd, ldb: cg, sb: kg * cg, c: dxd, ldc: p.C, sc: cg, alpha: 1})
 	default:
-		m := p.N * p.H * p.W
-		t, _, _ := b.plan(m, cg, 0, p.Groups)
-		b.launchTiled(op, kernels.Conv2DBackwardData, t, m, cg, p.Groups, convArgs(p, dyd, wd, dxd)...)
+		// One GEMM per group and output phase (kernels/conv_phase.cuh), all
+		// in one grid whose rows fit the largest phase.
+		phases := p.StrideH * p.StrideW
+		m := p.N * ceilDiv(p.H, p.StrideH) * ceilDiv(p.W, p.StrideW)
+		t, _, _ := b.plan(m, cg, 0, p.Groups*phases)
+		b.launchTiled(op, kernels.Conv2DBackwardData, t, m, cg, p.Groups*phases, convArgs(p, dyd, wd, dxd)...)
 	}
 }
 

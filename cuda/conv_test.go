@@ -133,6 +133,13 @@ var convCases = []struct {
 	{"depthwise 3x3s2", squareConv(4, 30, 30, 96, 96, 3, 3, 2, 1, 1, 96)},
 	{"depthwise 5x5 multiplier 2", squareConv(2, 17, 17, 40, 80, 5, 5, 1, 2, 1, 40)},
 	{"11x11s4p2 alexnet", squareConv(2, 63, 63, 3, 64, 11, 11, 4, 2, 1, 1)},
+	// Strided input gradients run per output phase (kernels/conv_phase.cuh):
+	// even sizes give equal phases, odd ones (above) unequal ones, a 1x1
+	// input at stride 2 three empty phases.
+	{"3x3s2p1 even groups=2", squareConv(4, 16, 16, 32, 64, 3, 3, 2, 1, 1, 2)},
+	{"3x3s2p1 1x1 input", squareConv(3, 1, 1, 64, 64, 3, 3, 2, 1, 1, 1)},
+	{"7x7s2p3 stem even", squareConv(2, 32, 32, 3, 64, 7, 7, 2, 3, 1, 1)},
+	{"1x1s2 projection even", squareConv(4, 14, 14, 64, 128, 1, 1, 2, 0, 1, 1)},
 	{"non-square", autograd.ConvParams{N: 3, H: 20, W: 33, C: 24, K: 40, R: 3, S: 5, StrideH: 1, StrideW: 2,
 		PadH: 1, PadW: 2, DilH: 1, DilW: 2, Groups: 1}},
 }

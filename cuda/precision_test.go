@@ -73,8 +73,8 @@ func magnitudes(p autograd.Precision, v []float32) []float32 {
 // tensorConvCases cover the shapes -amp bf16 and tf32 meet: padded and strided
 // 3x3, 1x1 (as a GEMM, and strided as an implicit GEMM), a 7x7 stem,
 // groups, channel counts that fill no tile, a single image, a filter
-// gradient long enough to be split, and a depthwise convolution (fp32
-// kernels on rounded operands).
+// gradient long enough to be split, a depthwise convolution (fp32
+// kernels on rounded operands), and strided input gradients' phases.
 var tensorConvCases = []struct {
 	name string
 	p    autograd.ConvParams
@@ -88,6 +88,12 @@ var tensorConvCases = []struct {
 	{"odd channels N=1", squareConv(1, 6, 7, 5, 67, 3, 3, 1, 1, 1, 1)},
 	{"split filter gradient", squareConv(4, 32, 32, 3, 16, 3, 3, 1, 1, 1, 1)},
 	{"depthwise 3x3", squareConv(2, 9, 9, 24, 24, 3, 3, 1, 1, 1, 24)},
+	// The input gradient's output phases: even sizes (the odd ones above
+	// give unequal phases), groups, and a 1x1 input with empty phases.
+	{"3x3s2p1 even groups=2", squareConv(2, 10, 10, 16, 32, 3, 3, 2, 1, 1, 2)},
+	{"1x1s2 projection even", squareConv(2, 8, 8, 24, 40, 1, 1, 2, 0, 1, 1)},
+	{"7x7s2p3 stem even", squareConv(1, 16, 16, 3, 70, 7, 7, 2, 3, 1, 1)},
+	{"3x3s2p1 1x1 input", squareConv(2, 1, 1, 16, 24, 3, 3, 2, 1, 1, 1)},
 }
 
 // TestConvBF16AgainstCPU runs the three convolution passes at bf16 on the

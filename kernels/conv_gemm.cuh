@@ -6,6 +6,7 @@
 // built. They place elements with gemm_tile.cuh's tile_pos.
 #pragma once
 #include "conv.cuh"
+#include "conv_phase.cuh"
 #include "gemm_tile.cuh"
 
 // Im2col loads A of the forward pass: row m = (n, p, q) an output pixel,
@@ -57,100 +58,87 @@ struct Im2col {
 	}
 };
 
-// DyGather loads A of the backward-data pass: row m = (n, h, w) an input
-// pixel, reduction index kk = (r, s, k) with k fastest, element
-// dy[n, p, q, g*Kg + k] where p*stride - pad + r*dil = h (and likewise q),
-// 0 where no such output exists (strides skip it, or it lies outside).
+// DyGather loads A of one phase (conv_phase.cuh) of the backward-data
+// pass: row m = (n, i, iw) a pixel of the phase, reduction index (j, js,
+// k) with k fastest, element dy[n, y.o0 + i - j*y.ostep, x.o0 + iw -
+// js*x.ostep, g*Kg + k], 0 where that output lies outside dy.
 template <int ROWS, int BK, int T>
 struct DyGather {
 	enum { E = ROWS * BK / T };
 	static constexpr bool KMAJOR = true;
 	const float* dy;
-	Conv cv;
+	int p, q, k, kg, tapsY, tapsX, ostepH, ostepW;
 	i64 base[E]; // offset of image n and group g
-	int hp[E], wp[E], rr[E], ss[E], kc[E];
+	int op[E], oq[E]; // the outputs of tap (0, 0)
+	TapCursor tap[E];
 
-	__device__ __forceinline__ DyGather(const float* dy_, const Conv& cv_, int g, int row0) : dy(dy_), cv(cv_) {
-		int m = cv.n * cv.h * cv.w;
+	__device__ __forceinline__ DyGather(const float* dy_, const Conv& cv, const Phase& ph, int g, int row0)
+	    : dy(dy_), p(cv.p), q(cv.q), k(cv.k), kg(cv.kg), tapsY(ph.y.taps), tapsX(max(ph.x.taps, 1)),
+	      ostepH(ph.y.ostep), ostepW(ph.x.ostep) {
+		int per = ph.y.count * ph.x.count;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
 			int r, kk;
 			tile_pos<ROWS, BK, T, true>(threadIdx.x, e, &r, &kk);
-			int row = row0 + r, img = row / (cv.h * cv.w), hw = row % (cv.h * cv.w);
-			base[e] = (i64)img * cv.p * cv.q * cv.k + g * cv.kg;
-			hp[e] = hw / cv.w + cv.padH;
-			wp[e] = hw % cv.w + cv.padW;
-			if (row >= m) hp[e] = -(1 << 30);
-			kc[e] = kk % cv.kg;
-			ss[e] = (kk / cv.kg) % cv.s;
-			rr[e] = kk / cv.kg / cv.s;
+			int row = row0 + r, img = row / per;
+			base[e] = (i64)img * p * q * k + g * kg;
+			op[e] = ph.y.o0 + row % per / ph.x.count;
+			oq[e] = ph.x.o0 + row % ph.x.count;
+			if (row >= ph.m) op[e] = -(1 << 30); // every tap falls outside
+			tap[e].start(kk, kg, tapsX);
 		}
 	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int ph = hp[e] - rr[e] * cv.dilH, pw = wp[e] - ss[e] * cv.dilW;
-			bool in = rr[e] < cv.r && ph >= 0 && pw >= 0;
-			int op = 0, oq = 0;
-			if (in) {
-				op = ph / cv.strideH, oq = pw / cv.strideW;
-				in = op * cv.strideH == ph && oq * cv.strideW == pw && op < cv.p && oq < cv.q;
-			}
-			v[e] = in ? dy[base[e] + ((i64)op * cv.q + oq) * cv.k + kc[e]] : 0.f;
+			int oh = op[e] - tap[e].j * ostepH, ow = oq[e] - tap[e].js * ostepW;
+			bool in = tap[e].j < tapsY && oh >= 0 && oh < p && ow >= 0 && ow < q;
+			v[e] = in ? dy[base[e] + ((i64)oh * q + ow) * k + tap[e].k] : 0.f;
 		}
 	}
 	__device__ __forceinline__ void next() {
 #pragma unroll
-		for (int e = 0; e < E; e++) {
-			kc[e] += BK;
-			while (kc[e] >= cv.kg) {
-				kc[e] -= cv.kg;
-				if (++ss[e] == cv.s) ss[e] = 0, rr[e]++;
-			}
-		}
+		for (int e = 0; e < E; e++) tap[e].advance(BK, kg, tapsX);
 	}
 };
 
-// FilterT loads B of the backward-data pass, the group's filters read as
-// (R*S*Kg, Cg): loader row c (an input channel of the group), reduction
-// index kk = (r, s, k) with k fastest, element w[g*Kg + k, r, s, c]. The
+// FilterT loads B of one phase of the backward-data pass, the group's
+// filters at the phase's taps read as (taps*Kg, Cg): loader row c (an
+// input channel of the group), reduction index (j, js, k) with k fastest,
+// element w[g*Kg + k, y.r0 + j*y.rstep, x.r0 + js*x.rstep, c]. The
 // gather of DyGather does the spatial flip.
 template <int ROWS, int BK, int T>
 struct FilterT {
 	enum { E = ROWS * BK / T };
 	static constexpr bool KMAJOR = false;
-	const float* w;
-	Conv cv;
-	int ch[E], rr[E], ss[E], kc[E];
+	const float* w; // the phase's first tap of group g
+	int r, s, cg, kg, tapsY, tapsX, rstepH, rstepW;
+	int ch[E];
+	TapCursor tap[E];
 
-	__device__ __forceinline__ FilterT(const float* w_, const Conv& cv_, int g, int row0)
-	    : w(w_ + (i64)g * cv_.kg * cv_.r * cv_.s * cv_.cg), cv(cv_) {
+	__device__ __forceinline__ FilterT(const float* w_, const Conv& cv, const Phase& ph, int g, int row0)
+	    : w(w_ + (i64)g * cv.kg * cv.r * cv.s * cv.cg + ((i64)ph.y.r0 * cv.s + ph.x.r0) * cv.cg), r(cv.r), s(cv.s),
+	      cg(cv.cg), kg(cv.kg), tapsY(ph.y.taps), tapsX(max(ph.x.taps, 1)), rstepH(ph.y.rstep),
+	      rstepW(ph.x.rstep) {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int r, kk;
-			tile_pos<ROWS, BK, T, false>(threadIdx.x, e, &r, &kk);
-			ch[e] = row0 + r;
-			kc[e] = kk % cv.kg;
-			ss[e] = (kk / cv.kg) % cv.s;
-			rr[e] = kk / cv.kg / cv.s;
+			int rr, kk;
+			tile_pos<ROWS, BK, T, false>(threadIdx.x, e, &rr, &kk);
+			ch[e] = row0 + rr;
+			tap[e].start(kk, kg, tapsX);
 		}
 	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			bool in = ch[e] < cv.cg && rr[e] < cv.r;
-			v[e] = in ? w[(((i64)kc[e] * cv.r + rr[e]) * cv.s + ss[e]) * cv.cg + ch[e]] : 0.f;
+			bool in = ch[e] < cg && tap[e].j < tapsY;
+			i64 at = (((i64)tap[e].k * r + tap[e].j * rstepH) * s + tap[e].js * rstepW) * cg + ch[e];
+			v[e] = in ? w[at] : 0.f;
 		}
 	}
 	__device__ __forceinline__ void next() {
 #pragma unroll
-		for (int e = 0; e < E; e++) {
-			kc[e] += BK;
-			while (kc[e] >= cv.kg) {
-				kc[e] -= cv.kg;
-				if (++ss[e] == cv.s) ss[e] = 0, rr[e]++;
-			}
-		}
+		for (int e = 0; e < E; e++) tap[e].advance(BK, kg, tapsX);
 	}
 };
 
@@ -215,17 +203,27 @@ __device__ __forceinline__ void conv_forward(const float* x, const float* wt, fl
 	Dense<C::BN, C::BK, C::T, true> lb(wt + (i64)g * cv.kg * red, red, 1, cv.kg, red, col0);
 	typename AccOf<C>::type acc;
 	mainloop(la, lb, (red + C::BK - 1) / C::BK, acc);
-	store(acc, y + g * cv.kg, cv.k, cv.n * cv.p * cv.q, cv.kg, row0, col0, 1.f, 0.f);
+	store(acc, y + g * cv.kg, RowStride{cv.k}, cv.n * cv.p * cv.q, cv.kg, row0, col0, 1.f, 0.f);
 }
 
+// conv_backward_data computes, for gridDim.z = G * strideH*strideW,
+// group z / phases's input gradient at the pixels of phase z % phases
+// (conv_phase.cuh), each phase a dense implicit GEMM over its own taps.
+// One launch covers every phase, so that their blocks fill the GPU
+// together (the phases write disjoint pixels, so they run in any order);
+// gridDim.x is sized for the largest phase, and the blocks past a smaller
+// (or empty) phase's end return at once.
 template <class C>
 __device__ __forceinline__ void conv_backward_data(const float* dy, const float* wt, float* dx, const Conv& cv) {
-	int g = blockIdx.z, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
-	DyGather<C::BM, C::BK, C::T> la(dy, cv, g, row0);
-	FilterT<C::BN, C::BK, C::T> lb(wt, cv, g, col0);
+	int phases = cv.strideH * cv.strideW;
+	int g = blockIdx.z / phases, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
+	Phase ph(cv, blockIdx.z % phases);
+	if (row0 >= ph.m) return; // the whole block: no barrier is skipped
+	DyGather<C::BM, C::BK, C::T> la(dy, cv, ph, g, row0);
+	FilterT<C::BN, C::BK, C::T> lb(wt, cv, ph, g, col0);
 	typename AccOf<C>::type acc;
-	mainloop(la, lb, (cv.r * cv.s * cv.kg + C::BK - 1) / C::BK, acc);
-	store(acc, dx + g * cv.cg, cv.c, cv.n * cv.h * cv.w, cv.cg, row0, col0, 1.f, 0.f);
+	mainloop(la, lb, (ph.reduction(cv) + C::BK - 1) / C::BK, acc);
+	store(acc, dx + g * cv.cg, PhaseRows(cv, ph), ph.m, cv.cg, row0, col0, 1.f, 0.f);
 }
 
 // conv_backward_filter computes, for gridDim.z = G * splits, group
@@ -242,12 +240,13 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 	Im2colT<C::BN, C::BK, C::T> lb(x, cv, g, col0, m0, m1);
 	typename AccOf<C>::type acc;
 	mainloop(la, lb, (m1 - m0 + C::BK - 1) / C::BK, acc);
-	store(acc, out + (i64)z * cv.kg * taps, taps, cv.kg, taps, row0, col0, 1.f, 0.f, splits == 1);
+	store(acc, out + (i64)z * cv.kg * taps, RowStride{taps}, cv.kg, taps, row0, col0, 1.f, 0.f, splits == 1);
 }
 
 // CONV_KERNELS defines conv2d_<pass>_<tile>_f32 for configuration C
 // (gemm_tile.cuh or mma_tile.cuh), launched with grid (row tiles, column tiles, G)
-// (G * splits for the filter gradient) and C::T threads.
+// (G * strideH*strideW phases for the input gradient, G * splits for the
+// filter gradient) and C::T threads.
 #define CONV_KERNELS(C, tile)                                                                                      \
 	extern "C" __global__ void __launch_bounds__(C::T)                                                              \
 	    conv2d_forward_##tile##_f32(const float* x, const float* wt, float* y, CONV_PARAMS) {                     \

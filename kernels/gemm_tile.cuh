@@ -159,22 +159,30 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, Acc<C>& acc
 	}
 }
 
+// RowStride places row r of a row-major matrix at r*ld elements, for
+// store; conv_phase.cuh's PhaseRows places the rows of a phase instead.
+struct RowStride {
+	i64 ld;
+	__device__ __forceinline__ i64 operator()(int r) const { return r * ld; }
+};
+
 // store writes the block's tile of c (row0, col0 its corner; (m, n) the
-// whole matrix, row stride ldc): c = alpha*acc + beta*c, c not read when
+// whole matrix, row r at c + rows(r)): c = alpha*acc + beta*c, c not read when
 // beta is 0. final (whether these are results, not a split's partial
 // sums) matters only to formats narrower than fp32, which round results.
-template <class C>
-__device__ __forceinline__ void store(const Acc<C>& acc, float* c, i64 ldc, int m, int n, int row0, int col0,
-                                      float alpha, float beta, bool final = true) {
+template <class C, class Rows>
+__device__ __forceinline__ void store(const Acc<C>& acc, float* c, const Rows& rows, int m, int n, int row0,
+                                      int col0, float alpha, float beta, bool final = true) {
 #pragma unroll
 	for (int i = 0; i < C::TM; i++) {
 		int r = row0 + Acc<C>::row(i);
 		if (r >= m) continue;
+		float* row = c + rows(r);
 #pragma unroll
 		for (int j = 0; j < C::TN; j++) {
 			int cc = col0 + Acc<C>::col(j);
 			if (cc >= n) continue;
-			float* p = c + (i64)r * ldc + cc;
+			float* p = row + cc;
 			*p = beta == 0.f ? alpha * acc.v[i][j] : alpha * acc.v[i][j] + beta * *p;
 		}
 	}
@@ -198,7 +206,7 @@ __device__ __forceinline__ void gemm_tile(const float* a, i64 lda, i64 sa, const
 	                                 (int)kext, col0);
 	typename AccOf<C>::type acc;
 	mainloop(la, lb, (int)((kext + C::BK - 1) / C::BK), acc);
-	store(acc, c + batch * sc + s * ss, ldc, (int)m, (int)n, row0, col0, alpha, beta, splits == 1);
+	store(acc, c + batch * sc + s * ss, RowStride{ldc}, (int)m, (int)n, row0, col0, alpha, beta, splits == 1);
 }
 
 #define GEMM_PARAMS                                                                                                \

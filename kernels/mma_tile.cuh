@@ -205,12 +205,13 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, MmaAcc<C>& 
 }
 
 // store writes the block's tile of c (row0, col0 its corner; (m, n) the
-// whole matrix, row stride ldc): c = alpha*acc + beta*c, c not read when
+// whole matrix, row r at c + rows(r), gemm_tile.cuh's RowStride or
+// conv_phase.cuh's PhaseRows): c = alpha*acc + beta*c, c not read when
 // beta is 0, rounded to C's format when final (a split's partial sums are
 // stored in fp32 and rounded once summed).
-template <class C>
-__device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, i64 ldc, int m, int n, int row0, int col0,
-                                      float alpha, float beta, bool final = true) {
+template <class C, class Rows>
+__device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, const Rows& rows, int m, int n, int row0,
+                                      int col0, float alpha, float beta, bool final = true) {
 	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
 	int r0 = row0 + (warp / C::WARPS_N_) * C::WM + lane / 4, c0 = col0 + (warp % C::WARPS_N_) * C::WN + 2 * (lane % 4);
 #pragma unroll
@@ -222,7 +223,7 @@ __device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, i64 ldc, i
 				// c0, c1: row g, columns 2t, 2t+1; c2, c3: row g+8.
 				int r = r0 + 16 * i + 8 * (e / 2), cc = c0 + 8 * j + e % 2;
 				if (r >= m || cc >= n) continue;
-				float* p = c + (i64)r * ldc + cc;
+				float* p = c + rows(r) + cc;
 				float v = beta == 0.f ? alpha * acc.v[i][j][e] : alpha * acc.v[i][j][e] + beta * *p;
 				*p = final ? C::Fmt::round(v) : v;
 			}
