@@ -108,6 +108,10 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 		b.depthwiseBackwardFilter(g, xv, dyv, dwv)
 		return
 	}
+	if winogradFilterGrad != nil && b.useWinograd(g) {
+		winogradFilterGrad(b, g, xv, dyv, dwv)
+		return
+	}
 	if g.kg >= wideFilterBank {
 		// Workers own bands of each group's filters and sum over the
 		// whole batch: nothing to reduce, and the order of the sums

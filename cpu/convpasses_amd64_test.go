@@ -37,10 +37,10 @@ func BenchmarkConvPasses(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		x, w, y := randMixed(rng, xn), randMixed(rng, wn), randMixed(rng, yn)
 		flops := 2 * float64(p.N*p.P()*p.Q()*p.K*9*p.C)
-		for _, rule := range []winogradRule{winogradMeasured, winogradAlways} {
+		for _, rule := range []winogradRule{winogradNever, winogradAlways} {
 			be := New(1)
 			be.winograd = rule
-			algo := map[winogradRule]string{winogradMeasured: "direct", winogradAlways: "winograd"}[rule]
+			algo := map[winogradRule]string{winogradNever: "direct", winogradAlways: "winograd"}[rule]
 			passes := []struct {
 				name string
 				run  func()
@@ -50,9 +50,6 @@ func BenchmarkConvPasses(b *testing.B) {
 				{"backward-filter", func() { be.Conv2DBackwardFilter(p, f32(x), f32(y), f32(w)) }},
 			}
 			for _, pass := range passes {
-				if rule == winogradAlways && pass.name == "backward-filter" {
-					continue // no Winograd filter gradient
-				}
 				b.Run(fmt.Sprintf("n%d-%dx%dx%d/%s/%s", p.N, p.H, p.W, p.C, pass.name, algo), func(b *testing.B) {
 					runtime.LockOSThread() // the one worker runs on this thread
 					defer runtime.UnlockOSThread()

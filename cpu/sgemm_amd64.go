@@ -10,6 +10,7 @@ func init() {
 		directConv = convDirect
 		directConvFlipped = convDirectFlipped
 		winogradConv = convWinograd
+		winogradFilterGrad = convWinogradFilter
 	}
 }
 

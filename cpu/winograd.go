@@ -9,12 +9,18 @@ import "github.com/gocnn/gocnn/autograd"
 // w then being (g.C, 3, 3, g.K).
 var winogradConv func(b *Backend, g convGeom, x, w []float32, flipped bool, y []float32)
 
+// winogradFilterGrad, where the build has it (winograd_filter_amd64.go),
+// sets dw (K, 3, 3, C) to the filter gradient of the 3x3 stride-1
+// convolution g of x, given its output gradient dy, by Winograd F(2x2, 3x3).
+var winogradFilterGrad func(b *Backend, g convGeom, x, dy, dw []float32)
+
 // winogradRule says which convolutions a backend computes by Winograd.
 type winogradRule int
 
 const (
 	winogradMeasured winogradRule = iota // where winogradPays
 	winogradAlways                       // every geometry it can compute: for tests and benchmarks
+	winogradNever                        // no geometry: the direct paths, for benchmarks
 )
 
 // winogradPays is the rule measured with BenchmarkConvPasses on this
@@ -31,7 +37,7 @@ func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 32 && max(g.C, g.K)
 // operands would change: SetPrecision's reference must stay exact), and
 // where the rule of b chooses it.
 func (b *Backend) useWinograd(g convGeom) bool {
-	if winogradConv == nil || b.precision != autograd.FP32 {
+	if winogradConv == nil || b.precision != autograd.FP32 || b.winograd == winogradNever {
 		return false
 	}
 	if g.R != 3 || g.S != 3 || g.StrideH != 1 || g.StrideW != 1 || g.DilH != 1 || g.DilW != 1 || g.Groups != 1 {

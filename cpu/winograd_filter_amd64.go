@@ -1,0 +1,133 @@
+//go:build !openblas
+
+package cpu
+
+import "unsafe"
+
+// The filter gradient of a 3x3 stride-1 convolution by Winograd F(2x2,
+// 3x3): the forward pass computes each 2x2 output tile as
+// A^T [(G g G^T) ⊙ (B^T d B)] A, so its adjoint gives, for each filter g,
+//
+//	dL/dg = G^T [ Σ over tiles (B^T d B) ⊙ (A dY A^T) ] G
+//
+// with d the tile's 4x4 input patch and dY its 2x2 output gradient. The
+// sum over tiles is 16 matrix products (C, tiles) x (tiles, K), one per
+// element of the 4x4 transform, run on kernel6x16: 16 multiply-adds per
+// tile, channel and filter where im2col and GEMM do 36, and no lowered
+// copy of x. docs/winograd.md derives the error bound the tests hold it to.
+
+// winogradGradBlock bounds the tiles a worker transforms at a time: enough
+// for long products (each kernel6x16 call sums over a block), few enough
+// that the block's transformed inputs and gradients stay near the L2 cache.
+func winogradGradBlock(c, kp int) int {
+	return min(winogradMaxBlock, max(winogradMinBlock, 2*winogradBudget/(16*(c+kp))))
+}
+
+// convWinogradFilter is winogradFilterGrad on this build.
+func convWinogradFilter(b *Backend, g convGeom, x, dy, dw []float32) {
+	th, tw := (g.p+1)/2, (g.q+1)/2
+	perImage := th * tw
+	kp := (g.K + nr - 1) / nr * nr
+	strips := kp / nr
+	block := winogradGradBlock(g.C, kp)
+	acc := make([]float32, 16*g.C*kp) // (16, C, kp): M of each channel and filter
+	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
+		buf := winogradBuffers.Get().(*[]float32)
+		defer winogradBuffers.Put(buf)
+		if need := 16*block*(g.C+kp) + g.C + g.K; len(*buf) < need {
+			*buf = make([]float32, need)
+		}
+		// v first: kernel6x16 reads up to 5 rows past the last channel,
+		// which then fall in z, not past the buffer.
+		v := (*buf)[:16*block*g.C]               // (16, block, C)
+		z := (*buf)[len(v):][:16*block*kp]       // (16, strips, block, 16)
+		zero := (*buf)[len(v)+len(z):][:g.C+g.K] // the padding's pixels
+		clear(zero)
+		var tile [mr * nr]float32
+		for t0 := n0 * perImage; t0 < n1*perImage; t0 += block {
+			n := min(block, n1*perImage-t0)
+			for t := range n {
+				img, p0, q0 := (t0+t)/perImage, (t0+t)%perImage/tw*2, (t0+t)%tw*2
+				g.winogradInput(x, img, p0, q0, v[t*g.C:], block*g.C, zero)
+				g.winogradGradOutput(dy, img, p0, q0, z[t*nr:], strips*block*nr, block*nr, zero)
+			}
+			for e := range 16 {
+				for s := range strips {
+					for i := 0; i < g.C; i += mr {
+						kernel6x16(n, &v[e*block*g.C+i], 1, g.C, &z[(e*strips+s)*block*nr], &tile[0])
+						storeTile(&tile, min(mr, g.C-i), nr, 1, 1, acc[(e*g.C+i)*kp+s*nr:], kp)
+					}
+				}
+			}
+		}
+	})
+	b.parallelFor(g.K, 4, func(k0, k1 int) {
+		var m [16]float32
+		for k := k0; k < k1; k++ {
+			for c := range g.C {
+				for e := range 16 {
+					m[e] = acc[(e*g.C+c)*kp+k]
+				}
+				f := transformFilterGrad(&m)
+				for t, w := range f {
+					dw[(k*9+t)*g.C+c] = w
+				}
+			}
+		}
+	})
+}
+
+// winogradGradOutput sets z[e*ld + (k/16)*strip + k%16], for each element
+// e of the 4x4 transform and filter k < kp (ld/16 strips of 16), to A dY
+// A^T of the 2x2 gradient tile dY of image n whose top-left pixel is
+// (p0, q0), zeros past the output's edge (zero, K floats of zeros) and
+// for filters past K. A^T = [1 1 1 0; 0 1 -1 -1].
+func (g convGeom) winogradGradOutput(dy []float32, n, p0, q0 int, z []float32, ld, strip int, zero []float32) {
+	var px [4]*float32 // (0,0), (0,1), (1,0), (1,1)
+	for a := range 4 {
+		px[a] = &zero[0]
+		if p, q := p0+a/2, q0+a%2; p < g.p && q < g.q {
+			px[a] = &dy[((n*g.p+p)*g.q+q)*g.K]
+		}
+	}
+	k16 := g.K / nr * nr
+	strips := ld / strip
+	_ = z[15*ld+(strips-1)*strip+nr-1]
+	winogradGradOut16(&px, k16/nr, &z[0], 4*ld, 4*strip)
+	for k := k16; k < strips*nr; k++ {
+		var a, b, c, d float32
+		if k < g.K {
+			a, b = unsafe.Slice(px[0], g.K)[k], unsafe.Slice(px[1], g.K)[k]
+			c, d = unsafe.Slice(px[2], g.K)[k], unsafe.Slice(px[3], g.K)[k]
+		}
+		s, t, u, v := a+c, b+d, a-c, b-d
+		row := [16]float32{a, a + b, a - b, -b, s, s + t, s - t, -t, u, u + v, u - v, -v, -c, -(c + d), d - c, d}
+		at := k/nr*strip + k%nr
+		for e, x := range row {
+			z[e*ld+at] = x
+		}
+	}
+}
+
+// winogradGradOut16 is winogradGradOutput's first 16*n16 filters, in
+// winograd_filter_amd64.s: y holds the tile's four pixels, ld and strip
+// are in bytes.
+//
+//go:noescape
+func winogradGradOut16(y *[4]*float32, n16 int, z *float32, ld, strip int)
+
+// transformFilterGrad returns G^T m G for m (4, 4), G^T = [1 ½ ½ 0;
+// 0 ½ -½ 0; 0 ½ ½ 1], row-major (3, 3): the filter gradient of the
+// summed products m.
+func transformFilterGrad(m *[16]float32) (w [9]float32) {
+	var t [12]float32 // G^T m, (3, 4)
+	for j := range 4 {
+		m0, m1, m2, m3 := m[j], m[4+j], m[8+j], m[12+j]
+		t[j], t[4+j], t[8+j] = m0+(m1+m2)/2, (m1-m2)/2, (m1+m2)/2+m3
+	}
+	for i := range 3 {
+		t0, t1, t2, t3 := t[4*i], t[4*i+1], t[4*i+2], t[4*i+3]
+		w[3*i], w[3*i+1], w[3*i+2] = t0+(t1+t2)/2, (t1-t2)/2, (t1+t2)/2+t3
+	}
+	return w
+}

@@ -1,0 +1,69 @@
+//go:build !openblas
+
+#include "textflag.h"
+
+// ZROW stores the four elements of one row of Z = A dY A^T, e0..e3 being
+// column 0..3, at the row pointers' column of the current element plus
+// disp (the half of the 16-channel strip): row i at DI, R9, R10, R11.
+// ZCOL stores column j's four rows r0..r3 and moves the row pointers on.
+#define ZCOL(disp, r0, r1, r2, r3, next) \
+	VMOVUPS r0, disp(DI); VMOVUPS r1, disp(R9); VMOVUPS r2, disp(R10); VMOVUPS r3, disp(R11); \
+	next, DI; next, R9; next, R10; next, R11
+
+// HALF transforms 8 channels, those at byte offset SI+disp of the four
+// gradient pixels a = (0,0) at AX, b = (0,1) at BX, c = (1,0) at DX and
+// d = (1,1) at R13, into the 16 elements of Z, stored at byte disp of
+// each element's row of the strip (Y15 holds zeros):
+//	Z = [a,  a+b,  a-b,  -b;
+//	     s,  s+t,  s-t,  -t;    s = a+c, t = b+d
+//	     u,  u+v,  u-v,  -v;    u = a-c, v = b-d
+//	     -c, -c-d, d-c,  d]
+#define HALF(disp) \
+	VMOVUPS disp(AX)(SI*1), Y0; VMOVUPS disp(BX)(SI*1), Y1; VMOVUPS disp(DX)(SI*1), Y2; VMOVUPS disp(R13)(SI*1), Y3; \
+	VADDPS Y2, Y0, Y4; VADDPS Y3, Y1, Y5; VSUBPS Y2, Y0, Y6; VSUBPS Y3, Y1, Y7; \
+	VSUBPS Y2, Y15, Y8; \
+	ZCOL(disp, Y0, Y4, Y6, Y8, ADDQ R8); \
+	VADDPS Y1, Y0, Y8; VADDPS Y5, Y4, Y9; VADDPS Y7, Y6, Y10; VADDPS Y3, Y2, Y11; VSUBPS Y11, Y15, Y11; \
+	ZCOL(disp, Y8, Y9, Y10, Y11, ADDQ R8); \
+	VSUBPS Y1, Y0, Y8; VSUBPS Y5, Y4, Y9; VSUBPS Y7, Y6, Y10; VSUBPS Y2, Y3, Y11; \
+	ZCOL(disp, Y8, Y9, Y10, Y11, ADDQ R8); \
+	VSUBPS Y1, Y15, Y8; VSUBPS Y5, Y15, Y9; VSUBPS Y7, Y15, Y10; \
+	ZCOL(disp, Y8, Y9, Y10, Y3, SUBQ R12)
+
+// func winogradGradOut16(y *[4]*float32, n16 int, z *float32, ld, strip int)
+// For each of n16 strips of 16 channels, sets z[e*ld + k] (ld in bytes)
+// to element e of A dY A^T, dY being channel k of the 2x2 gradient tile
+// y (in the order (0,0), (0,1), (1,0), (1,1)); strip s starts at byte
+// s*strip of z.
+TEXT ·winogradGradOut16(SB), NOSPLIT, $0-40
+	MOVQ y+0(FP), BX
+	MOVQ 0(BX), AX
+	MOVQ 16(BX), DX
+	MOVQ 24(BX), R13
+	MOVQ 8(BX), BX
+	MOVQ n16+8(FP), CX
+	MOVQ z+16(FP), DI
+	MOVQ ld+24(FP), R8
+	LEAQ (R8)(R8*2), R12  // 3 ld
+	LEAQ (DI)(R8*4), R9   // row 1: elements 4..7
+	LEAQ (R9)(R8*4), R10  // row 2
+	LEAQ (R10)(R8*4), R11 // row 3
+	VXORPS Y15, Y15, Y15
+	XORQ SI, SI
+	TESTQ CX, CX
+	JE   done
+
+loop:
+	HALF(0)
+	HALF(32)
+	ADDQ strip+32(FP), DI
+	ADDQ strip+32(FP), R9
+	ADDQ strip+32(FP), R10
+	ADDQ strip+32(FP), R11
+	ADDQ $64, SI
+	DECQ CX
+	JNE  loop
+
+done:
+	VZEROUPPER
+	RET
