@@ -140,6 +140,9 @@ var convCases = []struct {
 	{"3x3s2p1 1x1 input", squareConv(3, 1, 1, 64, 64, 3, 3, 2, 1, 1, 1)},
 	{"7x7s2p3 stem even", squareConv(2, 32, 32, 3, 64, 7, 7, 2, 3, 1, 1)},
 	{"1x1s2 projection even", squareConv(4, 14, 14, 64, 128, 1, 1, 2, 0, 1, 1)},
+	// At stride 3 with pad 1, (h + pad) and (h - pad) mod 3 differ, unlike
+	// at stride 2 or at stride 4 with pad 2.
+	{"5x5s3p1", squareConv(2, 17, 17, 16, 32, 5, 5, 3, 1, 1, 1)},
 	{"non-square", autograd.ConvParams{N: 3, H: 20, W: 33, C: 24, K: 40, R: 3, S: 5, StrideH: 1, StrideW: 2,
 		PadH: 1, PadW: 2, DilH: 1, DilW: 2, Groups: 1}},
 }
