@@ -108,7 +108,7 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 		b.depthwiseBackwardFilter(g, xv, dyv, dwv)
 		return
 	}
-	if winogradFilterGrad != nil && b.useWinograd(g) {
+	if b.useWinogradFilter(g) {
 		winogradFilterGrad(b, g, xv, dyv, dwv)
 		return
 	}

@@ -135,7 +135,7 @@ func TestWinogradFilterErrorBound(t *testing.T) {
 		for _, workers := range []int{1, 3} {
 			b := New(workers)
 			b.winograd = winogradAlways
-			if !b.useWinograd(newConvGeom("test", p)) {
+			if !b.useWinogradFilter(newConvGeom("test", p)) {
 				t.Fatalf("%+v: Winograd not chosen", p)
 			}
 			dw := make([]float32, wn)

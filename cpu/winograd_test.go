@@ -237,12 +237,12 @@ func TestWinogradKeepsNarrowedExact(t *testing.T) {
 	b := New(1)
 	b.winograd = winogradAlways
 	g := newConvGeom("test", winogradCases[0])
-	if !b.useWinograd(g) {
+	if !b.useWinograd(g) || !b.useWinogradFilter(g) {
 		t.Fatal("Winograd not chosen at fp32")
 	}
 	for _, p := range []autograd.Precision{autograd.BF16, autograd.TF32} {
 		b.SetPrecision(p)
-		if b.useWinograd(g) {
+		if b.useWinograd(g) || b.useWinogradFilter(g) {
 			t.Errorf("Winograd chosen at precision %v", p)
 		}
 	}
