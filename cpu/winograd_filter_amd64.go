@@ -20,7 +20,7 @@ import "unsafe"
 // gradients (floats). Measured with BenchmarkConvPasses: long products
 // matter more here than keeping a block in the L2 cache, because every
 // block adds its 16 (C, K) products into the accumulator; blocks of 240
-// tiles ran 1.1 to 1.3 times faster than blocks of 128 at 64 and 128
+// tiles ran 1.05 to 1.3 times faster than blocks of 128 at 64 and 128
 // channels, blocks of 480 or 960 slower again.
 const winogradGradBudget = 1 << 20
 
