@@ -48,7 +48,7 @@ var comparisonRows = []comparisonRow{
 	{"residual blocks", "54", func(r *Results) string { return fmt.Sprint(r.Blocks) }},
 	{"test images; random draws per k", "10,000; not stated", func(r *Results) string { return fmt.Sprintf("%d; %d", r.TestImages, r.Draws) }},
 	{"full network: error", "6.10%", func(r *Results) string { return r.testError(r.Base.Error) }},
-	{"delete one block that keeps its shape: mean error (rise), worst", "barely changes", func(r *Results) string {
+	{"delete one block that keeps its shape: mean error (rise), median, worst", "barely changes", func(r *Results) string {
 		return r.singleCell(r.Single, r.Base.Error, false, func(e Errors) float64 { return e.Error })
 	}},
 	{"the same, batch-norm statistics re-estimated", "not measured", func(r *Results) string {
@@ -64,6 +64,18 @@ var comparisonRows = []comparisonRow{
 	{"delete 20% of the blocks at random: mean error", "severe by k = 20 (37%)", func(r *Results) string { return r.randomCell(0.2, r.randomStats()) }},
 	{"delete 10% at random, batch-norm statistics re-estimated", "not measured", func(r *Results) string { return r.randomCell(0.1, r.randomStatsReestimated()) }},
 	{"delete 20% at random, batch-norm statistics re-estimated", "not measured", func(r *Results) string { return r.randomCell(0.2, r.randomStatsReestimated()) }},
+	{"delete 10% at random, only the draws that spare the downsampling blocks", "not reported", func(r *Results) string {
+		return r.randomCell(0.1, r.randomStatsOf(measuredError, r.sparesDownsampling))
+	}},
+	{"delete 20% at random, only the draws that spare the downsampling blocks", "not reported", func(r *Results) string {
+		return r.randomCell(0.2, r.randomStatsOf(measuredError, r.sparesDownsampling))
+	}},
+	{"the same 10%, batch-norm statistics re-estimated", "not measured", func(r *Results) string {
+		return r.randomCell(0.1, r.randomStatsOf(reestimatedError, r.sparesDownsampling))
+	}},
+	{"the same 20%, batch-norm statistics re-estimated", "not measured", func(r *Results) string {
+		return r.randomCell(0.2, r.randomStatsOf(reestimatedError, r.sparesDownsampling))
+	}},
 	{"reorder: mean error after the most swaps measured (mean Kendall tau)", "rises smoothly as tau falls", (*Results).reorderCell},
 	{"gradient along one path: longest over shortest", "below 1 (falls with length)", (*Results).gradientRatioCell},
 	{"90% of the total gradient from paths of length", "5 to 17 (mean length 27)", func(r *Results) string {
@@ -72,7 +84,7 @@ var comparisonRows = []comparisonRow{
 		}
 		return "not measured"
 	}},
-	{"plain network: mean error after deleting one layer", "about 90% (chance)", func(r *Results) string {
+	{"plain network, delete one layer: mean error (rise), median, worst", "about 90% (chance)", func(r *Results) string {
 		if r.PlainSingle == nil {
 			return "no plain network"
 		}
@@ -113,7 +125,8 @@ func (r *Results) testError(e float64) string {
 
 // singleCell summarises the single deletions of rows: of the blocks that
 // downsample, the worst error; of those that keep their shape, the mean,
-// its rise over base, and the worst.
+// its rise over base, the median (which one costly block, such as the
+// first of the network, moves less than the mean) and the worst.
 func (r *Results) singleCell(rows []SingleRow, base float64, downsample bool, err func(Errors) float64) string {
 	var errs []float64
 	for _, x := range rows {
@@ -130,11 +143,12 @@ func (r *Results) singleCell(rows []SingleRow, base float64, downsample bool, er
 		return r.testError(slices.Max(errs))
 	}
 	m, _ := meanStd(errs)
-	return fmt.Sprintf("%.1f%% (%+.1f), %.1f%%", 100*m, 100*(m-base), 100*slices.Max(errs))
+	return fmt.Sprintf("%.1f%% (%+.1f), %.1f%%, %.1f%%", 100*m, 100*(m-base), 100*median(errs), 100*slices.Max(errs))
 }
 
 // randomCell is the mean error over the draws of the k nearest to frac of
-// the blocks (at least 1), ± its standard error.
+// the blocks (at least 1), ± its standard error, and how many of the
+// draws it averages when stats leaves some out.
 func (r *Results) randomCell(frac float64, stats []kStat) string {
 	k := max(1, int(math.Round(frac*float64(r.Blocks))))
 	for _, s := range stats {
@@ -144,9 +158,22 @@ func (r *Results) randomCell(frac float64, stats []kStat) string {
 		if math.IsNaN(s.mean) {
 			return "not measured"
 		}
-		return fmt.Sprintf("%.1f%% ± %.1f (k = %d)", 100*s.mean, 100*s.std/math.Sqrt(float64(r.Draws)), k)
+		draws := ""
+		if s.n != r.Draws {
+			draws = fmt.Sprintf(", %d of %d draws", s.n, r.Draws)
+		}
+		if s.n == 1 { // one draw has no spread to estimate
+			return fmt.Sprintf("%.1f%% (k = %d%s)", 100*s.mean, k, draws)
+		}
+		return fmt.Sprintf("%.1f%% ± %.1f (k = %d%s)", 100*s.mean, 100*s.std/math.Sqrt(float64(s.n)), k, draws)
 	}
 	return fmt.Sprintf("not measured (k = %d)", k)
+}
+
+// median is the middle value of xs, or the mean of the two middle ones.
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
 }
 
 // reorderCell is the mean error after the most swaps measured, ± its

@@ -105,18 +105,38 @@ func TestCompareTable(t *testing.T) {
 	for _, want := range []string{
 		"| | paper | net4 (4 blocks) | deeper (4 blocks) |",
 		"| full network: error | 6.10% | 12.5% ± 3.3 | 12.5% ± 3.3 |",
-		"| delete one block that keeps its shape: mean error (rise), worst | barely changes | 37.5% (+25.0), 50.0% | 37.5% (+25.0), 50.0% |",
-		"| the same, batch-norm statistics re-estimated | not measured | not measured | 31.2% (+25.0), 43.8% |",
+		"| delete one block that keeps its shape: mean error (rise), median, worst | barely changes | 37.5% (+25.0), 37.5%, 50.0% | 37.5% (+25.0), 37.5%, 50.0% |",
+		"| the same, batch-norm statistics re-estimated | not measured | not measured | 31.2% (+25.0), 31.2%, 43.8% |",
 		"| delete one downsampling block: worst error | a modest rise | 75.0% ± 4.3 | 75.0% ± 4.3 |",
 		"| delete 10% of the blocks at random: mean error | about 20% (k = 10 of 54, 19%) | 37.5% ± 12.5 (k = 1) | 37.5% ± 12.5 (k = 1) |",
 		"| delete 20% at random, batch-norm statistics re-estimated | not measured | not measured | 31.2% ± 12.5 (k = 1) |",
+		"| delete 10% at random, only the draws that spare the downsampling blocks | not reported | 37.5% ± 12.5 (k = 1) | 37.5% ± 12.5 (k = 1) |",
 		"62.5% ± 12.5 (2 swaps, tau 0.17)",
 		"| 16 (length 4: 0.016; length 0: 0.001) |",
-		"| plain network: mean error after deleting one layer | about 90% (chance) | 87.5% (+62.5), 87.5% |",
+		"| plain network, delete one layer: mean error (rise), median, worst | about 90% (chance) | 87.5% (+62.5), 87.5%, 87.5% |",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("compare.md has no %q:\n%s", want, md)
 		}
 	}
 	checkPNGs(t, dir, compareFiles)
+}
+
+func TestRandomDrawsThatSpareDownsampling(t *testing.T) {
+	r := synthetic(true)
+	// Block 1 downsamples: of k = 2's draws {0, 3} (62.5%) and {1, 2}
+	// (87.5%) only the first spares it; both k = 1 draws do.
+	for _, c := range []struct {
+		frac float64
+		err  func(Errors) float64
+		want string
+	}{
+		{0.5, measuredError, "62.5% (k = 2, 1 of 2 draws)"},
+		{0.5, reestimatedError, "56.2% (k = 2, 1 of 2 draws)"},
+		{0.25, measuredError, "37.5% ± 12.5 (k = 1)"},
+	} {
+		if got := r.randomCell(c.frac, r.randomStatsOf(c.err, r.sparesDownsampling)); got != c.want {
+			t.Errorf("%v of the blocks: %q, want %q", c.frac, got, c.want)
+		}
+	}
 }

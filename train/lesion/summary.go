@@ -7,7 +7,7 @@ import (
 
 // kStat summarises the draws of one k of Random or Reorder.
 type kStat struct {
-	k                   int
+	k, n                int     // n: the draws summarised
 	mean, std, min, max float64 // of the error
 	tau                 float64 // mean Kendall tau (Reorder)
 }
@@ -19,7 +19,7 @@ func summarise(ks []int, errs, taus []float64) []kStat {
 		for j < len(ks) && ks[j] == ks[i] {
 			j++
 		}
-		s := kStat{k: ks[i], min: math.Inf(1), max: math.Inf(-1)}
+		s := kStat{k: ks[i], n: j - i, min: math.Inf(1), max: math.Inf(-1)}
 		s.mean, s.std = meanStd(errs[i:j])
 		for _, e := range errs[i:j] {
 			s.min, s.max = min(s.min, e), max(s.max, e)
@@ -34,22 +34,44 @@ func summarise(ks []int, errs, taus []float64) []kStat {
 }
 
 func (r *Results) randomStats() []kStat {
-	return r.randomStatsOf(func(e Errors) float64 { return e.Error })
+	return r.randomStatsOf(measuredError, everyDraw)
 }
 
 // randomStatsReestimated summarises the errors after the batch-norm
 // re-estimation (NaN when not measured).
 func (r *Results) randomStatsReestimated() []kStat {
-	return r.randomStatsOf(func(e Errors) float64 { return e.Reestimated })
+	return r.randomStatsOf(reestimatedError, everyDraw)
 }
 
-func (r *Results) randomStatsOf(err func(Errors) float64) []kStat {
+func measuredError(e Errors) float64    { return e.Error }
+func reestimatedError(e Errors) float64 { return e.Reestimated }
+func everyDraw(RandomRow) bool          { return true }
+
+// randomStatsOf summarises err over the random draws that keep says to
+// keep; a k without such a draw is left out.
+func (r *Results) randomStatsOf(err func(Errors) float64, keep func(RandomRow) bool) []kStat {
 	var ks []int
 	var errs []float64
 	for _, x := range r.Random {
-		ks, errs = append(ks, x.K), append(errs, err(x.Errors))
+		if keep(x) {
+			ks, errs = append(ks, x.K), append(errs, err(x.Errors))
+		}
 	}
 	return summarise(ks, errs, nil)
+}
+
+// sparesDownsampling reports whether a random draw deleted none of the
+// blocks that downsample: with type-A shortcuts such a deletion zeroes
+// half of the next stage's channels, which alone can send the error to
+// chance, so these draws show what deleting blocks that keep their shape
+// costs.
+func (r *Results) sparesDownsampling(x RandomRow) bool {
+	for _, b := range x.Deleted {
+		if b < len(r.Single) && r.Single[b].Downsample {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Results) reorderStats() []kStat {
