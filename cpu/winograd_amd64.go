@@ -153,13 +153,23 @@ func (b *Backend) winogradTiles(g convGeom, x, u, y []float32) {
 // (zero, C floats of zeros). B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
 func (g convGeom) winogradInput(x []float32, n, p0, q0 int, v []float32, ld int, zero []float32) {
 	var rows [16]*float32 // the patch's pixels
-	for i := range 4 {
-		h := p0 - g.PadH + i
-		for j := range 4 {
-			w := q0 - g.PadW + j
-			rows[4*i+j] = &zero[0]
-			if h >= 0 && h < g.H && w >= 0 && w < g.W {
-				rows[4*i+j] = &x[((n*g.H+h)*g.W+w)*g.C]
+	if h0, w0 := p0-g.PadH, q0-g.PadW; h0 >= 0 && h0+3 < g.H && w0 >= 0 && w0+3 < g.W {
+		// Inside the image: one bounds check for the whole patch.
+		at := ((n*g.H+h0)*g.W + w0) * g.C
+		_ = x[at+(3*g.W+3)*g.C+g.C-1]
+		base := unsafe.Pointer(&x[at])
+		for e := range rows {
+			rows[e] = (*float32)(unsafe.Add(base, 4*(e/4*g.W+e%4)*g.C))
+		}
+	} else {
+		for i := range 4 {
+			h := p0 - g.PadH + i
+			for j := range 4 {
+				w := q0 - g.PadW + j
+				rows[4*i+j] = &zero[0]
+				if h >= 0 && h < g.H && w >= 0 && w < g.W {
+					rows[4*i+j] = &x[((n*g.H+h)*g.W+w)*g.C]
+				}
 			}
 		}
 	}
