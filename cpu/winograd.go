@@ -32,9 +32,9 @@ const (
 func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 32 && max(g.C, g.K) <= 128 }
 
 // winogradFilterPays is the filter gradient's rule, measured the same way:
-// there Winograd ran 1.25 to 2.1 times the im2col path's cpu-GFLOP/s from
-// 16 to 128 channels (about 2 at 16, where im2col's products are
-// narrowest), about the same at 256 and a third at 512, where its
+// there Winograd ran 1.7 to 2.5 times the im2col path's cpu-GFLOP/s from
+// 16 to 128 channels (the most at 16, where im2col's products are
+// narrowest), half as fast at 256 and a third at 512, where its
 // (16, C, K) accumulator no longer stays in the cache.
 func winogradFilterPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
 
