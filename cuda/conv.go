@@ -31,7 +31,7 @@ func convArgs(p autograd.ConvParams, bufs ...any) []any {
 // launchTiled queues pass, one of conv.cu's tiled kernels (conv_bf16.cu's
 // and conv_tf32.cu's for the tensor-core tiles), in the variant of tile t for (m, n) outputs per
 // group (times splits).
-func (b *Backend) launchTiled(op string, pass [4]*kernels.Kernel, t tile, m, n, z int, args ...any) {
+func (b *Backend) launchTiled(op string, pass [kernels.NumTiles]*kernels.Kernel, t tile, m, n, z int, args ...any) {
 	grid := dim3{ceilDiv(m, t.bm), ceilDiv(n, t.bn), z}
 	b.launch(op, pass[t.kind], grid, dim3{t.threads, 1, 1}, 0, args...)
 }

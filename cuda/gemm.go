@@ -20,12 +20,17 @@ type tile struct {
 
 var (
 	bigTile   = tile{kernels.Big, 128, 128, 8, 256}
+	tallTile  = tile{kernels.Tall, 128, 64, 8, 128}
 	smallTile = tile{kernels.Small, 64, 64, 16, 256}
 	// bf16Tile is the tensor-core tile of -amp bf16 (kernels/mma_tile.cuh).
 	bf16Tile = tile{kernels.BF16, 64, 64, 16, 128}
 	// tf32Tile is the same tile in TF32, for -amp tf32.
 	tf32Tile = tile{kernels.TF32, 64, 64, 16, 128}
 )
+
+// forcedTile, when not nil, is the tile plan returns whatever the shape:
+// tests set it to run every tile's kernels at any size.
+var forcedTile *tile
 
 // sumSplits returns the kernel that adds t's split partial products: at
 // bf16 and tf32 it rounds the sum, as the unsplit kernels round their
@@ -47,29 +52,63 @@ const minSplitSteps = 32
 // blocks returns the number of blocks t needs for batch (m, n) outputs.
 func (t tile) blocks(m, n, batch int) int { return ceilDiv(m, t.bm) * ceilDiv(n, t.bn) * batch }
 
-// plan picks the tile and the split of a reduction of length k for batch
-// (m, n) products: at bf16 or tf32 its tensor-core tile, else the big tile when
-// it (split or not) fills the device, else the small one; a split along k only when the output alone gives
-// fewer blocks than SMs, into about two blocks per SM. The choice depends
-// on the shape and the SM count only, so results are reproducible on one
-// kind of GPU. chunk is the length of every split but the last.
-func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
-	tiles := []tile{bigTile, smallTile}
+// work returns the multiply-adds t's blocks perform for batch (m, n, k)
+// products, padding included: blocks * bm * bn * (k rounded up to bk);
+// with k = 0 (a pass that does not tell plan its reduction), the padded
+// output area blocks * bm * bn alone.
+func (t tile) work(m, n, k, batch int) int {
+	area := t.blocks(m, n, batch) * t.bm * t.bn
+	if k == 0 {
+		return area
+	}
+	return area * ceilDiv(k, t.bk) * t.bk
+}
+
+// splits returns how many parts t splits a reduction of length k into for
+// batch (m, n) products: one unless the output alone gives fewer blocks
+// than sms, then about two blocks per SM, each part at least
+// minSplitSteps steps.
+func (t tile) splits(m, n, k, batch, sms int) int {
+	blocks := t.blocks(m, n, batch)
+	if blocks >= sms {
+		return 1
+	}
+	return max(1, min(ceilDiv(2*sms, blocks), k/(t.bk*minSplitSteps)))
+}
+
+// tiles returns the tiles of the backend's precision: fp32's SIMT tiles
+// (kernels/gemm_tile.cuh), largest first, or the tensor-core tile of bf16
+// or tf32.
+func (b *Backend) tiles() []tile {
 	switch b.precision {
 	case autograd.BF16:
-		tiles = []tile{bf16Tile}
+		return []tile{bf16Tile}
 	case autograd.TF32:
-		tiles = []tile{tf32Tile}
+		return []tile{tf32Tile}
 	}
-	for _, t = range tiles {
-		blocks := t.blocks(m, n, batch)
-		splits = 1
-		if blocks < b.sms {
-			splits = max(1, min(ceilDiv(2*b.sms, blocks), k/(t.bk*minSplitSteps)))
-		}
-		if blocks*splits >= b.sms {
-			break
-		}
+	return []tile{bigTile, tallTile, smallTile}
+}
+
+// plan picks the tile and the split of a reduction of length k for batch
+// (m, n) products (k = 0: a pass that never splits). Among the tiles of
+// the precision, a tile fills the device when its blocks, times its
+// split, number at least the SMs (one wave). plan takes:
+//   - among the tiles that fill the device, the one with the least padded
+//     work (tile.work: blocks*bm*bn*k rounded up to bk), ties to the
+//     larger tile (the earlier in b.tiles);
+//   - when none fills it, the one with the most blocks (split included),
+//     ties again to the least padded work, then to the larger tile.
+//
+// So a 64-column product (a 64-channel layer) runs the 128x64 tile, not
+// half-empty 128x128 ones. A reduction splits only when the output alone
+// gives fewer blocks than SMs (tile.splits). The choice depends on the
+// shape and the SM count only, so results are reproducible on one kind
+// of GPU. chunk is the length of every split but the last.
+func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
+	if forcedTile != nil {
+		t, splits = *forcedTile, forcedTile.splits(m, n, k, batch, b.sms)
+	} else {
+		t, splits = pickTile(b.tiles(), m, n, k, batch, b.sms)
 	}
 	chunk = ceilDiv(ceilDiv(k, splits), t.bk) * t.bk
 	if splits > 1 {
@@ -78,6 +117,33 @@ func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
 		chunk = k
 	}
 	return t, splits, chunk
+}
+
+// pickTile applies plan's rule to tiles (largest first) and returns the
+// tile and its number of splits.
+func pickTile(tiles []tile, m, n, k, batch, sms int) (tile, int) {
+	best, bestSplits := tiles[0], 0
+	var bestFills bool
+	var bestBlocks, bestWork int
+	for i, t := range tiles {
+		splits := t.splits(m, n, k, batch, sms)
+		blocks := t.blocks(m, n, batch) * splits
+		fills, work := blocks >= sms, t.work(m, n, k, batch)
+		better := i == 0
+		switch {
+		case better:
+		case fills != bestFills:
+			better = fills
+		case !fills && blocks != bestBlocks:
+			better = blocks > bestBlocks
+		default:
+			better = work < bestWork
+		}
+		if better {
+			best, bestSplits, bestFills, bestBlocks, bestWork = t, splits, fills, blocks, work
+		}
+	}
+	return best, bestSplits
 }
 
 // gemmOp is a batch of row-major products c = alpha*op(a)*op(b) + beta*c,

@@ -19,3 +19,4 @@
 
 CONV_KERNELS(Big, big)
 CONV_KERNELS(Small, small)
+CONV_KERNELS(Tall, tall)

@@ -16,6 +16,10 @@ GEMM_KERNEL(sgemm_nn_small_f32, Small, false, false)
 GEMM_KERNEL(sgemm_nt_small_f32, Small, false, true)
 GEMM_KERNEL(sgemm_tn_small_f32, Small, true, false)
 GEMM_KERNEL(sgemm_tt_small_f32, Small, true, true)
+GEMM_KERNEL(sgemm_nn_tall_f32, Tall, false, false)
+GEMM_KERNEL(sgemm_nt_tall_f32, Tall, false, true)
+GEMM_KERNEL(sgemm_tn_tall_f32, Tall, true, false)
+GEMM_KERNEL(sgemm_tt_tall_f32, Tall, true, true)
 
 // sum_splits_f32 sets c = alpha * (sum over s of ws[b][s]) + beta * c for
 // each of batch (m, n) matrices (see sum_splits).

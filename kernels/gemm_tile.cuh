@@ -28,8 +28,12 @@ struct Tile {
 
 // Big suits large products; Small gives four times the blocks for the
 // products (late layers, small batches) where Big would leave SMs idle.
+// Tall is Big's rows over 64 columns, with Big's 8x8 outputs a thread
+// (128 threads): the tile of 64-channel layers, which leave half of
+// Big's columns empty. cuda's plan picks among the three by padded work.
 typedef Tile<128, 128, 8, 8, 8> Big;
 typedef Tile<64, 64, 16, 4, 4> Small;
+typedef Tile<128, 64, 8, 8, 8> Tall;
 
 // tile_pos places element e of thread tid in a ROWS x BK step of a loader:
 // with KMAJOR, consecutive threads take consecutive k (memory contiguous

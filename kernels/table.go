@@ -20,6 +20,12 @@ const (
 	// TF32 is the same tile in TF32 with fp32 accumulation (-amp tf32):
 	// the kernels of conv_tf32.cu and gemm_tf32.cu.
 	TF32
+	// Tall is the 128x64 fp32 tile (128 rows, 64 columns), for products
+	// of 64 columns (64-channel layers), which fill only half of Big's.
+	Tall
+	// NumTiles is the number of tiles: the length of the arrays of
+	// kernels indexed by Tile.
+	NumTiles
 )
 
 // Parameter lists that end several kernels' parameters.
@@ -78,23 +84,9 @@ var (
 // gemm_tf32.cu's), and the sum of split
 // partial products.
 var (
-	sgemm = [2][2][4]*Kernel{
-		{
-			{def("gemm", "sgemm_nn_big_f32", gemmParams...), def("gemm", "sgemm_nn_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_nn_f32", gemmParams...),
-				def("gemm_tf32", "gemm_tf32_nn_f32", gemmParams...)},
-			{def("gemm", "sgemm_nt_big_f32", gemmParams...), def("gemm", "sgemm_nt_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_nt_f32", gemmParams...),
-				def("gemm_tf32", "gemm_tf32_nt_f32", gemmParams...)},
-		},
-		{
-			{def("gemm", "sgemm_tn_big_f32", gemmParams...), def("gemm", "sgemm_tn_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_tn_f32", gemmParams...),
-				def("gemm_tf32", "gemm_tf32_tn_f32", gemmParams...)},
-			{def("gemm", "sgemm_tt_big_f32", gemmParams...), def("gemm", "sgemm_tt_small_f32", gemmParams...),
-				def("gemm_bf16", "gemm_bf16_tt_f32", gemmParams...),
-				def("gemm_tf32", "gemm_tf32_tt_f32", gemmParams...)},
-		},
+	sgemm = [2][2][NumTiles]*Kernel{
+		{sgemmTiles("nn"), sgemmTiles("nt")},
+		{sgemmTiles("tn"), sgemmTiles("tt")},
 	}
 	SumSplits = def("gemm", "sum_splits_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
 )
@@ -127,6 +119,18 @@ var (
 	RoundTF32 = def("gemm_tf32", "round_tf32_f32", Ptr, Ptr, Int)
 )
 
+// sgemmTiles returns the product kernels of every tile for transposes ops
+// ("nn", "nt", "tn" or "tt").
+func sgemmTiles(ops string) [NumTiles]*Kernel {
+	return [NumTiles]*Kernel{
+		Big:   def("gemm", "sgemm_"+ops+"_big_f32", gemmParams...),
+		Small: def("gemm", "sgemm_"+ops+"_small_f32", gemmParams...),
+		BF16:  def("gemm_bf16", "gemm_bf16_"+ops+"_f32", gemmParams...),
+		TF32:  def("gemm_tf32", "gemm_tf32_"+ops+"_f32", gemmParams...),
+		Tall:  def("gemm", "sgemm_"+ops+"_tall_f32", gemmParams...),
+	}
+}
+
 // Sgemm returns gemm.cu's product kernel for the given transposes and tile.
 func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
 
@@ -142,27 +146,27 @@ func b2i(b bool) int {
 // cores (a split filter gradient's fp32 partial sums finished by
 // SumSplitsBF16 or SumSplitsTF32).
 var (
-	Conv2DForward = [4]*Kernel{
-		Big:   def("conv", "conv2d_forward_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		Small: def("conv", "conv2d_forward_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		BF16:  def("conv_bf16", "conv2d_forward_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		TF32:  def("conv_tf32", "conv2d_forward_tf32_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-	}
-	Conv2DBackwardData = [4]*Kernel{
-		Big:   def("conv", "conv2d_backward_data_big_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		Small: def("conv", "conv2d_backward_data_small_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		BF16:  def("conv_bf16", "conv2d_backward_data_bf16_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-		TF32:  def("conv_tf32", "conv2d_backward_data_tf32_f32", with(convGeom, Ptr, Ptr, Ptr)...),
-	}
+	Conv2DForward      = convTiles("forward", Ptr, Ptr, Ptr)
+	Conv2DBackwardData = convTiles("backward_data", Ptr, Ptr, Ptr)
 	// Conv2DBackwardFilter takes x, dy, the output, splits and the chunk
 	// of output pixels per split before the geometry.
-	Conv2DBackwardFilter = [4]*Kernel{
-		Big:   def("conv", "conv2d_backward_filter_big_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
-		Small: def("conv", "conv2d_backward_filter_small_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
-		BF16:  def("conv_bf16", "conv2d_backward_filter_bf16_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
-		TF32:  def("conv_tf32", "conv2d_backward_filter_tf32_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
-	}
+	Conv2DBackwardFilter = convTiles("backward_filter", Ptr, Ptr, Ptr, Int, Int)
 )
+
+// convTiles returns every tile's conv2d_<pass>_<tile>_f32, its parameters
+// args followed by the geometry.
+func convTiles(pass string, args ...Arg) [NumTiles]*Kernel {
+	k := func(family, tile string) *Kernel {
+		return def(family, "conv2d_"+pass+"_"+tile+"_f32", with(convGeom, args...)...)
+	}
+	return [NumTiles]*Kernel{
+		Big:   k("conv", "big"),
+		Small: k("conv", "small"),
+		BF16:  k("conv_bf16", "bf16"),
+		TF32:  k("conv_tf32", "tf32"),
+		Tall:  k("conv", "tall"),
+	}
+}
 
 // depthwise.cu: direct convolutions for one input channel per group.
 var (
