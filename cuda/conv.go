@@ -54,7 +54,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 			a: xd, lda: p.C, sa: cg, b: wd, ldb: cg, sb: kg * cg, c: yd, ldc: p.K, sc: kg, alpha: 1})
 	default:
 		m := p.N * p.P() * p.Q()
-		t, _, _ := b.plan(m, kg, 0, p.Groups)
+		t, _, _ := b.planConv(m, kg, 0, p.Groups)
 		b.launchTiled(op, kernels.Conv2DForward, t, m, kg, p.Groups, convArgs(p, xd, wd, yd)...)
 	}
 }
@@ -80,7 +80,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		// in one grid whose rows fit the largest phase.
 		phases := p.StrideH * p.StrideW
 		m := p.N * ceilDiv(p.H, p.StrideH) * ceilDiv(p.W, p.StrideW)
-		t, _, _ := b.plan(m, cg, 0, p.Groups*phases)
+		t, _, _ := b.planConv(m, cg, 0, p.Groups*phases)
 		b.launchTiled(op, kernels.Conv2DBackwardData, t, m, cg, p.Groups*phases, convArgs(p, dyd, wd, dxd)...)
 	}
 }
@@ -112,7 +112,7 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 func (b *Backend) implicitBackwardFilter(p autograd.ConvParams, xd, dyd, dwd *buffer) {
 	const op = "Conv2DBackwardFilter"
 	m, kg, taps := p.N*p.P()*p.Q(), p.Kg(), p.Taps()
-	t, splits, chunk := b.plan(kg, taps, m, p.Groups)
+	t, splits, chunk := b.planConv(kg, taps, m, p.Groups)
 	if splits == 1 {
 		b.launchTiled(op, kernels.Conv2DBackwardFilter, t, kg, taps, p.Groups, convArgs(p, xd, dyd, dwd, 1, m)...)
 		return

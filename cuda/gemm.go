@@ -26,6 +26,10 @@ var (
 	bf16Tile = tile{kernels.BF16, 64, 64, 16, 128}
 	// tf32Tile is the same tile in TF32, for -amp tf32.
 	tf32Tile = tile{kernels.TF32, 64, 64, 16, 128}
+	// bf16TallTile and tf32TallTile are their 128x64 forms, for
+	// products only (no convolution kernels).
+	bf16TallTile = tile{kernels.BF16Tall, 128, 64, 16, 128}
+	tf32TallTile = tile{kernels.TF32Tall, 128, 64, 16, 128}
 )
 
 // forcedTile, when not nil, is the tile plan returns whatever the shape:
@@ -37,9 +41,9 @@ var forcedTile *tile
 // results.
 func (t tile) sumSplits() *kernels.Kernel {
 	switch t.kind {
-	case kernels.BF16:
+	case kernels.BF16, kernels.BF16Tall:
 		return kernels.SumSplitsBF16
-	case kernels.TF32:
+	case kernels.TF32, kernels.TF32Tall:
 		return kernels.SumSplitsTF32
 	}
 	return kernels.SumSplits
@@ -76,17 +80,28 @@ func (t tile) splits(m, n, k, batch, sms int) int {
 	return max(1, min(ceilDiv(2*sms, blocks), k/(t.bk*minSplitSteps)))
 }
 
-// tiles returns the tiles of the backend's precision: fp32's SIMT tiles
-// (kernels/gemm_tile.cuh), largest first, or the tensor-core tile of bf16
-// or tf32.
-func (b *Backend) tiles() []tile {
-	switch b.precision {
-	case autograd.BF16:
+// tiles returns the tiles of the backend's precision, largest first:
+// fp32's SIMT tiles (kernels/gemm_tile.cuh), or the tensor-core tiles of
+// bf16 or tf32 (kernels/mma_tile.cuh); with conv, only those that have
+// convolution kernels.
+func (b *Backend) tiles(conv bool) []tile {
+	switch {
+	case b.precision == autograd.BF16 && conv:
 		return []tile{bf16Tile}
-	case autograd.TF32:
+	case b.precision == autograd.BF16:
+		return []tile{bf16TallTile, bf16Tile}
+	case b.precision == autograd.TF32 && conv:
 		return []tile{tf32Tile}
+	case b.precision == autograd.TF32:
+		return []tile{tf32TallTile, tf32Tile}
 	}
 	return []tile{bigTile, tallTile, smallTile}
+}
+
+// planConv is plan for a convolution pass: among the tiles that have
+// convolution kernels.
+func (b *Backend) planConv(m, n, k, batch int) (t tile, splits, chunk int) {
+	return b.planAmong(b.tiles(true), m, n, k, batch)
 }
 
 // plan picks the tile and the split of a reduction of length k for batch
@@ -100,15 +115,22 @@ func (b *Backend) tiles() []tile {
 //     ties again to the least padded work, then to the larger tile.
 //
 // So a 64-column product (a 64-channel layer) runs the 128x64 tile, not
-// half-empty 128x128 ones. A reduction splits only when the output alone
+// half-empty 128x128 ones; at bf16 and tf32 a product the 128x64
+// tensor-core tile covers without padding runs it rather than 64x64
+// (convolutions have only the 64x64 one: planConv). A reduction splits only when the output alone
 // gives fewer blocks than SMs (tile.splits). The choice depends on the
 // shape and the SM count only, so results are reproducible on one kind
 // of GPU. chunk is the length of every split but the last.
 func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
+	return b.planAmong(b.tiles(false), m, n, k, batch)
+}
+
+// planAmong is plan among tiles (largest first).
+func (b *Backend) planAmong(tiles []tile, m, n, k, batch int) (t tile, splits, chunk int) {
 	if forcedTile != nil {
 		t, splits = *forcedTile, forcedTile.splits(m, n, k, batch, b.sms)
 	} else {
-		t, splits = pickTile(b.tiles(), m, n, k, batch, b.sms)
+		t, splits = pickTile(tiles, m, n, k, batch, b.sms)
 	}
 	chunk = ceilDiv(ceilDiv(k, splits), t.bk) * t.bk
 	if splits > 1 {

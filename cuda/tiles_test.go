@@ -2,7 +2,11 @@
 
 package cuda
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gocnn/gocnn/autograd"
+)
 
 // TestTallTile runs the fp32 products and convolutions against their
 // references with every launch forced onto the 128x64 tile, which plan
@@ -14,4 +18,20 @@ func TestTallTile(t *testing.T) {
 	defer func() { forcedTile = nil }()
 	t.Run("gemm", TestGemmAgainstReference)
 	t.Run("conv", TestConvAgainstCPU)
+}
+
+// TestTensorCoreTallTiles runs TestGemmBF16Tiled's and
+// TestGemmTF32Tiled's checks (every transpose, split and unsplit, within
+// the derived bound and bit for bit on near-integer operands) with every
+// product forced onto the 128x64 tensor-core tile of the precision.
+func TestTensorCoreTallTiles(t *testing.T) {
+	defer func() { forcedTile = nil }()
+	for _, c := range []struct {
+		p    autograd.Precision
+		tile tile
+		seed uint64
+	}{{autograd.BF16, bf16TallTile, 4}, {autograd.TF32, tf32TallTile, 6}} {
+		forcedTile = &c.tile
+		t.Run(c.p.String(), func(t *testing.T) { testGemmTiled(t, c.p, c.seed) })
+	}
 }

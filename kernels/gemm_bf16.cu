@@ -54,6 +54,11 @@ GEMM_KERNEL(gemm_bf16_nn_f32, BF16Tile, false, false)
 GEMM_KERNEL(gemm_bf16_nt_f32, BF16Tile, false, true)
 GEMM_KERNEL(gemm_bf16_tn_f32, BF16Tile, true, false)
 GEMM_KERNEL(gemm_bf16_tt_f32, BF16Tile, true, true)
+// gemm_bf16_<op(A)><op(B)>_tall_f32 are the same on the 128x64 BF16Tall.
+GEMM_KERNEL(gemm_bf16_nn_tall_f32, BF16Tall, false, false)
+GEMM_KERNEL(gemm_bf16_nt_tall_f32, BF16Tall, false, true)
+GEMM_KERNEL(gemm_bf16_tn_tall_f32, BF16Tall, true, false)
+GEMM_KERNEL(gemm_bf16_tt_tall_f32, BF16Tall, true, true)
 
 // sum_splits_bf16_f32 is sum_splits_f32 with the result rounded to bf16:
 // it finishes the split products above and conv_bf16.cu's split filter

@@ -37,6 +37,11 @@ GEMM_KERNEL(gemm_tf32_nn_f32, TF32Tile, false, false)
 GEMM_KERNEL(gemm_tf32_nt_f32, TF32Tile, false, true)
 GEMM_KERNEL(gemm_tf32_tn_f32, TF32Tile, true, false)
 GEMM_KERNEL(gemm_tf32_tt_f32, TF32Tile, true, true)
+// gemm_tf32_<op(A)><op(B)>_tall_f32 are the same on the 128x64 TF32Tall.
+GEMM_KERNEL(gemm_tf32_nn_tall_f32, TF32Tall, false, false)
+GEMM_KERNEL(gemm_tf32_nt_tall_f32, TF32Tall, false, true)
+GEMM_KERNEL(gemm_tf32_tn_tall_f32, TF32Tall, true, false)
+GEMM_KERNEL(gemm_tf32_tt_tall_f32, TF32Tall, true, true)
 
 // sum_splits_tf32_f32 is sum_splits_f32 with the result rounded to TF32:
 // it finishes the split products above and conv_tf32.cu's split filter

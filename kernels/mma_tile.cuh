@@ -84,6 +84,13 @@ struct MmaTile {
 typedef MmaTile<64, 64, 2, 2, BF16Fmt> BF16Tile;
 // TF32Tile: the same in TF32 (16 m16n8k8 MMAs a warp and step).
 typedef MmaTile<64, 64, 2, 2, TF32Fmt> TF32Tile;
+// BF16Tall and TF32Tall: 128x64 from four warps of 64x32 (twice the MMAs
+// a warp and step, half the shared-memory reads per MMA of B), for the
+// products of gemm_bf16.cu and gemm_tf32.cu only: ptxas for sm_90 gives
+// them 234-253 registers, no spills, two blocks per SM, while the
+// convolutions' gathering loaders on this tile spill (104-216 bytes).
+typedef MmaTile<128, 64, 2, 2, BF16Fmt> BF16Tall;
+typedef MmaTile<128, 64, 2, 2, TF32Fmt> TF32Tall;
 
 // MmaAcc is one lane's fragments of its warp's accumulators: acc[i][j]
 // holds c0..c3 of the warp's m16n8 tile (i, j).

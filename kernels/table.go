@@ -23,6 +23,11 @@ const (
 	// Tall is the 128x64 fp32 tile (128 rows, 64 columns), for products
 	// of 64 columns (64-channel layers), which fill only half of Big's.
 	Tall
+	// BF16Tall and TF32Tall are mma_tile.cuh's 128x64 tensor-core
+	// tiles, for products only (gemm_bf16.cu, gemm_tf32.cu): the
+	// convolution arrays hold nil for them.
+	BF16Tall
+	TF32Tall
 	// NumTiles is the number of tiles: the length of the arrays of
 	// kernels indexed by Tile.
 	NumTiles
@@ -123,11 +128,13 @@ var (
 // ("nn", "nt", "tn" or "tt").
 func sgemmTiles(ops string) [NumTiles]*Kernel {
 	return [NumTiles]*Kernel{
-		Big:   def("gemm", "sgemm_"+ops+"_big_f32", gemmParams...),
-		Small: def("gemm", "sgemm_"+ops+"_small_f32", gemmParams...),
-		BF16:  def("gemm_bf16", "gemm_bf16_"+ops+"_f32", gemmParams...),
-		TF32:  def("gemm_tf32", "gemm_tf32_"+ops+"_f32", gemmParams...),
-		Tall:  def("gemm", "sgemm_"+ops+"_tall_f32", gemmParams...),
+		Big:      def("gemm", "sgemm_"+ops+"_big_f32", gemmParams...),
+		Small:    def("gemm", "sgemm_"+ops+"_small_f32", gemmParams...),
+		BF16:     def("gemm_bf16", "gemm_bf16_"+ops+"_f32", gemmParams...),
+		TF32:     def("gemm_tf32", "gemm_tf32_"+ops+"_f32", gemmParams...),
+		Tall:     def("gemm", "sgemm_"+ops+"_tall_f32", gemmParams...),
+		BF16Tall: def("gemm_bf16", "gemm_bf16_"+ops+"_tall_f32", gemmParams...),
+		TF32Tall: def("gemm_tf32", "gemm_tf32_"+ops+"_tall_f32", gemmParams...),
 	}
 }
 
@@ -154,7 +161,7 @@ var (
 )
 
 // convTiles returns every tile's conv2d_<pass>_<tile>_f32, its parameters
-// args followed by the geometry.
+// args followed by the geometry; nil for the product-only tiles.
 func convTiles(pass string, args ...Arg) [NumTiles]*Kernel {
 	k := func(family, tile string) *Kernel {
 		return def(family, "conv2d_"+pass+"_"+tile+"_f32", with(convGeom, args...)...)

@@ -7,8 +7,8 @@
 #     launch bound (.maxntid) run on one SM (65536 registers, allocated per
 #     warp in units of 256; 228 KiB of shared memory, 1 KiB of it reserved
 #     per block; 2048 threads; 32 blocks),
-# and every tiled product (conv2d_*_bf16_f32, gemm_bf16_??_f32 and their
-# _tf32 twins) has HMMA
+# and every tiled product (conv2d_*_bf16_f32, gemm_bf16_??_f32,
+# gemm_bf16_??_tall_f32 and their _tf32 twins) has HMMA
 # instructions inside a loop of its SASS (cuobjdump -sass: a backward
 # branch whose body holds them). It prints one line per entry:
 #   entry registers shared-bytes spill-bytes blocks-per-SM HMMA-in-loop
@@ -64,7 +64,7 @@ for fam in $families; do
 			echo "tensorcore-check: $name: $blocks block per SM ($regs registers, $smem bytes shared, $threads threads)" >&2
 			fail=1
 		fi
-		if [[ $name =~ ^(conv2d_.*_(bf16|tf32)_f32|gemm_(bf16|tf32)_.._f32)$ ]] && [ "$loop" != yes ]; then
+		if [[ $name =~ ^(conv2d_.*_(bf16|tf32)_f32|gemm_(bf16|tf32)_..(_tall)?_f32)$ ]] && [ "$loop" != yes ]; then
 			echo "tensorcore-check: $name: no HMMA inside a loop of its SASS" >&2
 			fail=1
 		fi
