@@ -34,6 +34,10 @@ echo "ci-cuda: PTX up to date, assembled for sm_90 ($((SECONDS - start))s)"
 # The tensor-core kernels: no spills, two blocks per SM, HMMA in the loop.
 scripts/tensorcore-check.sh
 echo "ci-cuda: tensor-core kernels pass ptxas and SASS checks for sm_90 ($((SECONDS - start))s)"
+# The fp32 SIMT tiles: no spills, two blocks per SM but for the 128x128
+# tiles' one (docs/tiles.md).
+FAMILIES="conv gemm" ONE_BLOCK='_big_f32$' scripts/tensorcore-check.sh
+echo "ci-cuda: fp32 tiled kernels pass ptxas checks for sm_90 ($((SECONDS - start))s)"
 
 # Debian's libcuda1 provides libcuda.so; the toolkit's link stub is the
 # fallback where only the toolkit is installed.
