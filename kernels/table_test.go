@@ -102,4 +102,26 @@ func TestSgemm(t *testing.T) {
 	if k := Sgemm(false, true, Big); k.Name != "sgemm_nt_big_f32" {
 		t.Errorf("Sgemm(false, true, Big) = %s", k.Name)
 	}
+	if k := Sgemm(false, false, Tall); k.Name != "sgemm_nn_tall_f32" {
+		t.Errorf("Sgemm(false, false, Tall) = %s", k.Name)
+	}
+	if k := Sgemm(true, true, TF32Tall); k.Name != "gemm_tf32_tt_tall_f32" {
+		t.Errorf("Sgemm(true, true, TF32Tall) = %s", k.Name)
+	}
+}
+
+// TestConvTiles checks that every tile but the product-only ones has the
+// three convolution passes, in its own variant.
+func TestConvTiles(t *testing.T) {
+	for tile := range NumTiles {
+		for _, pass := range [][NumTiles]*Kernel{Conv2DForward, Conv2DBackwardData, Conv2DBackwardFilter} {
+			k := pass[tile]
+			if productOnly := tile == BF16Tall || tile == TF32Tall; productOnly != (k == nil) {
+				t.Errorf("tile %d: convolution kernel %v, product-only %v", tile, k, productOnly)
+			}
+		}
+	}
+	if k := Conv2DBackwardData[Tall]; k == nil || k.Name != "conv2d_backward_data_tall_f32" {
+		t.Errorf("Conv2DBackwardData[Tall] = %v", k)
+	}
 }
