@@ -71,18 +71,25 @@ func (b *Backend) packFilterStrips(k, depth int, pack func(strip []float32, k0, 
 // reads them in place, one call per filter row. Only chunks of output
 // pixels whose taps reach the padding go through a six-row im2col buffer.
 // Each output element is summed by one task in a fixed order, so the
-// result does not depend on the worker count.
+// result does not depend on the worker count; and the chunks are counted
+// from each image's first pixel, so an image's output does not depend on
+// the batch it is in either (with chunks counted across the batch, an
+// image's pixels fell into the in-place or the im2col path, which round
+// differently, by its position in the batch).
 func (b *Backend) convDirectPacked(g convGeom, x, wp, y []float32) {
 	run := g.S * g.C
-	rowsAll := g.N * g.pq()
-	// Chunks are six consecutive output pixels (n, p, q) in NHWC order;
-	// one that spans two rows of the image goes through im2col.
-	b.parallelFor((rowsAll+mr-1)/mr, 1, func(lo, hi int) {
+	pq := g.pq()
+	perImage := (pq + mr - 1) / mr
+	// Chunks are six consecutive output pixels (p, q) of one image in
+	// NHWC order; one that spans two rows of the image, or the image's
+	// last and shorter one, goes through im2col.
+	b.parallelFor(g.N*perImage, 1, func(lo, hi int) {
 		var tile [mr * nr]float32
 		col := make([]float32, mr*g.rsc) // (6, RSC)
 		for t := lo; t < hi; t++ {
-			row0 := t * mr
-			rows := min(mr, rowsAll-row0)
+			first := t % perImage * mr
+			row0 := t/perImage*pq + first
+			rows := min(mr, pq-first)
 			np, q0 := row0/g.q, row0%g.q
 			n, h0 := np/g.p, (np%g.p)*g.StrideH-g.PadH
 			w0 := q0*g.StrideW - g.PadW
