@@ -20,9 +20,9 @@ func TestAccumStepsEqualOneLargeBatch(t *testing.T) {
 	large.Batch = 16
 	acc := randomConfig(t, 64)
 	acc.Batch, acc.AccumSteps = 4, 4
-	sameSteps(t, large, acc, 2, true, 1e-6, 1e-5)
+	sameSteps(t, large, acc, 2, true, within(t, 1e-6, 1e-5))
 	acc.Batch, acc.Devices = 2, 2
-	sameSteps(t, large, acc, 2, true, 1e-5, 1e-4)
+	sameSteps(t, large, acc, 2, true, within(t, 1e-5, 1e-4))
 }
 
 // TestAccumStepsInTheLoop checks that the training loop takes one

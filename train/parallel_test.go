@@ -107,16 +107,16 @@ func (s *stepper) takeState(t *testing.T, from *stepper) {
 }
 
 // sameSteps trains ref and other side by side for steps steps (see
-// trainedParams) and checks after each that other's parameters are within
-// atol + rtol*|w| of ref's. Each step starts from one state: before every
-// step but the first, other takes ref's weights and optimizer state. Left
-// to drift, one step's rounding differences would reach the next step's
-// forward pass, where one can move an activation across a ReLU's kink and
-// a weight by far more than rounding, which says nothing about what the
-// comparison checks; from one state the forward convolutions agree bit
-// for bit (TestEvalForwardIsBatchInvariant), and a later step still checks
-// that gradients are zeroed between steps and that momentum carries over.
-func sameSteps(t *testing.T, ref, other Config, steps int, bnEval bool, atol, rtol float64) {
+// trainedParams) and after each calls check with other's parameters and
+// ref's. Each step starts from one state: before every step but the
+// first, other takes ref's weights and optimizer state. Left to drift, one
+// step's rounding differences would reach the next step's forward pass,
+// where one can move an activation across a ReLU's kink and a weight by
+// far more than rounding, which says nothing about what the comparison
+// checks; from one state the forward convolutions agree bit for bit
+// (TestEvalForwardIsBatchInvariant), and a later step still checks that
+// gradients are zeroed between steps and that momentum carries over.
+func sameSteps(t *testing.T, ref, other Config, steps int, bnEval bool, check func(got, want map[string][]float32)) {
 	t.Helper()
 	r, o := newStepper(t, ref, bnEval), newStepper(t, other, bnEval)
 	for step := range steps {
@@ -125,7 +125,41 @@ func sameSteps(t *testing.T, ref, other Config, steps int, bnEval bool, atol, rt
 		}
 		r.step(t)
 		o.step(t)
-		sameParams(t, o.params(), r.params(), atol, rtol)
+		check(o.params(), r.params())
+	}
+}
+
+// within returns a check of sameSteps that every element is within
+// atol + rtol*|want| (sameParams).
+func within(t *testing.T, atol, rtol float64) func(got, want map[string][]float32) {
+	return func(got, want map[string][]float32) {
+		t.Helper()
+		sameParams(t, got, want, atol, rtol)
+	}
+}
+
+// withinNorm returns a check of sameSteps that every parameter tensor is
+// within rel of want's in the Euclidean norm: ||got-want|| <= rel*||want||.
+// It is for comparisons with batch norm in training mode, where the
+// normalised activations differ by rounding and now and then one crosses
+// a ReLU's kink (see TestSyncBNMatchesOneDevice).
+func withinNorm(t *testing.T, rel float64) func(got, want map[string][]float32) {
+	return func(got, want map[string][]float32) {
+		t.Helper()
+		for name, w := range want {
+			g := got[name]
+			if len(g) != len(w) {
+				t.Fatalf("%s: %d elements, want %d", name, len(g), len(w))
+			}
+			var d2, w2 float64
+			for j := range w {
+				d := float64(g[j]) - float64(w[j])
+				d2, w2 = d2+d*d, w2+float64(w[j])*float64(w[j])
+			}
+			if !(d2 <= rel*rel*w2) {
+				t.Fatalf("%s: ||got-want|| = %.3g, %.3g of ||want||", name, math.Sqrt(d2), math.Sqrt(d2/w2))
+			}
+		}
 	}
 }
 
