@@ -167,6 +167,11 @@ func (r *Results) randomCell(frac float64, stats []kStat) string {
 		}
 		return fmt.Sprintf("%.1f%% ± %.1f (k = %d%s)", 100*s.mean, 100*s.std/math.Sqrt(float64(s.n)), k, draws)
 	}
+	for _, x := range r.Random {
+		if x.K == k { // measured, but stats left every draw out
+			return fmt.Sprintf("none of the %d draws (k = %d)", r.Draws, k)
+		}
+	}
 	return fmt.Sprintf("not measured (k = %d)", k)
 }
 

@@ -122,6 +122,9 @@ func TestCompareTable(t *testing.T) {
 	checkPNGs(t, dir, compareFiles)
 }
 
+// TestRandomDrawsThatSpareDownsampling checks the random-deletion cells
+// of compare.md that average only the draws deleting no downsampling
+// block, worked by hand from synthetic.
 func TestRandomDrawsThatSpareDownsampling(t *testing.T) {
 	r := synthetic(true)
 	// Block 1 downsamples: of k = 2's draws {0, 3} (62.5%) and {1, 2}
@@ -138,5 +141,9 @@ func TestRandomDrawsThatSpareDownsampling(t *testing.T) {
 		if got := r.randomCell(c.frac, r.randomStatsOf(c.err, r.sparesDownsampling)); got != c.want {
 			t.Errorf("%v of the blocks: %q, want %q", c.frac, got, c.want)
 		}
+	}
+	r.Single[3].Downsample = true // now both k = 2 draws delete a downsampling block
+	if got, want := r.randomCell(0.5, r.randomStatsOf(measuredError, r.sparesDownsampling)), "none of the 2 draws (k = 2)"; got != want {
+		t.Errorf("no draw spares them: %q, want %q", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package lesion
 import (
 	"math"
 	"math/big"
+	"slices"
 )
 
 // kStat summarises the draws of one k of Random or Reorder.
@@ -66,8 +67,8 @@ func (r *Results) randomStatsOf(err func(Errors) float64, keep func(RandomRow) b
 // chance, so these draws show what deleting blocks that keep their shape
 // costs.
 func (r *Results) sparesDownsampling(x RandomRow) bool {
-	for _, b := range x.Deleted {
-		if b < len(r.Single) && r.Single[b].Downsample {
+	for _, s := range r.Single {
+		if s.Downsample && slices.Contains(x.Deleted, s.Index) {
 			return false
 		}
 	}
