@@ -125,6 +125,9 @@ var convCases = []struct {
 }{
 	{"3x3 big tile, split filter gradient", squareConv(16, 32, 32, 48, 160, 3, 3, 1, 1, 1, 1)},
 	{"3x3s2 dilation 2 groups=2 odd", squareConv(4, 29, 29, 64, 96, 3, 3, 2, 2, 2, 2)},
+	// dilation 3 at stride 2 (gcd 1): the taps of a phase step by the
+	// stride and the outputs they read by more than one.
+	{"3x3s2 dilation 3", squareConv(2, 19, 19, 16, 32, 3, 3, 2, 3, 3, 1)},
 	{"7x7s2p3 stem", squareConv(4, 61, 61, 3, 64, 7, 7, 2, 3, 1, 1)},
 	{"1x1 pointwise", squareConv(8, 14, 14, 256, 72, 1, 1, 1, 0, 1, 1)},
 	{"1x1 pointwise groups=4", squareConv(4, 9, 11, 64, 128, 1, 1, 1, 0, 1, 4)},

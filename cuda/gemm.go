@@ -5,6 +5,7 @@ package cuda
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/kernels"
@@ -128,6 +129,9 @@ func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
 // planAmong is plan among tiles (largest first).
 func (b *Backend) planAmong(tiles []tile, m, n, k, batch int) (t tile, splits, chunk int) {
 	if forcedTile != nil {
+		if !slices.Contains(tiles, *forcedTile) {
+			panic(fmt.Sprintf("cuda: forced tile %v is not one of this pass's tiles", forcedTile.kind))
+		}
 		t, splits = *forcedTile, forcedTile.splits(m, n, k, batch, b.sms)
 	} else {
 		t, splits = pickTile(tiles, m, n, k, batch, b.sms)

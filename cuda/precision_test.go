@@ -81,6 +81,7 @@ var tensorConvCases = []struct {
 }{
 	{"3x3s1p1", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1)},
 	{"3x3s2p1", squareConv(2, 11, 11, 20, 40, 3, 3, 2, 1, 1, 1)},
+	{"3x3s2 dilation 3", squareConv(2, 19, 19, 16, 32, 3, 3, 2, 3, 3, 1)},
 	{"1x1 pointwise", squareConv(2, 7, 7, 24, 72, 1, 1, 1, 0, 1, 1)},
 	{"1x1s2 projection", squareConv(2, 9, 9, 24, 40, 1, 1, 2, 0, 1, 1)},
 	{"7x7s2p3 stem", squareConv(1, 19, 19, 3, 70, 7, 7, 2, 3, 1, 1)},
