@@ -47,10 +47,36 @@ func AddLine(p *plot.Plot, label string, xys plotter.XYs, c color.Color) {
 }
 
 // LogY puts p's y axis on a log scale, ticks labelled with one significant
-// digit (1e-05, not 9.999999999999999e-06).
+// digit (1e-05, not 9.999999999999999e-06), at most maxLogLabels of them.
 func LogY(p *plot.Plot) {
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
+	p.Y.Tick.Marker = decadeTicks{plot.LogTicks{Prec: 1}}
+}
+
+// maxLogLabels is the most decades a log axis labels: a gradient that
+// falls over 40 decades would otherwise print 40 overlapping labels.
+const maxLogLabels = 8
+
+// decadeTicks are LogTicks that label every n-th decade, n the least that
+// keeps maxLogLabels labels or fewer; the others stay as unlabelled ticks.
+type decadeTicks struct{ plot.LogTicks }
+
+// Ticks implements plot.Ticker.
+func (d decadeTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := d.LogTicks.Ticks(min, max)
+	var labelled []int
+	for i, t := range ticks {
+		if t.Label != "" {
+			labelled = append(labelled, i)
+		}
+	}
+	every := (len(labelled) + maxLogLabels - 1) / maxLogLabels
+	for j, i := range labelled {
+		if j%every != 0 {
+			ticks[i].Label = ""
+		}
+	}
+	return ticks
 }
 
 // SavePNG draws the panels, one or more rows of equal length, into a

@@ -50,3 +50,24 @@ func TestSavePNG(t *testing.T) {
 		t.Errorf("PNG is %dx%d, want 640x480", b.Dx(), b.Dy())
 	}
 }
+
+// TestLogYLabelsAtMostEightDecades checks that a log axis over 40 decades
+// labels between 4 and 8 of them, and one over 3 decades every one.
+func TestLogYLabelsAtMostEightDecades(t *testing.T) {
+	for _, c := range []struct {
+		min, max     float64
+		fewest, most int
+	}{{1e-40, 1e-1, maxLogLabels / 2, maxLogLabels}, {1e-3, 1, 4, 4}} {
+		p := New("", "", "")
+		LogY(p)
+		var labels []string
+		for _, tick := range p.Y.Tick.Marker.Ticks(c.min, c.max) {
+			if tick.Label != "" {
+				labels = append(labels, tick.Label)
+			}
+		}
+		if len(labels) < c.fewest || len(labels) > c.most {
+			t.Errorf("%g to %g: labels %q, want %d to %d of them", c.min, c.max, labels, c.fewest, c.most)
+		}
+	}
+}
