@@ -6,6 +6,25 @@ import (
 	"github.com/gocnn/gocnn/autograd"
 )
 
+// normSums16 and normGradSums16, where the build has them
+// (batchnorm_amd64.go), sum 16 channels of batch norm's statistics and of
+// its backward pass over a run of rows, each channel's terms in row order
+// as the loops they replace add them (the squares and products by fused
+// multiply-adds).
+var (
+	normSums16     func(x *float32, rows, stride int, ref, s, q *float64)
+	normGradSums16 func(x, dy *float32, rows, stride int, mean *float32, s, q *float64)
+)
+
+// normAffine8 and normBackward8, where the build has them, are batch
+// norm's elementwise passes, y = x*scale + shift and dx = dy*scale -
+// (x - mean)*k - off per channel, over rows of a multiple of 8 channels,
+// each with fused multiply-adds.
+var (
+	normAffine8   func(x, y *float32, rows, c int, scale, shift *float32)
+	normBackward8 func(x, dy, dx *float32, rows, c int, mean, scale, k, off *float32)
+)
+
 // channelSums runs body over contiguous chunks of the m rows, each chunk
 // accumulating into its own k float64 vectors of length c, and returns
 // their sums taken in chunk order: deterministic for a given worker count.
@@ -37,6 +56,10 @@ func (b *Backend) channelSums(m, c, k int, body func(lo, hi int, acc [][]float64
 func (b *Backend) affineRows(m int, x, y, scale, shift []float32) {
 	c := len(scale)
 	b.parallelFor(m, rowGrain(c), func(lo, hi int) {
+		if normAffine8 != nil && c%8 == 0 {
+			normAffine8(&x[lo*c], &y[lo*c], hi-lo, c, &scale[0], &shift[0])
+			return
+		}
 		for r := lo; r < hi; r++ {
 			xs := x[r*c:][:c]
 			ys, scale, shift := y[r*c:][:c], scale[:c], shift[:c]
@@ -74,11 +97,17 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, y, mean,
 	}
 	sums := b.channelSums(p.M, p.C, 2, func(lo, hi int, acc [][]float64) {
 		s, q := acc[0][:len(ref)], acc[1][:len(ref)]
+		j0 := 0
+		if normSums16 != nil && hi > lo {
+			for ; j0+16 <= p.C; j0 += 16 {
+				normSums16(&xv[lo*p.C+j0], hi-lo, p.C, &ref[j0], &s[j0], &q[j0])
+			}
+		}
 		for r := lo; r < hi; r++ {
-			for j, v := range xv[r*p.C:][:len(ref)] {
-				d := float64(v) - ref[j]
-				s[j] += d
-				q[j] += d * d
+			for j, v := range xv[r*p.C:][j0:len(ref)] {
+				d := float64(v) - ref[j0+j]
+				s[j0+j] += d
+				q[j0+j] += d * d
 			}
 		}
 	})
@@ -120,11 +149,17 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, d
 	mustLen("BatchNormBackward", p.C, len(gv), len(mv), len(iv), len(dgv), len(dbv))
 	sums := b.channelSums(p.M, p.C, 2, func(lo, hi int, acc [][]float64) {
 		sdy, sdyx, mv := acc[0][:p.C], acc[1][:p.C], mv[:p.C]
+		j0 := 0
+		if normGradSums16 != nil && hi > lo {
+			for ; j0+16 <= p.C; j0 += 16 {
+				normGradSums16(&xv[lo*p.C+j0], &dyv[lo*p.C+j0], hi-lo, p.C, &mv[j0], &sdy[j0], &sdyx[j0])
+			}
+		}
 		for r := lo; r < hi; r++ {
 			xs := xv[r*p.C:][:p.C]
-			for j, g := range dyv[r*p.C:][:p.C] {
-				sdy[j] += float64(g)
-				sdyx[j] += float64(g) * float64(xs[j]-mv[j])
+			for j, g := range dyv[r*p.C:][j0:p.C] {
+				sdy[j0+j] += float64(g)
+				sdyx[j0+j] += float64(g) * float64(xs[j0+j]-mv[j0+j])
 			}
 		}
 	})
@@ -146,6 +181,10 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, d
 		}
 	}
 	b.parallelFor(p.M, rowGrain(p.C), func(lo, hi int) {
+		if normBackward8 != nil && p.C%8 == 0 {
+			normBackward8(&xv[lo*p.C], &dyv[lo*p.C], &dxv[lo*p.C], hi-lo, p.C, &mv[0], &scale[0], &k[0], &off[0])
+			return
+		}
 		for r := lo; r < hi; r++ {
 			gs := dyv[r*p.C:][:p.C]
 			xs, ds, mv := xv[r*p.C:][:len(gs)], dxv[r*p.C:][:len(gs)], mv[:len(gs)]

@@ -1,0 +1,42 @@
+//go:build !openblas
+
+package cpu
+
+import "golang.org/x/sys/cpu"
+
+func init() {
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		normSums16 = bnSums16
+		normGradSums16 = bnGradSums16
+		normAffine8 = bnAffine8
+		normBackward8 = bnBackward8
+	}
+}
+
+// bnSums16 adds, for the 16 channels at x of rows rows stride floats
+// apart, d = float64(x) - ref[j] to s[j] and d*d to q[j], each channel's
+// terms in row order. It is written in batchnorm_amd64.s.
+//
+//go:noescape
+func bnSums16(x *float32, rows, stride int, ref, s, q *float64)
+
+// bnGradSums16 adds, for the 16 channels at x and dy of rows rows stride
+// floats apart, float64(dy) to s[j] and float64(dy)*float64(x - mean[j])
+// to q[j], each channel's terms in row order. It is written in
+// batchnorm_amd64.s.
+//
+//go:noescape
+func bnGradSums16(x, dy *float32, rows, stride int, mean *float32, s, q *float64)
+
+// bnAffine8 sets y = x*scale + shift, per channel, for rows rows of c
+// floats, c a multiple of 8. It is written in batchnorm_amd64.s.
+//
+//go:noescape
+func bnAffine8(x, y *float32, rows, c int, scale, shift *float32)
+
+// bnBackward8 sets dx = dy*scale - (x - mean)*k - off, per channel, for
+// rows rows of c floats, c a multiple of 8. It is written in
+// batchnorm_amd64.s.
+//
+//go:noescape
+func bnBackward8(x, dy, dx *float32, rows, c int, mean, scale, k, off *float32)
