@@ -17,7 +17,7 @@ import (
 // resnetConvs are the 3x3 pad-1 stride-1 convolutions of the CIFAR
 // ResNets at batch 128 and of ResNet-18 at 112x112 at batch 32.
 var resnetConvs = []autograd.ConvParams{
-	conv3x3s1(128, 32, 16), conv3x3s1(128, 16, 32), conv3x3s1(128, 8, 64),
+	conv3x3s1(64, 32, 16), conv3x3s1(128, 32, 16), conv3x3s1(128, 16, 32), conv3x3s1(128, 8, 64),
 	conv3x3s1(32, 28, 64), conv3x3s1(32, 14, 128), conv3x3s1(32, 7, 256), conv3x3s1(32, 4, 512),
 }
 

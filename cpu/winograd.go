@@ -26,10 +26,13 @@ const (
 // winogradPays is the rule measured with BenchmarkConvPasses on this
 // project's 2-core AVX2 machine (per core, by CPU time; docs/winograd.md):
 // Winograd F(2x2, 3x3) ran 1.4 to 1.7 times the direct path's GFLOP/s
-// from 32 to 128 channels, about the same at 16 and 256, and slower at
-// 512, where the transformed filters (16 C K floats) no longer stay in
-// the cache.
-func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 32 && max(g.C, g.K) <= 128 }
+// from 32 to 128 channels, about the same at 256, and slower at 512,
+// where the transformed filters (16 C K floats) no longer stay in the
+// cache. At 16 channels on 32x32 maps it was a wash until its input
+// transform took interior patches whole; since then it runs 1.3 to 1.6
+// times the direct path there, forward and backward-data, at batch 64
+// and 128.
+func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
 
 // winogradFilterPays is the filter gradient's rule, measured the same way:
 // there Winograd ran 1.7 to 2.5 times the im2col path's cpu-GFLOP/s from

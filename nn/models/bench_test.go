@@ -63,10 +63,17 @@ func TestResNet20TrainStep(t *testing.T) {
 
 // BenchmarkResNet20TrainStep measures CIFAR ResNet-20 training steps at
 // batch 128 on 32x32x3 synthetic images, 10 classes.
-func BenchmarkResNet20TrainStep(b *testing.B) {
+func BenchmarkResNet20TrainStep(b *testing.B) { benchCIFARResNet(b, 3, 128) }
+
+// BenchmarkResNet110TrainStep measures CIFAR ResNet-110 training steps at
+// batch 64, as scripts/bench-vs-torch.sh times them.
+func BenchmarkResNet110TrainStep(b *testing.B) { benchCIFARResNet(b, 18, 64) }
+
+// benchCIFARResNet measures training steps of the 6n+2-layer CIFAR ResNet
+// at the given batch on 32x32x3 synthetic images, 10 classes.
+func benchCIFARResNet(b *testing.B, n, batch int) {
 	dev := autograd.NewDevice(cpu.New(0))
-	m := NewCIFARResNet(nn.NewBuilder(dev, 1), Options{Classes: 10}, 3, false)
-	const batch = 128
+	m := NewCIFARResNet(nn.NewBuilder(dev, 1), Options{Classes: 10}, n, false)
 	x, labels := syntheticBatch(dev, batch)
 	trainStep(m, x, labels, 0.01) // warm-up
 	b.ResetTimer()
