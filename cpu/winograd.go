@@ -29,9 +29,9 @@ const (
 // from 32 to 128 channels, about the same at 256, and slower at 512,
 // where the transformed filters (16 C K floats) no longer stay in the
 // cache. At 16 channels on 32x32 maps it was a wash until its input
-// transform took interior patches whole; since then it runs 1.3 to 1.6
-// times the direct path there, forward and backward-data, at batch 64
-// and 128.
+// transform took interior patches whole; since then it runs 1.2 to 1.7
+// times the direct path there (medians), forward and backward-data, at
+// batch 64 and 128.
 func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
 
 // winogradFilterPays is the filter gradient's rule, measured the same way:
