@@ -2,16 +2,8 @@
 
 package cpu
 
-import "golang.org/x/sys/cpu"
-
-func init() {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		normSums16 = bnSums16
-		normGradSums16 = bnGradSums16
-		normAffine8 = bnAffine8
-		normBackward8 = bnBackward8
-	}
-}
+// The kernels below are installed by sgemm_amd64.go's init, with the
+// other AVX2/FMA paths.
 
 // bnSums16 adds, for the 16 channels at x of rows rows stride floats
 // apart, d = float64(x) - ref[j] to s[j] and d*d to q[j], each channel's

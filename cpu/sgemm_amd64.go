@@ -4,6 +4,7 @@ package cpu
 
 import "golang.org/x/sys/cpu"
 
+// init installs the AVX2/FMA assembly paths where the CPU has both.
 func init() {
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		fastSgemm = packedSgemm
@@ -11,6 +12,10 @@ func init() {
 		directConvFlipped = convDirectFlipped
 		winogradConv = convWinograd
 		winogradFilterGrad = convWinogradFilter
+		normSums16 = bnSums16
+		normGradSums16 = bnGradSums16
+		normAffine8 = bnAffine8
+		normBackward8 = bnBackward8
 	}
 }
 

@@ -24,33 +24,31 @@ const (
 )
 
 // winogradPays is the rule measured with BenchmarkConvPasses on this
-// project's 2-core AVX2 machine (per core, by CPU time; docs/winograd.md):
-// Winograd F(2x2, 3x3) ran 1.4 to 1.7 times the direct path's GFLOP/s
-// from 32 to 128 channels, about the same at 256, and slower at 512,
+// project's 2-core AVX2 machine (per core, by CPU time; docs/winograd.md),
+// for all three passes: both channel counts 16 to 128. Forward and
+// backward-data by Winograd F(2x2, 3x3) ran 1.4 to 1.7 times the direct
+// path's GFLOP/s from 32 to 128 channels and, since the input transform
+// takes interior patches whole, 1.2 to 1.7 times at 16 (medians, 32x32
+// maps, batch 64 and 128); about the same at 256, and slower at 512,
 // where the transformed filters (16 C K floats) no longer stay in the
-// cache. At 16 channels on 32x32 maps it was a wash until its input
-// transform took interior patches whole; since then it runs 1.2 to 1.7
-// times the direct path there (medians), forward and backward-data, at
-// batch 64 and 128.
-func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
-
-// winogradFilterPays is the filter gradient's rule, measured the same way:
-// there Winograd ran 1.7 to 2.5 times the im2col path's cpu-GFLOP/s from
-// 16 to 128 channels (the most at 16, where im2col's products are
-// narrowest), half as fast at 256 and a third at 512, where its
+// cache. The filter gradient ran 1.7 to 2.5 times the im2col path's from
+// 16 to 128 channels, half as fast at 256 and a third at 512, where its
 // (16, C, K) accumulator no longer stays in the cache.
-func winogradFilterPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
+func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
 
 // useWinograd reports whether b computes the convolution g (forward, or
 // backward-data as the convolution of transposedAsConv) by Winograd.
-func (b *Backend) useWinograd(g convGeom) bool {
-	return winogradConv != nil && b.winogradFits(g) && (b.winograd == winogradAlways || winogradPays(g))
-}
+func (b *Backend) useWinograd(g convGeom) bool { return winogradConv != nil && b.winogradChosen(g) }
 
 // useWinogradFilter reports whether b computes the filter gradient of the
 // convolution g by Winograd.
 func (b *Backend) useWinogradFilter(g convGeom) bool {
-	return winogradFilterGrad != nil && b.winogradFits(g) && (b.winograd == winogradAlways || winogradFilterPays(g))
+	return winogradFilterGrad != nil && b.winogradChosen(g)
+}
+
+// winogradChosen reports whether b's rule picks Winograd for g, one it fits.
+func (b *Backend) winogradChosen(g convGeom) bool {
+	return b.winogradFits(g) && (b.winograd == winogradAlways || winogradPays(g))
 }
 
 // winogradFits reports whether the convolution g is one Winograd may

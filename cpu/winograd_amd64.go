@@ -33,11 +33,18 @@ var winogradBuffers = sync.Pool{New: func() any { return new([]float32) }}
 // tiles: a multiple of mr, the blocks' count a multiple of the workers so
 // that parallelFor's even split of them keeps every worker busy.
 func (b *Backend) winogradBlock(g convGeom, tiles int) int {
-	most := min(winogradMaxBlock, max(winogradMinBlock, winogradBudget/(16*(g.C+g.K))))
+	most := winogradBlockTiles(winogradBudget, g.C, g.K)
 	blocks := (tiles + most - 1) / most
 	blocks = (blocks + b.workers - 1) / b.workers * b.workers
 	block := (tiles + blocks - 1) / blocks
 	return (block + mr - 1) / mr * mr
+}
+
+// winogradBlockTiles returns the most tiles a block of transformed
+// inputs (c floats a tile) and outputs (k floats) may have within budget
+// floats, clamped to [winogradMinBlock, winogradMaxBlock].
+func winogradBlockTiles(budget, c, k int) int {
+	return min(winogradMaxBlock, max(winogradMinBlock, budget/(16*(c+k))))
 }
 
 // filterView reads tap (r, s) of the filter from input channel in to

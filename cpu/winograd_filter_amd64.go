@@ -24,18 +24,14 @@ import "unsafe"
 // channels, blocks of 480 or 960 slower again.
 const winogradGradBudget = 1 << 20
 
-// winogradGradBlock returns the tiles a worker transforms at a time.
-func winogradGradBlock(c, kp int) int {
-	return min(winogradMaxBlock, max(winogradMinBlock, winogradGradBudget/(16*(c+kp))))
-}
-
 // convWinogradFilter is winogradFilterGrad on this build.
 func convWinogradFilter(b *Backend, g convGeom, x, dy, dw []float32) {
 	th, tw := (g.p+1)/2, (g.q+1)/2
 	perImage := th * tw
 	kp := (g.K + nr - 1) / nr * nr
 	strips := kp / nr
-	block := winogradGradBlock(g.C, kp)
+	// A worker transforms block tiles at a time.
+	block := winogradBlockTiles(winogradGradBudget, g.C, kp)
 	acc := make([]float32, 16*g.C*kp) // (16, C, kp): M of each channel and filter
 	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
 		buf := winogradBuffers.Get().(*[]float32)

@@ -91,20 +91,14 @@ func filterGradRef64(p autograd.ConvParams, x, dy []float64) []float64 {
 	for n := range p.N {
 		for i := range P {
 			for j := range Q {
-				for r := range p.R {
-					for s := range p.S {
-						h, w := i-p.PadH+r, j-p.PadW+s
-						if h < 0 || h >= p.H || w < 0 || w >= p.W {
-							continue
-						}
-						for k := range p.K {
-							g := dy[((n*P+i)*Q+j)*p.K+k]
-							for c := range p.C {
-								dw[((k*p.R+r)*p.S+s)*p.C+c] += g * x[((n*p.H+h)*p.W+w)*p.C+c]
-							}
+				forTaps(p, i, j, func(r, s, h, w int) {
+					for k := range p.K {
+						g := dy[((n*P+i)*Q+j)*p.K+k]
+						for c := range p.C {
+							dw[((k*p.R+r)*p.S+s)*p.C+c] += g * x[((n*p.H+h)*p.W+w)*p.C+c]
 						}
 					}
-				}
+				})
 			}
 		}
 	}

@@ -118,23 +118,30 @@ func convRef64(p autograd.ConvParams, x, w []float64) []float64 {
 			for j := range Q {
 				for k := range p.K {
 					var s float64
-					for r := range p.R {
-						for c := range p.S {
-							h, ww := i-p.PadH+r, j-p.PadW+c
-							if h < 0 || h >= p.H || ww < 0 || ww >= p.W {
-								continue
-							}
-							for ch := range p.C {
-								s += x[((n*p.H+h)*p.W+ww)*p.C+ch] * w[((k*p.R+r)*p.S+c)*p.C+ch]
-							}
+					forTaps(p, i, j, func(r, c, h, ww int) {
+						for ch := range p.C {
+							s += x[((n*p.H+h)*p.W+ww)*p.C+ch] * w[((k*p.R+r)*p.S+c)*p.C+ch]
 						}
-					}
+					})
 					y[((n*P+i)*Q+j)*p.K+k] = s
 				}
 			}
 		}
 	}
 	return y
+}
+
+// forTaps calls f with each tap (r, s) of the stride-1 convolution p's
+// output pixel (i, j) that falls inside the image, and the input pixel
+// (h, w) it reads, r then s ascending.
+func forTaps(p autograd.ConvParams, i, j int, f func(r, s, h, w int)) {
+	for r := range p.R {
+		for s := range p.S {
+			if h, w := i-p.PadH+r, j-p.PadW+s; h >= 0 && h < p.H && w >= 0 && w < p.W {
+				f(r, s, h, w)
+			}
+		}
+	}
 }
 
 // winogradCases are 3x3 stride-1 geometries with odd output sizes (tiles
