@@ -2,7 +2,6 @@ package train
 
 import (
 	"io"
-	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -10,10 +9,8 @@ import (
 	"testing"
 
 	"github.com/gocnn/gocnn/autograd"
-	"github.com/gocnn/gocnn/checkpoint"
 	"github.com/gocnn/gocnn/data"
 	"github.com/gocnn/gocnn/nn"
-	"github.com/gocnn/gocnn/optim"
 )
 
 // trainedParams runs steps training steps of cfg (each of -accum-steps
@@ -107,18 +104,12 @@ func (s *stepper) state(i int, opt bool) map[string][]float32 {
 // from's replica 0, as a resumed run would take them.
 func (s *stepper) takeState(t *testing.T, from *stepper) {
 	t.Helper()
-	if err := loadState(s.tr.reps, "the other run", checkpoint.Weights(from.tr.reps[0].model)); err != nil {
+	ck := from.tr.snapshot(nil)
+	if err := loadState(s.tr.reps, "the other run", ck.Weights); err != nil {
 		t.Fatal(err)
 	}
-	st := from.tr.reps[0].opt.State()
-	for _, r := range s.tr.reps {
-		own := optim.State{Kind: st.Kind, Numbers: maps.Clone(st.Numbers), Tensors: map[string]*autograd.Tensor{}}
-		for name, tn := range st.Tensors {
-			own.Tensors[name] = autograd.FromFloat32s(r.dev, tn.Float32s(), tn.Shape()...)
-		}
-		if err := r.opt.LoadState(own); err != nil {
-			t.Fatal(err)
-		}
+	if err := loadOptimizers(s.tr.reps, ck.OptimizerScalars, ck.Optimizer); err != nil {
+		t.Fatal(err)
 	}
 }
 

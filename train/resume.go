@@ -105,21 +105,33 @@ func (t *trainer) restore(ck *checkpoint.Checkpoint, path string, weightsOnly bo
 	if ck.InEpoch != nil && (ck.InEpoch.Steps < 0 || ck.InEpoch.Steps > t.stepsPerEpoch) {
 		return fmt.Errorf("-resume %s: the checkpoint is %d steps into an epoch of %d", path, ck.InEpoch.Steps, t.stepsPerEpoch)
 	}
+	if err := loadOptimizers(t.reps, ck.OptimizerScalars, ck.Optimizer); err != nil {
+		return fmt.Errorf("-resume: %w (was the run started with another -opt?)", err)
+	}
 	for i, r := range t.reps {
-		st := optim.State{Kind: r.opt.State().Kind, Numbers: maps.Clone(ck.OptimizerScalars), Tensors: map[string]*autograd.Tensor{}}
-		maps.DeleteFunc(st.Numbers, func(name string, _ float64) bool { return isEMAState(name) }) // see newModelEMA
-		for _, h := range ck.Optimizer {
+		r.dev.SetDropoutState(ck.RNG[2*i], ck.RNG[2*i+1])
+	}
+	t.epoch, t.step, t.resumeAt = ck.Epoch, ck.Step, ck.InEpoch
+	t.savedStep = ck.Step
+	return nil
+}
+
+// loadOptimizers gives every replica's optimizer the state of a
+// checkpoint's optimizer scalars and tensors, less the model average's
+// (see newModelEMA), each tensor copied onto the replica's device.
+func loadOptimizers(reps []*replica, scalars map[string]float64, tensors []checkpoint.Tensor) error {
+	for _, r := range reps {
+		st := optim.State{Kind: r.opt.State().Kind, Numbers: maps.Clone(scalars), Tensors: map[string]*autograd.Tensor{}}
+		maps.DeleteFunc(st.Numbers, func(name string, _ float64) bool { return isEMAState(name) })
+		for _, h := range tensors {
 			if !isEMAState(h.Name) {
 				st.Tensors[h.Name] = autograd.FromFloat32s(r.dev, h.Data, h.Shape...)
 			}
 		}
 		if err := r.opt.LoadState(st); err != nil {
-			return fmt.Errorf("-resume: %w (was the run started with another -opt?)", err)
+			return err
 		}
-		r.dev.SetDropoutState(ck.RNG[2*i], ck.RNG[2*i+1])
 	}
-	t.epoch, t.step, t.resumeAt = ck.Epoch, ck.Step, ck.InEpoch
-	t.savedStep = ck.Step
 	return nil
 }
 
