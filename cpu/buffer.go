@@ -61,16 +61,12 @@ func ints(b autograd.Buffer) i32 {
 	return v
 }
 
-// Alloc returns a buffer of n elements: a float32 buffer given back by Free
-// when there is one of that length (its contents are stale), else new
-// zeroed memory.
+// Alloc returns a buffer of n elements; a float32 one comes from scratch:
+// its contents are stale.
 func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
 	switch dt {
 	case autograd.Float32:
-		if v := b.free.take(n); v != nil {
-			return v
-		}
-		return make(f32, n)
+		return f32(b.scratch(n))
 	case autograd.Int32:
 		return make(i32, n)
 	case autograd.Uint8:

@@ -70,7 +70,9 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 			return
 		}
 		if directConvFlipped == nil || !directConvFlipped(b, g, q, dyv, wv, dxv) {
-			b.Conv2D(q, dy, f32(b.flipFilters(g, wv)), dx)
+			flipped := b.flipFilters(g, wv)
+			b.Conv2D(q, dy, f32(flipped), dx)
+			b.recycle(flipped)
 		}
 		return
 	}
@@ -129,7 +131,8 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 	// Narrow banks are accumulated transposed, (RSCg, Kg) = columns^T x dy:
 	// that keeps the GEMM's short side (Kg, often 16) as its width, where
 	// the micro-kernel wastes nothing, instead of its height.
-	acc := make([]float32, len(dwv)) // (G, RSCg, Kg)
+	acc := b.scratch(len(dwv)) // (G, RSCg, Kg)
+	defer b.recycle(acc)
 	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
 		g.backwardFilterBlocks(xv, n0, n1, func(gr, r0, r1 int, a []float32, lda int) {
 			sgemm(true, false, g.rsc, g.kg, r1-r0, 1, a, lda, dyv[r0*g.K+gr*g.kg:], g.K, 1, acc[gr*g.rsc*g.kg:], g.kg)
@@ -179,9 +182,10 @@ func (g convGeom) transposedAsConv() (autograd.ConvParams, bool) {
 
 // flipFilters returns w (K, R, S, Cg) as (C, R, S, Kg), each group's
 // filters rotated by 180 degrees and their channel axes swapped: for every
-// group and tap, a (Kg, Cg) matrix transposed into the flipped tap.
+// group and tap, a (Kg, Cg) matrix transposed into the flipped tap. The
+// result is a scratch buffer for the caller to recycle.
 func (b *Backend) flipFilters(g convGeom, w []float32) []float32 {
-	out := make([]float32, len(w))
+	out := b.scratch(len(w))
 	rs := g.R * g.S
 	for gr := range g.Groups {
 		for r := range g.R {
@@ -204,11 +208,11 @@ func (b *Backend) reduceChunks(n int, out []float32, body func(lo, hi int, acc [
 	accs := make([][]float32, chunks)
 	accs[0] = out
 	for i := 1; i < chunks; i++ {
-		accs[i] = make([]float32, len(out))
+		accs[i] = b.scratch(len(out))
 	}
-	clear(out)
 	b.parallelFor(chunks, 1, func(c0, c1 int) {
 		for c := c0; c < c1; c++ {
+			clear(accs[c])
 			body(c*n/chunks, (c+1)*n/chunks, accs[c])
 		}
 	})
@@ -216,5 +220,6 @@ func (b *Backend) reduceChunks(n int, out []float32, body func(lo, hi int, acc [
 		for i, v := range acc {
 			out[i] += v
 		}
+		b.recycle(acc)
 	}
 }

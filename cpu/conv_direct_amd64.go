@@ -16,6 +16,7 @@ func convDirect(b *Backend, g convGeom, x, w, y []float32) bool {
 		packB(true, w, g.rsc, 0, g.rsc, k0, k1-k0, strip)
 	})
 	b.convDirectPacked(g, x, wp, y)
+	b.recycle(wp)
 	return true
 }
 
@@ -42,6 +43,7 @@ func convDirectFlipped(b *Backend, g convGeom, q autograd.ConvParams, dy, w, dx 
 		}
 	})
 	b.convDirectPacked(qg, dy, wp, dx)
+	b.recycle(wp)
 	return true
 }
 
@@ -51,11 +53,12 @@ func (g convGeom) direct() bool { return g.Groups == 1 && g.DilW == 1 && !g.Poin
 
 // packFilterStrips returns the packed filters of a direct convolution with
 // k filters of depth taps each: 16-filter strips laid out (depth, 16),
-// filters past k zero. pack fills the strip of filters [k0, k1); strips are
+// filters past k zero, in a scratch buffer for the caller to recycle. pack
+// fills the whole strip of filters [k0, k1), zeros included; strips are
 // packed in parallel.
 func (b *Backend) packFilterStrips(k, depth int, pack func(strip []float32, k0, k1 int)) []float32 {
 	strips := (k + nr - 1) / nr
-	wp := make([]float32, depth*strips*nr)
+	wp := b.scratch(depth * strips * nr)
 	b.parallelFor(strips, 1, func(s0, s1 int) {
 		for s := s0; s < s1; s++ {
 			pack(wp[s*nr*depth:][:nr*depth], s*nr, min(s*nr+nr, k))

@@ -39,7 +39,8 @@ func (b *Backend) depthwiseBackwardData(g convGeom, dy, w, dx []float32) {
 
 func (b *Backend) depthwiseBackwardFilter(g convGeom, x, dy, dw []float32) {
 	rs := g.R * g.S
-	acc := make([]float32, rs*g.K) // (R*S, K)
+	acc := b.scratch(rs * g.K) // (R*S, K)
+	defer b.recycle(acc)
 	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
 		for row := n0 * g.pq(); row < n1*g.pq(); row++ {
 			dyr := dy[row*g.K:][:g.K]

@@ -67,17 +67,26 @@ func convWinograd(b *Backend, g convGeom, x, w []float32, flipped bool, y []floa
 	if flipped {
 		v = flippedView(g.K)
 	}
-	b.winogradTiles(g, x, b.winogradFilters(w, v, g.K, g.C), y)
+	u := b.winogradFilters(w, v, g.K, g.C)
+	b.winogradTiles(g, x, u, y)
+	b.recycle(u)
 }
 
 // winogradFilters returns G g G^T of every filter g, laid out for
 // kernel6x16: 16 matrices (one per element ξ of the 4x4 transform), each
 // the (cin, 16) strips of 16 output channels in turn, channels past cout
-// zero.
+// zero, in a scratch buffer for the caller to recycle.
 func (b *Backend) winogradFilters(w []float32, v filterView, cout, cin int) []float32 {
 	strips := (cout + nr - 1) / nr
 	per := strips * cin * nr // floats per element ξ
-	u := make([]float32, 16*per)
+	u := b.scratch(16 * per)
+	if pad := strips*nr - cout; pad > 0 {
+		for row := (strips - 1) * cin; row < strips*cin; row++ {
+			for e := range 16 {
+				clear(u[e*per+row*nr+nr-pad:][:pad])
+			}
+		}
+	}
 	b.parallelFor(cout, 16, func(o0, o1 int) {
 		var g [9]float32
 		for o := o0; o < o1; o++ {

@@ -32,7 +32,8 @@ func convWinogradFilter(b *Backend, g convGeom, x, dy, dw []float32) {
 	strips := kp / nr
 	// A worker transforms block tiles at a time.
 	block := winogradBlockTiles(winogradGradBudget, g.C, kp)
-	acc := make([]float32, 16*g.C*kp) // (16, C, kp): M of each channel and filter
+	acc := b.scratch(16 * g.C * kp) // (16, C, kp): M of each channel and filter
+	defer b.recycle(acc)
 	b.reduceChunks(g.N, acc, func(n0, n1 int, acc []float32) {
 		buf := winogradBuffers.Get().(*[]float32)
 		defer winogradBuffers.Put(buf)
