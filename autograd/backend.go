@@ -120,15 +120,23 @@ type Backend interface {
 	// BatchNormTrain normalises x with its own per-channel statistics:
 	// y = (x - mean) * invStd * gamma + beta, and stores mean and invStd =
 	// 1/sqrt(var + eps) (biased variance). x, y: (M, C); the rest: (C).
-	BatchNormTrain(p NormParams, x, gamma, beta, y, mean, invStd Buffer)
-	// BatchNormInfer normalises x with running statistics.
-	// x, y: (M, C); the rest: (C).
-	BatchNormInfer(p NormParams, x, gamma, beta, runMean, runVar, y Buffer)
+	// residual (M, C), when not nil, is added to y, and with p.ReLU y is
+	// then max(y, 0): batch norm, add and ReLU in one pass, each rounded as
+	// the separate Add and Activation round.
+	BatchNormTrain(p NormParams, x, gamma, beta, residual, y, mean, invStd Buffer)
+	// BatchNormInfer normalises x with running statistics, then adds
+	// residual (nil for none) and applies p.ReLU as BatchNormTrain does.
+	// x, residual, y: (M, C); the rest: (C).
+	BatchNormInfer(p NormParams, x, gamma, beta, runMean, runVar, residual, y Buffer)
 	// BatchNormBackward sets dx, dgamma and dbeta given the mean and invStd
 	// the forward used. With batchStats, mean and invStd came from x itself
 	// (training) and dx includes their dependence on x; otherwise they are
-	// constants (running statistics).
-	BatchNormBackward(p NormParams, batchStats bool, x, dy, gamma, mean, invStd, dx, dgamma, dbeta Buffer)
+	// constants (running statistics). With p.ReLU, y is the forward's
+	// output and dy counts only where y > 0 (the gradient ActivationBackward
+	// would give, never stored); otherwise y is not read and may be nil.
+	// dResidual (M, C), when not nil, receives that masked dy: the
+	// gradient of the forward's residual.
+	BatchNormBackward(p NormParams, batchStats bool, x, y, dy, gamma, mean, invStd, dx, dgamma, dbeta, dResidual Buffer)
 	// BatchNormUpdateRunning blends batch statistics into running ones:
 	// run = (1-momentum)*run + momentum*batch, with the unbiased variance
 	// var*M/(M-1) recovered from invStd, as PyTorch does.

@@ -55,6 +55,10 @@ func (p PoolParams) Validate() error {
 type NormParams struct {
 	M, C int
 	Eps  float32
+	// ReLU fuses max(., 0) after the normalisation (and after the residual,
+	// when there is one): the forward's output is then relu(BN(x) + r), and
+	// the backward masks dy by that output's positives in its own passes.
+	ReLU bool
 }
 
 // LRNParams describes local response normalisation across channels of M

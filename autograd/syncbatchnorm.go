@@ -53,7 +53,7 @@ func SyncBatchNorm(x, gamma, beta, runMean, runVar *Tensor, o BatchNormOptions, 
 	invStd := Empty(x.dev, Float32, c)
 	be.RunningInvStd(whole, variance.buf, invStd.buf)
 	y := Empty(x.dev, Float32, x.shape...)
-	be.BatchNormInfer(local, x.buf, gamma.buf, beta.buf, mean.buf, variance.buf, y.buf)
+	be.BatchNormInfer(local, x.buf, gamma.buf, beta.buf, mean.buf, variance.buf, nil, y.buf)
 	be.BatchNormUpdateRunning(whole, o.Momentum, mean.buf, invStd.buf, runMean.buf, runVar.buf)
 	variance.Release()
 
@@ -63,7 +63,7 @@ func SyncBatchNorm(x, gamma, beta, runMean, runVar *Tensor, o BatchNormOptions, 
 		// With constant statistics: dx = dy*gamma*invStd, and the device's
 		// own sums of dy*xhat and dy, which are gamma's and beta's
 		// gradients.
-		be.BatchNormBackward(local, false, x.buf, dy.buf, gamma.buf, mean.buf, invStd.buf, dx.buf, dgamma.buf, dbeta.buf)
+		be.BatchNormBackward(local, false, x.buf, nil, dy.buf, gamma.buf, mean.buf, invStd.buf, dx.buf, dgamma.buf, dbeta.buf, nil)
 		syncBatchNormDx(x, dx, gamma, mean, invStd, dgamma, dbeta, whole, sum)
 		grads := []*Tensor{dx, dgamma, dbeta}
 		for i, in := range inputs {

@@ -139,8 +139,13 @@ func step(b bool) float32 {
 func reluBackward(x, _, dy, dx []float32) {
 	dy, dx = dy[:len(x)], dx[:len(x)]
 	for i, v := range x {
-		below := int64(math.Float32bits(v)-1) - 0x7f800000 // < 0 iff x[i] > 0
-		mask := uint32(below >> 63)
-		dx[i] = math.Float32frombits(math.Float32bits(dy[i]) & mask)
+		dx[i] = reluGate(v, dy[i])
 	}
+}
+
+// reluGate returns g where v > 0 and +0 elsewhere (NaN included), by the
+// bit test reluBackward's comment describes.
+func reluGate(v, g float32) float32 {
+	below := int64(math.Float32bits(v)-1) - 0x7f800000 // < 0 iff v > 0
+	return math.Float32frombits(math.Float32bits(g) & uint32(below>>63))
 }

@@ -29,19 +29,19 @@ func BenchmarkBatchNorm(b *testing.B) {
 		name := fmt.Sprintf("N=%d,HW=%d,C=%d", s.n, s.hw, s.c)
 		b.Run(name+"/train", func(b *testing.B) {
 			for b.Loop() {
-				be.BatchNormTrain(p, x, gamma, beta, y, mean, invStd)
+				be.BatchNormTrain(p, x, gamma, beta, nil, y, mean, invStd)
 			}
 			reportGBs(b, 4*2*mc)
 		})
 		b.Run(name+"/infer", func(b *testing.B) {
 			for b.Loop() {
-				be.BatchNormInfer(p, x, gamma, beta, runMean, runVar, y)
+				be.BatchNormInfer(p, x, gamma, beta, runMean, runVar, nil, y)
 			}
 			reportGBs(b, 4*2*mc)
 		})
 		b.Run(name+"/backward", func(b *testing.B) {
 			for b.Loop() {
-				be.BatchNormBackward(p, true, x, y, gamma, mean, invStd, dx, dgamma, dbeta)
+				be.BatchNormBackward(p, true, x, nil, y, gamma, mean, invStd, dx, dgamma, dbeta, nil)
 			}
 			reportGBs(b, 4*3*mc)
 		})

@@ -51,9 +51,9 @@ func checkBatchNormPasses(t *testing.T, name string, be *Backend, c, m int) {
 	}
 	p := autograd.NormParams{M: m, C: c, Eps: 1e-5}
 	y, mean, invStd := make([]float32, m*c), make([]float32, c), make([]float32, c)
-	be.BatchNormTrain(p, f32(x), f32(gamma), f32(beta), f32(y), f32(mean), f32(invStd))
+	be.BatchNormTrain(p, f32(x), f32(gamma), f32(beta), nil, f32(y), f32(mean), f32(invStd))
 	dx, dgamma, dbeta := make([]float32, m*c), make([]float32, c), make([]float32, c)
-	be.BatchNormBackward(p, true, f32(x), f32(dy), f32(gamma), f32(mean), f32(invStd), f32(dx), f32(dgamma), f32(dbeta))
+	be.BatchNormBackward(p, true, f32(x), nil, f32(dy), f32(gamma), f32(mean), f32(invStd), f32(dx), f32(dgamma), f32(dbeta), nil)
 	for j := range c {
 		var mu, abs float64
 		for r := range m {

@@ -7,13 +7,32 @@ import (
 	"github.com/gocnn/gocnn/kernels"
 )
 
+// optF32 is f32 for an optional buffer: nil (a null pointer to a kernel)
+// for nil.
+func (b *Backend) optF32(op string, buf autograd.Buffer, n int) *buffer {
+	if buf == nil {
+		return nil
+	}
+	return b.f32(op, buf, n)
+}
+
+// reluMask returns the buffer whose positives mask BatchNormBackward's dy:
+// y with p.ReLU, nil (no mask) otherwise.
+func (b *Backend) reluMask(op string, p autograd.NormParams, y autograd.Buffer) *buffer {
+	if !p.ReLU {
+		return nil
+	}
+	return b.f32(op, y, p.M*p.C)
+}
+
 // BatchNormTrain normalises x with its own per-channel statistics, summed
 // in float64 as deviations from the first row (stable when the mean is
-// large against the spread), and stores mean and invStd.
-func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, y, mean, invStd autograd.Buffer) {
+// large against the spread), and stores mean and invStd; the last pass
+// adds residual and applies p.ReLU.
+func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual, y, mean, invStd autograd.Buffer) {
 	const op = "BatchNormTrain"
 	mc := p.M * p.C
-	xd, yd := b.f32(op, x, mc), b.f32(op, y, mc)
+	xd, yd, rd := b.f32(op, x, mc), b.f32(op, y, mc), b.optF32(op, residual, mc)
 	gd, bd, md, id := b.f32(op, gamma, p.C), b.f32(op, beta, p.C), b.f32(op, mean, p.C), b.f32(op, invStd, p.C)
 	if mc == 0 {
 		return
@@ -29,14 +48,15 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, y, mean,
 		xd, p.M, p.C, partial)
 	b.launch(op, kernels.BNStatsFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, xd, p.M, p.C, p.Eps, gd, bd, md, id, scale, shift)
-	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
+	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
 }
 
-// BatchNormInfer normalises x with the running statistics.
-func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean, runVar, y autograd.Buffer) {
+// BatchNormInfer normalises x with the running statistics, then adds
+// residual and applies p.ReLU in the same pass.
+func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean, runVar, residual, y autograd.Buffer) {
 	const op = "BatchNormInfer"
 	mc := p.M * p.C
-	xd, yd := b.f32(op, x, mc), b.f32(op, y, mc)
+	xd, yd, rd := b.f32(op, x, mc), b.f32(op, y, mc), b.optF32(op, residual, mc)
 	gd, bd := b.f32(op, gamma, p.C), b.f32(op, beta, p.C)
 	rm, rv := b.f32(op, runMean, p.C), b.f32(op, runVar, p.C)
 	if mc == 0 {
@@ -48,15 +68,18 @@ func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean,
 	scale, shift := coef.floatAt(0, p.C), coef.floatAt(p.C, p.C)
 	b.launch(op, kernels.BNInferCoeffs, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		gd, bd, rm, rv, p.Eps, p.C, scale, shift)
-	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, yd, p.M, p.C)
+	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
 }
 
 // BatchNormBackward sets dbeta = sum dy, dgamma = sum dy*xhat and dx, with
-// batchStats including the dependence of mean and invStd on x.
-func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, dy, gamma, mean, invStd, dx, dgamma, dbeta autograd.Buffer) {
+// batchStats including the dependence of mean and invStd on x. With
+// p.ReLU both passes mask dy by y > 0 as they read it; dResidual, when not
+// nil, receives the masked dy from the last.
+func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, y, dy, gamma, mean, invStd, dx, dgamma, dbeta, dResidual autograd.Buffer) {
 	const op = "BatchNormBackward"
 	mc := p.M * p.C
 	xd, dyd, dxd := b.f32(op, x, mc), b.f32(op, dy, mc), b.f32(op, dx, mc)
+	yd, drd := b.reluMask(op, p, y), b.optF32(op, dResidual, mc)
 	gd, md, id := b.f32(op, gamma, p.C), b.f32(op, mean, p.C), b.f32(op, invStd, p.C)
 	dgd, dbd := b.f32(op, dgamma, p.C), b.f32(op, dbeta, p.C)
 	if mc == 0 {
@@ -69,11 +92,11 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, d
 	coef := b.scratch(op, 4*3*p.C) // (3, C): scale, k, off
 	defer b.release(coef)
 	b.launch(op, kernels.BNBackwardPartial, b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
-		xd, dyd, md, p.M, p.C, partial)
+		xd, yd, dyd, md, p.M, p.C, partial)
 	b.launch(op, kernels.BNBackwardFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, p.M, p.C, batchStats, gd, id, dgd, dbd, coef)
 	b.launch(op, kernels.BNBackwardApply, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0,
-		xd, dyd, md, coef, dxd, p.M, p.C)
+		xd, yd, dyd, md, coef, dxd, drd, p.M, p.C)
 }
 
 // BatchNormUpdateRunning blends the batch statistics into the running ones

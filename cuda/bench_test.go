@@ -48,7 +48,7 @@ func kernelCases() []kernelCase {
 	x, y, dy, dx := buf(n), buf(n), buf(n), buf(n)
 	norm := autograd.NormParams{M: 64 * 56 * 56, C: 256, Eps: 1e-5}
 	gamma, beta, mean, inv, dg, db := buf(256), buf(256), buf(256), buf(256), buf(256), buf(256)
-	gpu.BatchNormTrain(norm, x, gamma, beta, y, mean, inv)
+	gpu.BatchNormTrain(norm, x, gamma, beta, nil, y, mean, inv)
 	pool := autograd.PoolParams{N: 64, H: 112, W: 112, C: 64, R: 3, S: 3, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1}
 	pin, pout := 64*112*112*64, 64*pool.P()*pool.Q()*64
 	px, py, pdy, pdx := buf(pin), buf(pout), buf(pout), buf(pin)
@@ -78,8 +78,8 @@ func kernelCases() []kernelCase {
 		{"hardswish", 2 * nb, func() { gpu.Activation(autograd.ActHardSwish, x, y) }, 0},
 		{"axpby", 3 * nb, func() { gpu.Axpby(0.5, x, 0.9, y) }, 0},
 		{"dropout_mask", nb, func() { gpu.DropoutMask(0.5, 42, y) }, 0},
-		{"bn_train", 3 * nb, func() { gpu.BatchNormTrain(norm, x, gamma, beta, y, mean, inv) }, 0},
-		{"bn_backward", 5 * nb, func() { gpu.BatchNormBackward(norm, true, x, dy, gamma, mean, inv, dx, dg, db) }, 0},
+		{"bn_train", 3 * nb, func() { gpu.BatchNormTrain(norm, x, gamma, beta, nil, y, mean, inv) }, 0},
+		{"bn_backward", 5 * nb, func() { gpu.BatchNormBackward(norm, true, x, nil, dy, gamma, mean, inv, dx, dg, db, nil) }, 0},
 		{"bias_grad", nb, func() { gpu.SumRows(norm.M, norm.C, dy, dg) }, 0},
 		{"maxpool3x3s2", int64(pin+2*pout) * f, func() { gpu.MaxPool2D(pool, px, py, arg) }, 0},
 		{"maxpool3x3s2_backward", int64(pin+2*pout) * f, func() { gpu.MaxPool2DBackward(pool, pdy, arg, pdx) }, 0},

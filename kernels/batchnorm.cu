@@ -62,26 +62,39 @@ extern "C" __global__ void bn_infer_coeffs_f32(const float* gamma, const float* 
 	}
 }
 
-// affine_rows_f32 sets y[r, ch] = x[r, ch]*scale[ch] + shift[ch].
-extern "C" __global__ void affine_rows_f32(const float* x, const float* scale, const float* shift, float* y, i64 m,
-                                           i64 c) {
+// relu_gate returns dy where y > 0 and dy * 0 elsewhere: the fused ReLU's
+// gradient as activation_backward_f32 forms it (y > 0 exactly where the
+// ReLU's input is).
+__device__ __forceinline__ float relu_gate(const float* y, i64 i, float dy) {
+	return y ? act_derivative(ACT_RELU, y[i], y[i]) * dy : dy;
+}
+
+// affine_rows_f32 sets y[r, ch] = x[r, ch]*scale[ch] + shift[ch], then
+// adds res[r, ch] (when res is not null, one rounding, as add_f32) and,
+// with relu, applies ReLU as activation_f32 does: batch norm's apply, the
+// residual add and the ReLU in one pass.
+extern "C" __global__ void affine_rows_f32(const float* x, const float* scale, const float* shift, const float* res,
+                                           i64 relu, float* y, i64 m, i64 c) {
 	GRID_STRIDE(i, m * c) {
 		i64 ch = i % c;
-		y[i] = x[i] * scale[ch] + shift[ch];
+		float v = x[i] * scale[ch] + shift[ch];
+		if (res) v += res[i]; // the product went into the line above's fma
+		y[i] = relu ? act_forward(ACT_RELU, v) : v;
 	}
 }
 
 // bn_backward_partial_f32 sums, per channel, dy and dy*(x - mean) over its
-// band. partial: (splits, 2, C).
-extern "C" __global__ void bn_backward_partial_f32(const float* x, const float* dy, const float* mean, i64 m, i64 c,
-                                                   double* partial) {
+// band, dy masked to where y > 0 when y (the fused ReLU's output) is not
+// null. partial: (splits, 2, C).
+extern "C" __global__ void bn_backward_partial_f32(const float* x, const float* y, const float* dy, const float* mean,
+                                                   i64 m, i64 c, double* partial) {
 	i64 ch = (i64)blockIdx.x * COLS_X + threadIdx.x;
 	i64 splits = gridDim.y, k = blockIdx.y;
 	float mu = ch < c ? mean[ch] : 0.f;
 	double acc[2];
 	column_reduce<2>(k * m / splits, (k + 1) * m / splits, [=](i64 r, double* a) {
 		if (ch < c) {
-			double g = dy[r * c + ch];
+			double g = relu_gate(y, r * c + ch, dy[r * c + ch]);
 			a[0] += g;
 			a[1] += g * (double)(x[r * c + ch] - mu);
 		}
@@ -114,11 +127,16 @@ extern "C" __global__ void bn_backward_finish_f32(const double* partial, i64 spl
 	}
 }
 
-extern "C" __global__ void bn_backward_apply_f32(const float* x, const float* dy, const float* mean, const float* coef,
-                                                 float* dx, i64 m, i64 c) {
+// bn_backward_apply_f32 sets dx from bn_backward_finish_f32's
+// coefficients, dy masked as in bn_backward_partial_f32; dres, when not
+// null, receives the masked dy (the residual's gradient).
+extern "C" __global__ void bn_backward_apply_f32(const float* x, const float* y, const float* dy, const float* mean,
+                                                 const float* coef, float* dx, float* dres, i64 m, i64 c) {
 	GRID_STRIDE(i, m * c) {
 		i64 ch = i % c;
-		dx[i] = dy[i] * coef[ch] - (x[i] - mean[ch]) * coef[c + ch] - coef[2 * c + ch];
+		float g = relu_gate(y, i, dy[i]);
+		if (dres) dres[i] = g;
+		dx[i] = g * coef[ch] - (x[i] - mean[ch]) * coef[c + ch] - coef[2 * c + ch];
 	}
 }
 

@@ -96,15 +96,15 @@ func (*Backend) GlobalAvgPool(_, _, _ int, _, _ autograd.Buffer) {}
 func (*Backend) GlobalAvgPoolBackward(_, _, _ int, _, _ autograd.Buffer) {}
 
 // BatchNormTrain does nothing.
-func (*Backend) BatchNormTrain(autograd.NormParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
+func (*Backend) BatchNormTrain(autograd.NormParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
 }
 
 // BatchNormInfer does nothing.
-func (*Backend) BatchNormInfer(autograd.NormParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
+func (*Backend) BatchNormInfer(autograd.NormParams, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
 }
 
 // BatchNormBackward does nothing.
-func (*Backend) BatchNormBackward(autograd.NormParams, bool, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
+func (*Backend) BatchNormBackward(autograd.NormParams, bool, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
 }
 
 // BatchNormUpdateRunning does nothing.
