@@ -9,15 +9,22 @@ import (
 	"github.com/gocnn/gocnn/kernels"
 )
 
-// convBuffers validates p and the lengths of x (N, H, W, C), w
-// (K, R, S, C/G) and y (N, P, Q, K), panicking on a mismatch, and returns
-// the three device buffers in that order.
+// convBuffers validates p (including the kernels' index limits) and the
+// lengths of x (N, H, W, C), w (K, R, S, C/G) and y (N, P, Q, K),
+// panicking on a mismatch, and returns the three device buffers in that
+// order.
 func (b *Backend) convBuffers(op string, p autograd.ConvParams, x, w, y autograd.Buffer) (*buffer, *buffer, *buffer) {
 	if err := p.Validate(); err != nil {
 		panic(fmt.Sprintf("cuda: %s: %v", op, err))
 	}
 	in, filters, out := p.Sizes()
 	mustIndex32(op, in, filters, out)
+	if p.H+2*p.PadH >= 1<<15 || p.W+2*p.PadW >= 1<<15 {
+		// The implicit GEMMs' gathers hold pixel coordinates, which lie
+		// within the padded sides, in 16 bits (kernels/conv_gemm.cuh).
+		panic(fmt.Sprintf("cuda: %s: padded input %dx%d, more than the kernels index (2^15-1 a side)", op,
+			p.H+2*p.PadH, p.W+2*p.PadW))
+	}
 	return b.f32(op, x, in), b.f32(op, w, filters), b.f32(op, y, out)
 }
 
@@ -54,7 +61,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 			a: xd, lda: p.C, sa: cg, b: wd, ldb: cg, sb: kg * cg, c: yd, ldc: p.K, sc: kg, alpha: 1})
 	default:
 		m := p.N * p.P() * p.Q()
-		t, _, _ := b.planConv(m, kg, 0, p.Groups)
+		t, _, _ := b.plan(m, kg, 0, p.Groups)
 		b.launchTiled(op, kernels.Conv2DForward, t, m, kg, p.Groups, convArgs(p, xd, wd, yd)...)
 	}
 }
@@ -80,7 +87,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		// in one grid whose rows fit the largest phase.
 		phases := p.StrideH * p.StrideW
 		m := p.N * ceilDiv(p.H, p.StrideH) * ceilDiv(p.W, p.StrideW)
-		t, _, _ := b.planConv(m, cg, 0, p.Groups*phases)
+		t, _, _ := b.plan(m, cg, 0, p.Groups*phases)
 		b.launchTiled(op, kernels.Conv2DBackwardData, t, m, cg, p.Groups*phases, convArgs(p, dyd, wd, dxd)...)
 	}
 }
@@ -112,7 +119,7 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 func (b *Backend) implicitBackwardFilter(p autograd.ConvParams, xd, dyd, dwd *buffer) {
 	const op = "Conv2DBackwardFilter"
 	m, kg, taps := p.N*p.P()*p.Q(), p.Kg(), p.Taps()
-	t, splits, chunk := b.planConv(kg, taps, m, p.Groups)
+	t, splits, chunk := b.plan(kg, taps, m, p.Groups)
 	if splits == 1 {
 		b.launchTiled(op, kernels.Conv2DBackwardFilter, t, kg, taps, p.Groups, convArgs(p, xd, dyd, dwd, 1, m)...)
 		return

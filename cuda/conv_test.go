@@ -209,6 +209,19 @@ func TestConvPanics(t *testing.T) {
 		"short output":   func() { gpu.Conv2D(p, x, w, y) },
 		"invalid params": func() { q := p; q.Groups = 3; gpu.Conv2D(q, x, w, y) },
 		"gemm too short": func() { gpu.Gemm(false, false, 10, 10, 10, 1, x, x, 0, y) },
+		// Matching buffers, but a side the gathers' 16-bit coordinates
+		// (kernels/conv_gemm.cuh) cannot hold.
+		"side past 2^15": func() {
+			q := autograd.ConvParams{N: 1, H: 1, W: 1 << 15, C: 1, K: 1, R: 1, S: 1, StrideH: 1, StrideW: 1,
+				DilH: 1, DilW: 1, Groups: 1}
+			wx, ww, wy := gpu.Alloc(autograd.Float32, 1<<15), gpu.Alloc(autograd.Float32, 1), gpu.Alloc(autograd.Float32, 1<<15)
+			defer func() {
+				for _, b := range []autograd.Buffer{wx, ww, wy} {
+					gpu.Free(b)
+				}
+			}()
+			gpu.Conv2D(q, wx, ww, wy)
+		},
 	} {
 		func() {
 			defer func() {

@@ -28,7 +28,7 @@ var (
 	// tf32Tile is the same tile in TF32, for -amp tf32.
 	tf32Tile = tile{kernels.TF32, 64, 64, 16, 128}
 	// bf16TallTile and tf32TallTile are their 128x64 forms, for
-	// products only (no convolution kernels).
+	// products and convolutions alike.
 	bf16TallTile = tile{kernels.BF16Tall, 128, 64, 16, 128}
 	tf32TallTile = tile{kernels.TF32Tall, 128, 64, 16, 128}
 )
@@ -83,32 +83,23 @@ func (t tile) splits(m, n, k, batch, sms int) int {
 
 // tiles returns the tiles of the backend's precision, largest first:
 // fp32's SIMT tiles (kernels/gemm_tile.cuh), or the tensor-core tiles of
-// bf16 or tf32 (kernels/mma_tile.cuh); with conv, only those that have
-// convolution kernels.
-func (b *Backend) tiles(conv bool) []tile {
-	switch {
-	case b.precision == autograd.BF16 && conv:
-		return []tile{bf16Tile}
-	case b.precision == autograd.BF16:
+// bf16 or tf32 (kernels/mma_tile.cuh). Every tile has both the product
+// and the convolution kernels.
+func (b *Backend) tiles() []tile {
+	switch b.precision {
+	case autograd.BF16:
 		return []tile{bf16TallTile, bf16Tile}
-	case b.precision == autograd.TF32 && conv:
-		return []tile{tf32Tile}
-	case b.precision == autograd.TF32:
+	case autograd.TF32:
 		return []tile{tf32TallTile, tf32Tile}
 	}
 	return []tile{bigTile, tallTile, smallTile}
 }
 
-// planConv is plan for a convolution pass: among the tiles that have
-// convolution kernels.
-func (b *Backend) planConv(m, n, k, batch int) (t tile, splits, chunk int) {
-	return b.planAmong(b.tiles(true), m, n, k, batch)
-}
-
 // plan picks the tile and the split of a reduction of length k for batch
-// (m, n) products (k = 0: a pass that never splits). Among the tiles of
-// the precision, a tile fills the device when its blocks, times its
-// split, number at least the SMs (one wave). plan takes:
+// (m, n) products, a GEMM's or a convolution pass's (k = 0: a pass that
+// never splits). Among the tiles of the precision, a tile fills the
+// device when its blocks, times its split, number at least the SMs (one
+// wave). plan takes:
 //   - among the tiles that fill the device, the one with the least padded
 //     work (tile.work: blocks*bm*bn*k rounded up to bk), ties to the
 //     larger tile (the earlier in b.tiles);
@@ -116,21 +107,17 @@ func (b *Backend) planConv(m, n, k, batch int) (t tile, splits, chunk int) {
 //     ties again to the least padded work, then to the larger tile.
 //
 // So a 64-column product (a 64-channel layer) runs the 128x64 tile, not
-// half-empty 128x128 ones; at bf16 and tf32 a product the 128x64
-// tensor-core tile covers without padding runs it rather than 64x64
-// (convolutions have only the 64x64 one: planConv). A reduction splits only when the output alone
+// half-empty 128x128 ones; at bf16 and tf32 a product or convolution pass
+// the 128x64 tensor-core tile covers with no more padding, in one wave,
+// runs it rather than 64x64. A reduction splits only when the output alone
 // gives fewer blocks than SMs (tile.splits). The choice depends on the
 // shape and the SM count only, so results are reproducible on one kind
 // of GPU. chunk is the length of every split but the last.
 func (b *Backend) plan(m, n, k, batch int) (t tile, splits, chunk int) {
-	return b.planAmong(b.tiles(false), m, n, k, batch)
-}
-
-// planAmong is plan among tiles (largest first).
-func (b *Backend) planAmong(tiles []tile, m, n, k, batch int) (t tile, splits, chunk int) {
+	tiles := b.tiles()
 	if forcedTile != nil {
 		if !slices.Contains(tiles, *forcedTile) {
-			panic(fmt.Sprintf("cuda: forced tile %v is not one of this pass's tiles", forcedTile.kind))
+			panic(fmt.Sprintf("cuda: forced tile %v is not one of this precision's tiles", forcedTile.kind))
 		}
 		t, splits = *forcedTile, forcedTile.splits(m, n, k, batch, b.sms)
 	} else {

@@ -4,7 +4,6 @@ package cuda
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/gocnn/gocnn/autograd"
@@ -19,8 +18,9 @@ import (
 // taps R*S*C, k the output pixels).
 //
 // ampBM is the rows of the tensor-core tile plan must pick at bf16 and
-// tf32: 64 for every convolution (planConv), 128 for a product the
-// 128x64 tile covers unpadded in one wave.
+// tf32, by the same rule among 128x64 and 64x64 (products and
+// convolution passes alike): 128 where the 128x64 tile fills the device
+// with no more padded work than 64x64, else 64.
 var planCases = []struct {
 	name           string
 	m, n, k, batch int
@@ -28,24 +28,24 @@ var planCases = []struct {
 	ampBM          int
 }{
 	// 64 output channels: half of the 128x128 tile's columns would pad.
-	{"r50 stem 7x7s2 3->64 forward", 128 * 112 * 112, 64, 0, 1, tallTile, 64},
+	{"r50 stem 7x7s2 3->64 forward", 128 * 112 * 112, 64, 0, 1, tallTile, 128},
 	{"r50 1x1 64->64 (gemm)", 128 * 56 * 56, 64, 64, 1, tallTile, 128},
-	{"r50 3x3 64->64 forward", 128 * 56 * 56, 64, 0, 1, tallTile, 64},
-	{"r50 3x3 64->64 input gradient", 128 * 56 * 56, 64, 0, 1, tallTile, 64},
+	{"r50 3x3 64->64 forward", 128 * 56 * 56, 64, 0, 1, tallTile, 128},
+	{"r50 3x3 64->64 input gradient", 128 * 56 * 56, 64, 0, 1, tallTile, 128},
 	// 64 filters: 64 rows, so the 64x64 tile pads nothing.
 	{"r50 3x3 64->64 filter gradient", 64, 9 * 64, 128 * 56 * 56, 1, smallTile, 64},
 	// Multiples of 128 on both sides: no tile pads, the largest wins.
 	{"r50 1x1 64->256 (gemm)", 128 * 56 * 56, 256, 64, 1, bigTile, 128},
-	{"r50 3x3 128->128 forward", 128 * 28 * 28, 128, 0, 1, bigTile, 64},
+	{"r50 3x3 128->128 forward", 128 * 28 * 28, 128, 0, 1, bigTile, 128},
 	{"r50 1x1 512->2048 at 7x7 (gemm)", 128 * 7 * 7, 2048, 512, 1, bigTile, 128},
-	{"r50 3x3 512->512 filter gradient", 512, 9 * 512, 128 * 7 * 7, 1, bigTile, 64},
+	{"r50 3x3 512->512 filter gradient", 512, 9 * 512, 128 * 7 * 7, 1, bigTile, 128},
 	// fc 2048->1000: 128 rows; no tile fills the device unsplit; the
 	// 128x64 and 64x64 tiles reach 128 blocks split (the 128x128 64) with
 	// the same padding (1000 -> 1024 columns): the larger wins.
 	{"r50 fc 2048->1000", 128, 1000, 2048, 1, tallTile, 64},
 	// ResNet-20: 16 channels pad every tile to 64 columns or more.
-	{"r20 3x3 16->16 forward", 128 * 32 * 32, 16, 0, 1, tallTile, 64},
-	{"r20 3x3 32->32 forward", 128 * 16 * 16, 32, 0, 1, tallTile, 64},
+	{"r20 3x3 16->16 forward", 128 * 32 * 32, 16, 0, 1, tallTile, 128},
+	{"r20 3x3 32->32 forward", 128 * 16 * 16, 32, 0, 1, tallTile, 128},
 	// 8192 rows of 64: 64 blocks of 128x64, 128 of 64x64, none fills.
 	{"r20 3x3 64->64 forward", 128 * 8 * 8, 64, 0, 1, smallTile, 64},
 	{"r20 fc 64->10", 128, 10, 64, 1, smallTile, 64},
@@ -56,29 +56,20 @@ var planCases = []struct {
 func TestPlanPicksLeastPaddedTile(t *testing.T) {
 	b := &Backend{sms: 132}
 	for _, c := range planCases {
-		got, splits, _ := planCase(b, c.name, c.m, c.n, c.k, c.batch)
+		got, splits, _ := b.plan(c.m, c.n, c.k, c.batch)
 		if got != c.want {
 			t.Errorf("%s: (m %d, n %d, k %d) got the %dx%d tile, want %dx%d", c.name, c.m, c.n, c.k,
 				got.bm, got.bn, c.want.bm, c.want.bn)
 		}
 		useful := float64(c.m) * float64(c.n) * float64(max(c.k, 1)) * float64(c.batch)
 		line := ""
-		for _, tl := range b.tiles(false) {
+		for _, tl := range b.tiles() {
 			s := tl.splits(c.m, c.n, c.k, c.batch, b.sms)
 			line += fmt.Sprintf(" %dx%d: %.3fx, %d blocks;", tl.bm, tl.bn,
 				float64(tl.work(c.m, c.n, c.k, c.batch))/useful, tl.blocks(c.m, c.n, c.batch)*s)
 		}
 		t.Logf("%s -> %dx%d (%d splits):%s", c.name, got.bm, got.bn, splits, line)
 	}
-}
-
-// planCase plans case name on b as the backend does: a convolution
-// pass (a name without "(gemm)" or "fc") with planConv.
-func planCase(b *Backend, name string, m, n, k, batch int) (tile, int, int) {
-	if strings.Contains(name, "(gemm)") || strings.Contains(name, " fc ") {
-		return b.plan(m, n, k, batch)
-	}
-	return b.planConv(m, n, k, batch)
 }
 
 // TestPlanTensorCores checks the tensor-core tiles bf16 and tf32 plan on
@@ -88,7 +79,7 @@ func TestPlanTensorCores(t *testing.T) {
 		autograd.BF16: {kernels.BF16, kernels.BF16Tall}, autograd.TF32: {kernels.TF32, kernels.TF32Tall}} {
 		b := &Backend{sms: 132, precision: p}
 		for _, c := range planCases {
-			got, _, _ := planCase(b, c.name, c.m, c.n, c.k, c.batch)
+			got, _, _ := b.plan(c.m, c.n, c.k, c.batch)
 			want := kinds[c.ampBM/128]
 			if got.kind != want || got.bm != c.ampBM || got.bn != 64 {
 				t.Errorf("%v: %s: got tile %v (%dx%d), want %v (%dx64)", p, c.name, got.kind, got.bm, got.bn, want, c.ampBM)

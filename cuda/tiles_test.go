@@ -22,16 +22,22 @@ func TestTallTile(t *testing.T) {
 
 // TestTensorCoreTallTiles runs TestGemmBF16Tiled's and
 // TestGemmTF32Tiled's checks (every transpose, split and unsplit, within
-// the derived bound and bit for bit on near-integer operands) with every
-// product forced onto the 128x64 tensor-core tile of the precision.
+// the derived bound and bit for bit on near-integer operands), and
+// TestConvBF16AgainstCPU's and TestConvTF32AgainstCPU's (the three passes
+// of every tensorConvCases geometry: strided input gradients' phases,
+// groups, the split filter gradient), with every launch forced onto the
+// 128x64 tensor-core tile of the precision.
 func TestTensorCoreTallTiles(t *testing.T) {
 	defer func() { forcedTile = nil }()
 	for _, c := range []struct {
-		p    autograd.Precision
-		tile tile
-		seed uint64
-	}{{autograd.BF16, bf16TallTile, 4}, {autograd.TF32, tf32TallTile, 6}} {
+		p                  autograd.Precision
+		tile               tile
+		gemmSeed, convSeed uint64
+	}{{autograd.BF16, bf16TallTile, 4, 3}, {autograd.TF32, tf32TallTile, 6, 5}} {
 		forcedTile = &c.tile
-		t.Run(c.p.String(), func(t *testing.T) { testGemmTiled(t, c.p, c.seed) })
+		t.Run(c.p.String(), func(t *testing.T) {
+			t.Run("gemm", func(t *testing.T) { testGemmTiled(t, c.p, c.gemmSeed) })
+			t.Run("conv", func(t *testing.T) { testConvAgainstCPU(t, c.p, c.convSeed) })
+		})
 	}
 }

@@ -17,6 +17,6 @@
 // depthwise ones as direct kernels (depthwise.cu) instead.
 #include "conv_gemm.cuh"
 
-CONV_KERNELS(Big, big)
-CONV_KERNELS(Small, small)
-CONV_KERNELS(Tall, tall)
+CONV_KERNELS(Big, big, 1)
+CONV_KERNELS(Small, small, 1)
+CONV_KERNELS(Tall, tall, 1)

@@ -3,10 +3,12 @@
 // rounded to bf16 as they are loaded, the sums in fp32, the result
 // rounded to bf16). The three passes are conv.cu's implicit GEMMs
 // (conv_gemm.cuh: the same loaders, NHWC activations and KRSC filters,
-// the same grids and split filter gradient) on mma_tile.cuh's BF16Tile.
+// the same grids and split filter gradient) on mma_tile.cuh's BF16Tile
+// (64x64) and BF16Tall (128x64, held to two blocks per SM).
 // A split filter gradient's partial sums stay fp32; gemm_bf16.cu's
 // sum_splits_bf16_f32 adds them and rounds.
 #include "conv_gemm.cuh"
 #include "mma_tile.cuh"
 
-CONV_KERNELS(BF16Tile, bf16)
+CONV_KERNELS(BF16Tile, bf16, 1)
+CONV_KERNELS(BF16Tall, bf16_tall, 2)

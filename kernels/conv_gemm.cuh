@@ -9,51 +9,98 @@
 #include "conv_phase.cuh"
 #include "gemm_tile.cuh"
 
+// The gathers keep as little per element as they can, so that a tile
+// whose threads load twice the rows (mma_tile.cuh's 128x64) fits its
+// registers beside twice the accumulators. Every tile has T a multiple of
+// BK and of the gathered operand's rows, so by tile_pos a thread's
+// elements of a k-major gather (Im2col, DyGather) all share one reduction
+// index and differ in their rows, and those of a row-major one (FilterT,
+// Im2colT) share one row and differ in their reduction index. What
+// depends on the shared one is held once per thread (a tap cursor, or a
+// tap's offsets), what depends on the other per element in as few words
+// as it takes: a 32-bit offset (the tensors have fewer than 2^31
+// elements, cuda's mustIndex32; intermediate offsets wrap as unsigned and
+// come back in range where they are read), two 16-bit coordinates in one
+// word (cuda's convBuffers keeps every side and padding within them), and
+// one bit of a per-thread mask for the rows past the product's end. The
+// per-row validity check against each tap is two unsigned compares.
+
+// pack2 holds hi and lo, each in [-2^15, 2^15), in one word.
+__device__ __forceinline__ int pack2(int hi, int lo) { return (int)(((unsigned)hi << 16) | ((unsigned)lo & 0xffffu)); }
+__device__ __forceinline__ int hi16(int v) { return v >> 16; }
+__device__ __forceinline__ int lo16(int v) { return (int)(short)(v & 0xffff); }
+
+// inside reports 0 <= v < n.
+__device__ __forceinline__ bool inside(int v, int n) { return (unsigned)v < (unsigned)n; }
+
+// KmajorRows is a k-major gather's per-thread view of tile_pos: its
+// elements' rows are row + e*STEP, their common reduction index k.
+template <int ROWS, int BK, int T>
+struct KmajorRows {
+	static_assert(T % BK == 0, "a k-major gather needs T a multiple of BK");
+	enum { E = ROWS * BK / T, STEP = T / BK };
+	static __device__ __forceinline__ int row() { return threadIdx.x / BK; }
+	static __device__ __forceinline__ int k() { return threadIdx.x % BK; }
+};
+
+// RowMajorK is a row-major gather's per-thread view of tile_pos: its
+// elements' reduction indices are k + e*STEP, their common row.
+template <int ROWS, int BK, int T>
+struct RowMajorK {
+	static_assert(T % ROWS == 0, "a row-major gather needs T a multiple of its rows");
+	enum { E = ROWS * BK / T, STEP = T / ROWS };
+	static __device__ __forceinline__ int row() { return threadIdx.x % ROWS; }
+	static __device__ __forceinline__ int k() { return threadIdx.x / ROWS; }
+};
+
 // Im2col loads A of the forward pass: row m = (n, p, q) an output pixel,
 // reduction index kk = (r, s, c) with c fastest, element x[n, p*stride -
 // pad + r*dil, q*stride - pad + s*dil, g*Cg + c] or 0 in the padding.
-// Each thread's rows stay fixed while its (r, s, c) advance by BK a step.
+// Per element: the offset of the row's pixel (h0, w0) = (p*stride - pad,
+// q*stride - pad) and (h0, w0) packed; per thread: the tap (r, s, c),
+// which advances by BK a step.
 template <int ROWS, int BK, int T>
 struct Im2col {
-	enum { E = ROWS * BK / T };
+	typedef KmajorRows<ROWS, BK, T> L;
+	enum { E = L::E };
 	static constexpr bool KMAJOR = true;
 	const float* x;
 	Conv cv;
-	i64 base[E]; // offset of image n and group g
-	int h0[E], w0[E], rr[E], ss[E], cc[E];
+	unsigned off[E]; // of x[n, h0, w0, g*Cg]
+	int hw[E];       // pack2(h0, w0)
+	unsigned live;   // bit e: element e's row is inside the product
+	int rr, ss, cc;
 
-	__device__ __forceinline__ Im2col(const float* x_, const Conv& cv_, int g, int row0) : x(x_), cv(cv_) {
-		int m = cv.n * cv.p * cv.q;
+	__device__ __forceinline__ Im2col(const float* x_, const Conv& cv_, int g, int row0) : x(x_), cv(cv_), live(0) {
+		int m = cv.n * cv.p * cv.q, pq = cv.p * cv.q;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int r, kk;
-			tile_pos<ROWS, BK, T, true>(threadIdx.x, e, &r, &kk);
-			int row = row0 + r, img = row / (cv.p * cv.q), pq = row % (cv.p * cv.q);
-			base[e] = (i64)img * cv.h * cv.w * cv.c + g * cv.cg;
-			h0[e] = (pq / cv.q) * cv.strideH - cv.padH;
-			w0[e] = (pq % cv.q) * cv.strideW - cv.padW;
-			if (row >= m) h0[e] = -(1 << 30); // every tap falls outside
-			cc[e] = kk % cv.cg;
-			ss[e] = (kk / cv.cg) % cv.s;
-			rr[e] = kk / cv.cg / cv.s;
+			int row = row0 + L::row() + e * L::STEP, img = row / pq, at = row % pq;
+			int h0 = at / cv.q * cv.strideH - cv.padH, w0 = at % cv.q * cv.strideW - cv.padW;
+			off[e] = ((unsigned)(img * cv.h + h0) * cv.w + w0) * cv.c + g * cv.cg;
+			hw[e] = pack2(h0, w0);
+			live |= (unsigned)(row < m) << e;
 		}
+		int kk = L::k();
+		cc = kk % cv.cg;
+		ss = kk / cv.cg % cv.s;
+		rr = kk / cv.cg / cv.s;
 	}
 	__device__ __forceinline__ void load(float* v) const {
+		int dh = rr * cv.dilH, dw = ss * cv.dilW;
+		unsigned d = ((unsigned)dh * cv.w + dw) * cv.c + cc;
+		bool tap = rr < cv.r;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int hh = h0[e] + rr[e] * cv.dilH, ww = w0[e] + ss[e] * cv.dilW;
-			bool in = rr[e] < cv.r && hh >= 0 && hh < cv.h && ww >= 0 && ww < cv.w;
-			v[e] = in ? x[base[e] + ((i64)hh * cv.w + ww) * cv.c + cc[e]] : 0.f;
+			bool in = tap && (live >> e & 1) && inside(hi16(hw[e]) + dh, cv.h) && inside(lo16(hw[e]) + dw, cv.w);
+			v[e] = in ? x[off[e] + d] : 0.f;
 		}
 	}
 	__device__ __forceinline__ void next() {
-#pragma unroll
-		for (int e = 0; e < E; e++) {
-			cc[e] += BK;
-			while (cc[e] >= cv.cg) {
-				cc[e] -= cv.cg;
-				if (++ss[e] == cv.s) ss[e] = 0, rr[e]++;
-			}
+		cc += BK;
+		while (cc >= cv.cg) {
+			cc -= cv.cg;
+			if (++ss == cv.s) ss = 0, rr++;
 		}
 	}
 };
@@ -61,78 +108,76 @@ struct Im2col {
 // DyGather loads A of one phase (conv_phase.cuh) of the backward-data
 // pass: row m = (n, i, iw) a pixel of the phase, reduction index (j, js,
 // k) with k fastest, element dy[n, y.o0 + i - j*y.ostep, x.o0 + iw -
-// js*x.ostep, g*Kg + k], 0 where that output lies outside dy.
+// js*x.ostep, g*Kg + k], 0 where that output lies outside dy. Per
+// element: the offset of the row's output at tap (0, 0) and that output
+// packed; per thread: the tap cursor.
 template <int ROWS, int BK, int T>
 struct DyGather {
-	enum { E = ROWS * BK / T };
+	typedef KmajorRows<ROWS, BK, T> L;
+	enum { E = L::E };
 	static constexpr bool KMAJOR = true;
 	const float* dy;
 	int p, q, k, kg, tapsY, tapsX, ostepH, ostepW;
-	i64 base[E]; // offset of image n and group g
-	int op[E], oq[E]; // the outputs of tap (0, 0)
-	TapCursor tap[E];
+	unsigned off[E]; // of dy[n, op, oq, g*Kg]
+	int pq[E];       // pack2(op, oq)
+	unsigned live;   // bit e: element e's row is inside the phase
+	TapCursor tap;
 
 	__device__ __forceinline__ DyGather(const float* dy_, const Conv& cv, const Phase& ph, int g, int row0)
 	    : dy(dy_), p(cv.p), q(cv.q), k(cv.k), kg(cv.kg), tapsY(ph.y.taps), tapsX(max(ph.x.taps, 1)),
-	      ostepH(ph.y.ostep), ostepW(ph.x.ostep) {
+	      ostepH(ph.y.ostep), ostepW(ph.x.ostep), live(0) {
 		int per = ph.y.count * ph.x.count;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int r, kk;
-			tile_pos<ROWS, BK, T, true>(threadIdx.x, e, &r, &kk);
-			int row = row0 + r, img = row / per;
-			base[e] = (i64)img * p * q * k + g * kg;
-			op[e] = ph.y.o0 + row % per / ph.x.count;
-			oq[e] = ph.x.o0 + row % ph.x.count;
-			if (row >= ph.m) op[e] = -(1 << 30); // every tap falls outside
-			tap[e].start(kk, kg, tapsX);
+			int row = row0 + L::row() + e * L::STEP, img = row / per;
+			int op = ph.y.o0 + row % per / ph.x.count, oq = ph.x.o0 + row % ph.x.count;
+			off[e] = ((unsigned)(img * p + op) * q + oq) * k + g * kg;
+			pq[e] = pack2(op, oq);
+			live |= (unsigned)(row < ph.m) << e;
 		}
+		tap.start(L::k(), kg, tapsX);
 	}
 	__device__ __forceinline__ void load(float* v) const {
+		int dh = tap.j * ostepH, dw = tap.js * ostepW;
+		unsigned d = tap.k - ((unsigned)dh * q + dw) * k;
+		bool in0 = tap.j < tapsY;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int oh = op[e] - tap[e].j * ostepH, ow = oq[e] - tap[e].js * ostepW;
-			bool in = tap[e].j < tapsY && oh >= 0 && oh < p && ow >= 0 && ow < q;
-			v[e] = in ? dy[base[e] + ((i64)oh * q + ow) * k + tap[e].k] : 0.f;
+			bool in = in0 && (live >> e & 1) && inside(hi16(pq[e]) - dh, p) && inside(lo16(pq[e]) - dw, q);
+			v[e] = in ? dy[off[e] + d] : 0.f;
 		}
 	}
-	__device__ __forceinline__ void next() {
-#pragma unroll
-		for (int e = 0; e < E; e++) tap[e].advance(BK, kg, tapsX);
-	}
+	__device__ __forceinline__ void next() { tap.advance(BK, kg, tapsX); }
 };
 
 // FilterT loads B of one phase of the backward-data pass, the group's
 // filters at the phase's taps read as (taps*Kg, Cg): loader row c (an
-// input channel of the group), reduction index (j, js, k) with k fastest,
-// element w[g*Kg + k, y.r0 + j*y.rstep, x.r0 + js*x.rstep, c]. The
-// gather of DyGather does the spatial flip.
+// input channel of the group, one per thread), reduction index (j, js, k)
+// with k fastest (a tap cursor per element), element w[g*Kg + k, y.r0 +
+// j*y.rstep, x.r0 + js*x.rstep, c]. The gather of DyGather does the
+// spatial flip.
 template <int ROWS, int BK, int T>
 struct FilterT {
-	enum { E = ROWS * BK / T };
+	typedef RowMajorK<ROWS, BK, T> L;
+	enum { E = L::E };
 	static constexpr bool KMAJOR = false;
-	const float* w; // the phase's first tap of group g
+	const float* w; // the phase's first tap of group g, at the thread's channel
 	int r, s, cg, kg, tapsY, tapsX, rstepH, rstepW;
-	int ch[E];
+	bool chIn; // the thread's channel is inside the group
 	TapCursor tap[E];
 
 	__device__ __forceinline__ FilterT(const float* w_, const Conv& cv, const Phase& ph, int g, int row0)
-	    : w(w_ + (i64)g * cv.kg * cv.r * cv.s * cv.cg + ((i64)ph.y.r0 * cv.s + ph.x.r0) * cv.cg), r(cv.r), s(cv.s),
-	      cg(cv.cg), kg(cv.kg), tapsY(ph.y.taps), tapsX(max(ph.x.taps, 1)), rstepH(ph.y.rstep),
-	      rstepW(ph.x.rstep) {
+	    : w(w_ + (i64)g * cv.kg * cv.r * cv.s * cv.cg + ((i64)ph.y.r0 * cv.s + ph.x.r0) * cv.cg + row0 + L::row()),
+	      r(cv.r), s(cv.s), cg(cv.cg), kg(cv.kg), tapsY(ph.y.taps), tapsX(max(ph.x.taps, 1)),
+	      rstepH(ph.y.rstep), rstepW(ph.x.rstep), chIn(row0 + L::row() < cv.cg) {
 #pragma unroll
-		for (int e = 0; e < E; e++) {
-			int rr, kk;
-			tile_pos<ROWS, BK, T, false>(threadIdx.x, e, &rr, &kk);
-			ch[e] = row0 + rr;
-			tap[e].start(kk, kg, tapsX);
-		}
+		for (int e = 0; e < E; e++) tap[e].start(L::k() + e * L::STEP, kg, tapsX);
 	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			bool in = ch[e] < cg && tap[e].j < tapsY;
-			i64 at = (((i64)tap[e].k * r + tap[e].j * rstepH) * s + tap[e].js * rstepW) * cg + ch[e];
+			bool in = chIn && tap[e].j < tapsY;
+			unsigned at = (((unsigned)tap[e].k * r + tap[e].j * rstepH) * s + tap[e].js * rstepW) * cg;
 			v[e] = in ? w[at] : 0.f;
 		}
 	}
@@ -143,53 +188,55 @@ struct FilterT {
 };
 
 // Im2colT loads B of the backward-filter pass, im2col(x) read the other
-// way: loader row j = (r, s, c) a filter tap, reduction index an output
-// pixel (n, p, q) in [m0, m1), advancing by BK a step.
+// way: loader row j = (r, s, c) a filter tap (one per thread: its offsets
+// held once), reduction index an output pixel (n, p, q) in [m0, m1),
+// advancing by BK a step (per element: the pixel's index, image and
+// (p, q) packed).
 template <int ROWS, int BK, int T>
 struct Im2colT {
-	enum { E = ROWS * BK / T };
+	typedef RowMajorK<ROWS, BK, T> L;
+	enum { E = L::E };
 	static constexpr bool KMAJOR = false;
-	const float* x;
+	const float* x; // at the thread's tap's channel of group g
 	Conv cv;
 	int m1;
-	int dh[E], dw[E], cc[E]; // the tap's offsets; cc < 0 past the last tap
-	int mm[E], img[E], op[E], oq[E];
+	int dh, dw;      // the tap's offsets
+	bool tapIn;      // the thread's tap is inside the filter
+	int mm[E], img[E], pq[E]; // pq: pack2(p, q)
 
 	__device__ __forceinline__ Im2colT(const float* x_, const Conv& cv_, int g, int row0, int m0, int m1_)
-	    : x(x_ + g * cv_.cg), cv(cv_), m1(m1_) {
-		int taps = cv.r * cv.s * cv.cg;
+	    : x(x_), cv(cv_), m1(m1_) {
+		int j = row0 + L::row();
+		tapIn = j < cv.r * cv.s * cv.cg;
+		x += g * cv.cg + (tapIn ? j % cv.cg : 0);
+		dw = (j / cv.cg) % cv.s * cv.dilW - cv.padW;
+		dh = j / cv.cg / cv.s * cv.dilH - cv.padH;
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int r, kk;
-			tile_pos<ROWS, BK, T, false>(threadIdx.x, e, &r, &kk);
-			int j = row0 + r;
-			cc[e] = j < taps ? j % cv.cg : -1;
-			dw[e] = (j / cv.cg) % cv.s * cv.dilW - cv.padW;
-			dh[e] = j / cv.cg / cv.s * cv.dilH - cv.padH;
-			int m = m0 + kk;
+			int m = m0 + L::k() + e * L::STEP;
 			mm[e] = m;
 			img[e] = m / (cv.p * cv.q);
-			op[e] = m / cv.q % cv.p;
-			oq[e] = m % cv.q;
+			pq[e] = pack2(m / cv.q % cv.p, m % cv.q);
 		}
 	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int hh = op[e] * cv.strideH + dh[e], ww = oq[e] * cv.strideW + dw[e];
-			bool in = cc[e] >= 0 && mm[e] < m1 && hh >= 0 && hh < cv.h && ww >= 0 && ww < cv.w;
-			v[e] = in ? x[(((i64)img[e] * cv.h + hh) * cv.w + ww) * cv.c + cc[e]] : 0.f;
+			int hh = hi16(pq[e]) * cv.strideH + dh, ww = lo16(pq[e]) * cv.strideW + dw;
+			bool in = tapIn && mm[e] < m1 && inside(hh, cv.h) && inside(ww, cv.w);
+			v[e] = in ? x[((unsigned)(img[e] * cv.h + hh) * cv.w + ww) * cv.c] : 0.f;
 		}
 	}
 	__device__ __forceinline__ void next() {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
 			mm[e] += BK;
-			oq[e] += BK;
-			while (oq[e] >= cv.q) {
-				oq[e] -= cv.q;
-				if (++op[e] == cv.p) op[e] = 0, img[e]++;
+			int op = hi16(pq[e]), oq = lo16(pq[e]) + BK;
+			while (oq >= cv.q) {
+				oq -= cv.q;
+				if (++op == cv.p) op = 0, img[e]++;
 			}
+			pq[e] = pack2(op, oq);
 		}
 	}
 };
@@ -246,19 +293,20 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 // CONV_KERNELS defines conv2d_<pass>_<tile>_f32 for configuration C
 // (gemm_tile.cuh or mma_tile.cuh), launched with grid (row tiles, column tiles, G)
 // (G * strideH*strideW phases for the input gradient, G * splits for the
-// filter gradient) and C::T threads.
-#define CONV_KERNELS(C, tile)                                                                                      \
-	extern "C" __global__ void __launch_bounds__(C::T)                                                              \
+// filter gradient) and C::T threads, at least minBlocks blocks of them
+// resident per SM (__launch_bounds__: ptxas holds the registers to that).
+#define CONV_KERNELS(C, tile, minBlocks)                                                                                      \
+	extern "C" __global__ void __launch_bounds__(C::T, minBlocks)                                                            \
 	    conv2d_forward_##tile##_f32(const float* x, const float* wt, float* y, CONV_PARAMS) {                     \
 		CONV_INIT;                                                                                                 \
 		conv_forward<C>(x, wt, y, cv);                                                                             \
 	}                                                                                                              \
-	extern "C" __global__ void __launch_bounds__(C::T)                                                              \
+	extern "C" __global__ void __launch_bounds__(C::T, minBlocks)                                                            \
 	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {             \
 		CONV_INIT;                                                                                                 \
 		conv_backward_data<C>(dy, wt, dx, cv);                                                                     \
 	}                                                                                                              \
-	extern "C" __global__ void __launch_bounds__(C::T) conv2d_backward_filter_##tile##_f32(                         \
+	extern "C" __global__ void __launch_bounds__(C::T, minBlocks) conv2d_backward_filter_##tile##_f32(                         \
 	    const float* x, const float* dy, float* out, i64 splits, i64 mchunk, CONV_PARAMS) {                        \
 		CONV_INIT;                                                                                                 \
 		conv_backward_filter<C>(x, dy, out, cv, (int)splits, (int)mchunk);                                         \

@@ -2,9 +2,11 @@
 // numerics of cpu.Backend's convolutions at autograd.TF32 (both operands
 // rounded to TF32, to nearest even, as they are loaded, the sums in fp32,
 // the result rounded to TF32). conv_bf16.cu's three passes on
-// mma_tile.cuh's TF32Tile; a split filter gradient's fp32 partial sums are
-// added and rounded by gemm_tf32.cu's sum_splits_tf32_f32.
+// mma_tile.cuh's TF32Tile and TF32Tall; a split filter gradient's fp32
+// partial sums are added and rounded by gemm_tf32.cu's
+// sum_splits_tf32_f32.
 #include "conv_gemm.cuh"
 #include "mma_tile.cuh"
 
-CONV_KERNELS(TF32Tile, tf32)
+CONV_KERNELS(TF32Tile, tf32, 1)
+CONV_KERNELS(TF32Tall, tf32_tall, 2)

@@ -86,10 +86,10 @@ typedef MmaTile<64, 64, 2, 2, BF16Fmt> BF16Tile;
 typedef MmaTile<64, 64, 2, 2, TF32Fmt> TF32Tile;
 // BF16Tall and TF32Tall: 128x64 from four warps of 64x32 (twice the MMAs
 // a warp and step, half the shared-memory reads per MMA of B), for the
-// products of gemm_bf16.cu and gemm_tf32.cu only: ptxas for sm_90 gives
-// them 231-253 registers, no spills, two blocks per SM, while the
-// convolutions' gathering loaders on this tile spill in the forward
-// and input-gradient passes (104-216 bytes; docs/tiles.md).
+// products of gemm_bf16.cu and gemm_tf32.cu and the convolutions of
+// conv_bf16.cu and conv_tf32.cu: ptxas for sm_90 gives them 231-255
+// registers, no spills, two blocks per SM (held to that by their
+// __launch_bounds__; docs/tiles.md).
 typedef MmaTile<128, 64, 2, 2, BF16Fmt> BF16Tall;
 typedef MmaTile<128, 64, 2, 2, TF32Fmt> TF32Tall;
 

@@ -24,8 +24,8 @@ const (
 	// of 64 columns (64-channel layers), which fill only half of Big's.
 	Tall
 	// BF16Tall and TF32Tall are mma_tile.cuh's 128x64 tensor-core
-	// tiles, for products only (gemm_bf16.cu, gemm_tf32.cu): the
-	// convolution arrays hold nil for them.
+	// tiles: the products of gemm_bf16.cu and gemm_tf32.cu and the
+	// convolutions of conv_bf16.cu and conv_tf32.cu.
 	BF16Tall
 	TF32Tall
 	// NumTiles is the number of tiles: the length of the arrays of
@@ -161,7 +161,7 @@ var (
 )
 
 // convTiles returns every tile's conv2d_<pass>_<tile>_f32, its parameters
-// args followed by the geometry; nil for the product-only tiles.
+// args followed by the geometry.
 func convTiles(pass string, args ...Arg) [NumTiles]*Kernel {
 	k := func(family, tile string) *Kernel {
 		return def(family, "conv2d_"+pass+"_"+tile+"_f32", with(convGeom, args...)...)
@@ -172,6 +172,9 @@ func convTiles(pass string, args ...Arg) [NumTiles]*Kernel {
 		BF16:  k("conv_bf16", "bf16"),
 		TF32:  k("conv_tf32", "tf32"),
 		Tall:  k("conv", "tall"),
+		// conv2d_<pass>_bf16_tall_f32, conv2d_<pass>_tf32_tall_f32
+		BF16Tall: k("conv_bf16", "bf16_tall"),
+		TF32Tall: k("conv_tf32", "tf32_tall"),
 	}
 }
 

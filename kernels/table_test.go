@@ -110,18 +110,27 @@ func TestSgemm(t *testing.T) {
 	}
 }
 
-// TestConvTiles checks that every tile but the product-only ones has the
-// three convolution passes, in its own variant.
+// TestConvTiles checks that every tile has the three convolution passes,
+// each tile in its own variant.
 func TestConvTiles(t *testing.T) {
-	for tile := range NumTiles {
-		for _, pass := range [][NumTiles]*Kernel{Conv2DForward, Conv2DBackwardData, Conv2DBackwardFilter} {
+	for _, pass := range [][NumTiles]*Kernel{Conv2DForward, Conv2DBackwardData, Conv2DBackwardFilter} {
+		seen := map[string]Tile{}
+		for tile := range NumTiles {
 			k := pass[tile]
-			if productOnly := tile == BF16Tall || tile == TF32Tall; productOnly != (k == nil) {
-				t.Errorf("tile %d: convolution kernel %v, product-only %v", tile, k, productOnly)
+			if k == nil {
+				t.Errorf("tile %d: no convolution kernel", tile)
+				continue
 			}
+			if other, ok := seen[k.Name]; ok {
+				t.Errorf("tiles %d and %d share %s", other, tile, k.Name)
+			}
+			seen[k.Name] = tile
 		}
 	}
 	if k := Conv2DBackwardData[Tall]; k == nil || k.Name != "conv2d_backward_data_tall_f32" {
 		t.Errorf("Conv2DBackwardData[Tall] = %v", k)
+	}
+	if k := Conv2DBackwardFilter[TF32Tall]; k == nil || k.Name != "conv2d_backward_filter_tf32_tall_f32" {
+		t.Errorf("Conv2DBackwardFilter[TF32Tall] = %v", k)
 	}
 }

@@ -7,10 +7,12 @@
 #     launch bound (.maxntid) run on one SM (65536 registers, allocated per
 #     warp in units of 256; 228 KiB of shared memory, 1 KiB of it reserved
 #     per block; 2048 threads; 32 blocks),
-# and every tiled product (conv2d_*_bf16_f32, gemm_bf16_??_f32,
-# gemm_bf16_??_tall_f32 and their _tf32 twins) has HMMA
+# and every tiled product (conv2d_*_bf16_f32, conv2d_*_bf16_tall_f32,
+# gemm_bf16_??_f32, gemm_bf16_??_tall_f32 and their _tf32 twins) has HMMA
 # instructions inside a loop of its SASS (cuobjdump -sass: a backward
-# branch whose body holds them). ONE_BLOCK, an extended regular
+# branch whose body holds them), and every 64x64 one of those has its
+# 128x64 _tall variant in the family (both tiles serve products and all
+# three convolution passes). ONE_BLOCK, an extended regular
 # expression, names entries that need only one block per SM: ci-cuda.sh
 # checks the fp32 SIMT families (conv, gemm) with it set to their
 # 128x128 tiles, one block of 256 threads by design, so that their 128x64
@@ -72,8 +74,13 @@ for fam in $families; do
 			echo "tensorcore-check: $name: $blocks block per SM ($regs registers, $smem bytes shared, $threads threads)" >&2
 			fail=1
 		fi
-		if [[ $name =~ ^(conv2d_.*_(bf16|tf32)_f32|gemm_(bf16|tf32)_..(_tall)?_f32)$ ]] && [ "$loop" != yes ]; then
+		if [[ $name =~ ^(conv2d_.*_(bf16|tf32)(_tall)?_f32|gemm_(bf16|tf32)_..(_tall)?_f32)$ ]] && [ "$loop" != yes ]; then
 			echo "tensorcore-check: $name: no HMMA inside a loop of its SASS" >&2
+			fail=1
+		fi
+		if [[ $name =~ ^(conv2d_.*_(bf16|tf32)_f32|gemm_(bf16|tf32)_.._f32)$ ]] &&
+			! awk -v n="${name%_f32}_tall_f32" '$1 == n { found = 1 } END { exit !found }' "$tmp/$fam.use"; then
+			echo "tensorcore-check: $name has no 128x64 variant ${name%_f32}_tall_f32" >&2
 			fail=1
 		fi
 	done <"$tmp/$fam.use"
