@@ -36,12 +36,45 @@ func (b *Builder) BatchNorm2D(c int) *BatchNorm2D {
 // Forward normalises x, whose last dimension is channels. In training mode
 // it updates the running statistics and the batch counter.
 func (bn *BatchNorm2D) Forward(x *autograd.Tensor) *autograd.Tensor {
+	return bn.forward(x, nil, false)
+}
+
+// ForwardReLU returns ReLU(bn(x) + residual), or ReLU(bn(x)) for a nil
+// residual, with autograd.BatchNormReLU: the same values and gradients as
+// Forward followed by autograd.Add and autograd.ReLU, in fewer passes
+// over memory and with fewer activations kept for the backward. Under
+// SyncBatchNorm training it is those three ops.
+func (bn *BatchNorm2D) ForwardReLU(x, residual *autograd.Tensor) *autograd.Tensor {
+	return bn.forward(x, residual, true)
+}
+
+// FuseNormReLU, true unless changed, makes BatchNorm2D.ForwardReLU use the
+// fused op, and Sequential and the models that fuse call it; false makes
+// them run BatchNorm, Add and ReLU one after the other as before, to
+// compare the two (set it only while no model runs).
+var FuseNormReLU = true
+
+// forward is Forward, with relu ForwardReLU.
+func (bn *BatchNorm2D) forward(x, residual *autograd.Tensor, relu bool) *autograd.Tensor {
 	training := bn.Training()
 	o := autograd.BatchNormOptions{Training: training, Momentum: bn.Momentum, Eps: bn.Eps}
 	var y *autograd.Tensor
-	if training && bn.sum != nil {
-		y = autograd.SyncBatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o, bn.ranks, bn.sum)
-	} else {
+	switch {
+	case training && bn.sum != nil, relu && !FuseNormReLU:
+		if training && bn.sum != nil {
+			y = autograd.SyncBatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o, bn.ranks, bn.sum)
+		} else {
+			y = autograd.BatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o)
+		}
+		if residual != nil {
+			y = autograd.Add(y, residual)
+		}
+		if relu {
+			y = autograd.ReLU(y)
+		}
+	case relu:
+		y = autograd.BatchNormReLU(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, residual, o)
+	default:
 		y = autograd.BatchNorm(x, bn.Weight, bn.Bias, bn.RunningMean, bn.RunningVar, o)
 	}
 	if training {

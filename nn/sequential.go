@@ -30,10 +30,31 @@ func (s *Sequential) AddNamed(name string, m Module) {
 	s.Layers = append(s.Layers, Child(&s.Base, name, m))
 }
 
-// Forward applies every layer in turn.
+// Forward applies every layer in turn. A BatchNorm2D followed by a ReLU
+// Activation runs as one BatchNorm2D.ForwardReLU: the same result, the
+// layers as they are (names, parameters, output shapes).
 func (s *Sequential) Forward(x *autograd.Tensor) *autograd.Tensor {
-	for _, l := range s.Layers {
-		x = l.Forward(x)
+	for i := 0; i < len(s.Layers); i++ {
+		if bn, relu := s.normReLU(i); relu != nil {
+			x = relu.Out(bn.ForwardReLU(x, nil))
+			i++
+			continue
+		}
+		x = s.Layers[i].Forward(x)
 	}
 	return s.Out(x)
+}
+
+// normReLU returns layer i and the ReLU after it when they are a
+// BatchNorm2D and a ReLU Activation and FuseNormReLU is set; nil
+// otherwise.
+func (s *Sequential) normReLU(i int) (*BatchNorm2D, *Activation) {
+	bn, ok := s.Layers[i].(*BatchNorm2D)
+	if !ok || i+1 == len(s.Layers) || !FuseNormReLU {
+		return nil, nil
+	}
+	if a, ok := s.Layers[i+1].(*Activation); ok && a.Kind == autograd.ActReLU {
+		return bn, a
+	}
+	return nil, nil
 }

@@ -157,7 +157,7 @@ func withBN(b *nn.Builder, conv *nn.Conv2D, cout int) *basicConv2D {
 }
 
 func (c *basicConv2D) Forward(x *autograd.Tensor) *autograd.Tensor {
-	return c.Out(autograd.ReLU(c.bn.Forward(c.conv.Forward(x))))
+	return c.Out(c.bn.ForwardReLU(c.conv.Forward(x), nil))
 }
 
 // inception is the module of Szegedy et al. 2015, Figure 2b: four branches

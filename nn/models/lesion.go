@@ -94,6 +94,19 @@ func (m BlockMode) join(branch, skip func() *autograd.Tensor) *autograd.Tensor {
 	return autograd.Add(branch(), skip())
 }
 
+// joinReLU returns ReLU(m.join(bn(pre()), skip())): a block whose branch
+// ends in bn, joined to its skip, then ReLU. In the normal mode bn, the
+// add and the ReLU run as one op (nn.BatchNorm2D.ForwardReLU), with the
+// same values and gradients; the other modes detach or drop one side, so
+// they keep the separate ops, as all modes do without nn.FuseNormReLU.
+func (m BlockMode) joinReLU(bn *nn.BatchNorm2D, pre, skip func() *autograd.Tensor) *autograd.Tensor {
+	if m == BlockNormal && nn.FuseNormReLU {
+		h := pre()
+		return bn.ForwardReLU(h, skip())
+	}
+	return autograd.ReLU(m.join(func() *autograd.Tensor { return bn.Forward(pre()) }, skip))
+}
+
 // stages holds the blocks of a network's stages and runs them in a chosen
 // order: each stage is an nn.Sequential whose Layers slice SetOrder
 // rearranges, while its registered children, and so the parameter names,

@@ -69,7 +69,7 @@ func NewPlainCIFAR(b *nn.Builder, o Options, n int) *PlainCIFAR {
 
 // Forward maps images (N, H, W, C) to logits (N, classes).
 func (m *PlainCIFAR) Forward(x *autograd.Tensor) *autograd.Tensor {
-	x = autograd.ReLU(m.bn1.Forward(m.conv1.Forward(x)))
+	x = m.bn1.ForwardReLU(m.conv1.Forward(x), nil)
 	for _, l := range m.Layers {
 		x = l.Forward(x)
 	}
@@ -102,5 +102,5 @@ func (l *plainLayer) Forward(x *autograd.Tensor) *autograd.Tensor {
 	if l.deleted {
 		return l.Out(x)
 	}
-	return l.Out(autograd.ReLU(l.bn.Forward(l.conv.Forward(x))))
+	return l.Out(l.bn.ForwardReLU(l.conv.Forward(x), nil))
 }

@@ -139,7 +139,7 @@ func resnet(b *nn.Builder, o Options, bottleneck bool, blocks []int, groups, wid
 
 // Forward maps images (N, H, W, C) to logits (N, classes).
 func (m *ResNet) Forward(x *autograd.Tensor) *autograd.Tensor {
-	x = m.maxpool.Forward(autograd.ReLU(m.bn1.Forward(m.conv1.Forward(x))))
+	x = m.maxpool.Forward(m.bn1.ForwardReLU(m.conv1.Forward(x), nil))
 	for _, l := range m.Layers {
 		x = l.Forward(x)
 	}
@@ -182,11 +182,9 @@ func newBasicBlock(b *nn.Builder, in, planes, stride int, zeroInit bool) *basicB
 }
 
 func (k *basicBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := k.mode.join(func() *autograd.Tensor {
-		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-		return k.bn2.Forward(k.conv2.Forward(y))
-	}, func() *autograd.Tensor { return shortcut(k.downsample, x) })
-	return k.Out(autograd.ReLU(y))
+	return k.Out(k.mode.joinReLU(k.bn2, func() *autograd.Tensor {
+		return k.conv2.Forward(k.bn1.ForwardReLU(k.conv1.Forward(x), nil))
+	}, func() *autograd.Tensor { return shortcut(k.downsample, x) }))
 }
 
 func shortcut(downsample *nn.Sequential, x *autograd.Tensor) *autograd.Tensor {
@@ -225,10 +223,9 @@ func newBottleneck(b *nn.Builder, in, planes, stride, groups, widthPerGroup int,
 }
 
 func (k *bottleneck) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := k.mode.join(func() *autograd.Tensor {
-		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-		y = autograd.ReLU(k.bn2.Forward(k.conv2.Forward(y)))
-		return k.bn3.Forward(k.conv3.Forward(y))
-	}, func() *autograd.Tensor { return shortcut(k.downsample, x) })
-	return k.Out(autograd.ReLU(y))
+	return k.Out(k.mode.joinReLU(k.bn3, func() *autograd.Tensor {
+		y := k.bn1.ForwardReLU(k.conv1.Forward(x), nil)
+		y = k.bn2.ForwardReLU(k.conv2.Forward(y), nil)
+		return k.conv3.Forward(y)
+	}, func() *autograd.Tensor { return shortcut(k.downsample, x) }))
 }

@@ -84,13 +84,13 @@ func NewCIFARResNet(b *nn.Builder, o Options, n int, preAct bool) *CIFARResNet {
 func (m *CIFARResNet) Forward(x *autograd.Tensor) *autograd.Tensor {
 	x = m.conv1.Forward(x)
 	if m.bn1 != nil {
-		x = autograd.ReLU(m.bn1.Forward(x))
+		x = m.bn1.ForwardReLU(x, nil)
 	}
 	for _, l := range m.Layers {
 		x = l.Forward(x)
 	}
 	if m.bn != nil {
-		x = autograd.ReLU(m.bn.Forward(x))
+		x = m.bn.ForwardReLU(x, nil)
 	}
 	return m.Out(m.linear.Forward(m.pool.Forward(x)))
 }
@@ -138,11 +138,9 @@ func newCIFARBlock(b *nn.Builder, in, out, stride int, zeroInit bool) *cifarBloc
 }
 
 func (k *cifarBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
-	y := k.mode.join(func() *autograd.Tensor {
-		y := autograd.ReLU(k.bn1.Forward(k.conv1.Forward(x)))
-		return k.bn2.Forward(k.conv2.Forward(y))
-	}, func() *autograd.Tensor { return shortcutA(x, k.out, k.stride) })
-	return k.Out(autograd.ReLU(y))
+	return k.Out(k.mode.joinReLU(k.bn2, func() *autograd.Tensor {
+		return k.conv2.Forward(k.bn1.ForwardReLU(k.conv1.Forward(x), nil))
+	}, func() *autograd.Tensor { return shortcutA(x, k.out, k.stride) }))
 }
 
 // preActBlock is the pre-activation basic block, BN-ReLU-conv twice, added
@@ -174,12 +172,12 @@ func (k *preActBlock) Forward(x *autograd.Tensor) *autograd.Tensor {
 	// identity and need not compute a.
 	var a *autograd.Tensor
 	if k.mode != BlockDeleted || k.bothPreact {
-		a = autograd.ReLU(k.bn1.Forward(x))
+		a = k.bn1.ForwardReLU(x, nil)
 	}
 	if k.bothPreact {
 		x = a
 	}
 	return k.Out(k.mode.join(func() *autograd.Tensor {
-		return k.conv2.Forward(autograd.ReLU(k.bn2.Forward(k.conv1.Forward(a))))
+		return k.conv2.Forward(k.bn2.ForwardReLU(k.conv1.Forward(a), nil))
 	}, func() *autograd.Tensor { return shortcutA(x, k.out, k.stride) }))
 }

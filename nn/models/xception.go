@@ -58,13 +58,13 @@ func NewXception(b *nn.Builder, o Options) nn.Module {
 
 // Forward maps images (N, H, W, C) to logits (N, classes).
 func (m *Xception) Forward(x *autograd.Tensor) *autograd.Tensor {
-	x = autograd.ReLU(m.bn1.Forward(m.conv1.Forward(x)))
-	x = autograd.ReLU(m.bn2.Forward(m.conv2.Forward(x)))
+	x = m.bn1.ForwardReLU(m.conv1.Forward(x), nil)
+	x = m.bn2.ForwardReLU(m.conv2.Forward(x), nil)
 	for _, blk := range m.blocks {
 		x = blk.Forward(x)
 	}
-	x = autograd.ReLU(m.bn3.Forward(m.conv3.Forward(x)))
-	x = autograd.ReLU(m.bn4.Forward(m.conv4.Forward(x)))
+	x = m.bn3.ForwardReLU(m.conv3.Forward(x), nil)
+	x = m.bn4.ForwardReLU(m.conv4.Forward(x), nil)
 	return m.Out(m.fc.Forward(m.pool.Forward(x)))
 }
 
