@@ -293,21 +293,25 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 // CONV_KERNELS defines conv2d_<pass>_<tile>_f32 for configuration C
 // (gemm_tile.cuh or mma_tile.cuh), launched with grid (row tiles, column tiles, G)
 // (G * strideH*strideW phases for the input gradient, G * splits for the
-// filter gradient) and C::T threads, at least minBlocks blocks of them
-// resident per SM (__launch_bounds__: ptxas holds the registers to that).
-#define CONV_KERNELS(C, tile, minBlocks)                                                                                      \
-	extern "C" __global__ void __launch_bounds__(C::T, minBlocks)                                                            \
-	    conv2d_forward_##tile##_f32(const float* x, const float* wt, float* y, CONV_PARAMS) {                     \
-		CONV_INIT;                                                                                                 \
-		conv_forward<C>(x, wt, y, cv);                                                                             \
-	}                                                                                                              \
-	extern "C" __global__ void __launch_bounds__(C::T, minBlocks)                                                            \
-	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {             \
-		CONV_INIT;                                                                                                 \
-		conv_backward_data<C>(dy, wt, dx, cv);                                                                     \
-	}                                                                                                              \
-	extern "C" __global__ void __launch_bounds__(C::T, minBlocks) conv2d_backward_filter_##tile##_f32(                         \
-	    const float* x, const float* dy, float* out, i64 splits, i64 mchunk, CONV_PARAMS) {                        \
-		CONV_INIT;                                                                                                 \
-		conv_backward_filter<C>(x, dy, out, cv, (int)splits, (int)mchunk);                                         \
+// filter gradient) and C::T threads; minBlocks, 1 or 2, the blocks that
+// must fit on one SM: 1 gives the launch bound alone (ptxas's own
+// register budget; naming a minimum of 1 changes its allocation), 2 holds
+// ptxas to two blocks' registers.
+#define CONV_BOUNDS_1(C) __launch_bounds__(C::T)
+#define CONV_BOUNDS_2(C) __launch_bounds__(C::T, 2)
+#define CONV_KERNELS(C, tile, minBlocks)                                                                             \
+	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
+	    conv2d_forward_##tile##_f32(const float* x, const float* wt, float* y, CONV_PARAMS) {                        \
+		CONV_INIT;                                                                                                   \
+		conv_forward<C>(x, wt, y, cv);                                                                               \
+	}                                                                                                                \
+	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
+	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {                \
+		CONV_INIT;                                                                                                   \
+		conv_backward_data<C>(dy, wt, dx, cv);                                                                       \
+	}                                                                                                                \
+	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C) conv2d_backward_filter_##tile##_f32(                       \
+	    const float* x, const float* dy, float* out, i64 splits, i64 mchunk, CONV_PARAMS) {                          \
+		CONV_INIT;                                                                                                   \
+		conv_backward_filter<C>(x, dy, out, cv, (int)splits, (int)mchunk);                                           \
 	}
