@@ -1,9 +1,10 @@
 // The implicit-GEMM convolutions' three passes, for any tile configuration
-// (conv.cu's fp32 SIMT tiles, conv_bf16.cu's tensor-core one), and their
-// loaders: each loader gathers its thread's elements of one BK-deep step
-// of an operand straight from the NHWC activations or the KRSC filters,
-// zero where the convolution reads padding, so no im2col buffer is ever
-// built. They place elements with gemm_tile.cuh's tile_pos.
+// (conv.cu's fp32 SIMT tiles, conv_bf16.cu's and conv_tf32.cu's
+// tensor-core ones), and their loaders: each loader gathers its thread's
+// elements of one BK-deep step of an operand straight from the NHWC
+// activations or the KRSC filters, zero where the convolution reads
+// padding, so no im2col buffer is ever built. They place elements with
+// gemm_tile.cuh's tile_pos.
 #pragma once
 #include "conv.cuh"
 #include "conv_phase.cuh"
@@ -25,7 +26,8 @@
 // one bit of a per-thread mask for the rows past the product's end. The
 // per-row validity check against each tap is two unsigned compares.
 
-// pack2 holds hi and lo, each in [-2^15, 2^15), in one word.
+// pack2 holds hi and lo, each in [-2^15, 2^15), in one word; hi16 and
+// lo16 take them back.
 __device__ __forceinline__ int pack2(int hi, int lo) { return (int)(((unsigned)hi << 16) | ((unsigned)lo & 0xffffu)); }
 __device__ __forceinline__ int hi16(int v) { return v >> 16; }
 __device__ __forceinline__ int lo16(int v) { return (int)(short)(v & 0xffff); }
@@ -39,6 +41,7 @@ template <int ROWS, int BK, int T>
 struct KmajorRows {
 	static_assert(T % BK == 0, "a k-major gather needs T a multiple of BK");
 	enum { E = ROWS * BK / T, STEP = T / BK };
+	static_assert(E <= 32, "a gather's row mask holds 32 elements");
 	static __device__ __forceinline__ int row() { return threadIdx.x / BK; }
 	static __device__ __forceinline__ int k() { return threadIdx.x % BK; }
 };
