@@ -29,9 +29,12 @@ func TestBatchNormReLUAgainstCPU(t *testing.T) {
 				runVar[j] = 0.5 + runVar[j]*runVar[j]
 			}
 			run := func(be autograd.Backend, alloc func(int) autograd.Buffer) [][]float32 {
-				in := func(v []float32) autograd.Buffer { return upload(t, be, v) }
+				var bufs []autograd.Buffer
+				keep := func(b autograd.Buffer) autograd.Buffer { bufs = append(bufs, b); return b }
+				in := func(v []float32) autograd.Buffer { return keep(upload(t, be, v)) }
+				out := func(n int) autograd.Buffer { return keep(alloc(n)) }
 				bx, bres, bdy, bg, bb, brm, brv := in(x), in(res), in(dy), in(gamma), in(beta), in(runMean), in(runVar)
-				y, mean, inv := alloc(mc), alloc(p.C), alloc(p.C)
+				y, mean, inv := out(mc), out(p.C), out(p.C)
 				if training {
 					be.BatchNormTrain(p, bx, bg, bb, bres, y, mean, inv)
 				} else {
@@ -39,13 +42,16 @@ func TestBatchNormReLUAgainstCPU(t *testing.T) {
 					be.RunningInvStd(p, brv, inv)
 					be.BatchNormInfer(p, bx, bg, bb, brm, brv, bres, y)
 				}
-				dx, dg, db, dres := alloc(mc), alloc(p.C), alloc(p.C), alloc(mc)
+				dx, dg, db, dres := out(mc), out(p.C), out(p.C), out(mc)
 				be.BatchNormBackward(p, training, bx, y, bdy, bg, mean, inv, dx, dg, db, dres)
-				var out [][]float32
+				var results [][]float32
 				for _, b := range []autograd.Buffer{y, mean, inv, dx, dg, db, dres} {
-					out = append(out, download(be, b))
+					results = append(results, download(be, b))
 				}
-				return out
+				for _, b := range bufs {
+					be.Free(b)
+				}
+				return results
 			}
 			want := run(host, func(n int) autograd.Buffer { return host.Alloc(autograd.Float32, n) })
 			got := run(gpu, poisoned)
