@@ -16,6 +16,7 @@ type Backend struct {
 	free      freeList
 	precision autograd.Precision // of convolutions and GEMMs; see SetPrecision
 	winograd  winogradRule       // which 3x3 convolutions use Winograd; see useWinograd
+	wideFrom  int                // filters from which Winograd runs its whole-batch schedule; see winogradWideFrom
 }
 
 // New returns a backend using workers goroutines per kernel; workers < 1
@@ -24,7 +25,7 @@ func New(workers int) *Backend {
 	if workers < 1 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	return &Backend{name: "cpu", workers: workers}
+	return &Backend{name: "cpu", workers: workers, wideFrom: winogradWideFrom}
 }
 
 // NewNamed returns a backend like New whose Name is name, for logical

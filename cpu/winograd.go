@@ -14,6 +14,14 @@ var winogradConv func(b *Backend, g convGeom, x, w []float32, flipped bool, y []
 // convolution g of x, given its output gradient dy, by Winograd F(2x2, 3x3).
 var winogradFilterGrad func(b *Backend, g convGeom, x, dy, dw []float32)
 
+// winogradWideFrom is the filter count from which the Winograd passes run
+// their whole-batch schedule (winogradWide, winogradFilterWide) instead of
+// one block of tiles at a time: there the transformed filters (16 C K
+// floats, 4 MiB at 256 channels) no longer stay in the cache, and the
+// blocked schedule reads them all once per block of tiles (the filter
+// gradient, its (16, C, K) accumulator once per chunk of images).
+const winogradWideFrom = 256
+
 // winogradRule says which convolutions a backend computes by Winograd.
 type winogradRule int
 
@@ -25,16 +33,14 @@ const (
 
 // winogradPays is the rule measured with BenchmarkConvPasses on this
 // project's 2-core AVX2 machine (per core, by CPU time; docs/winograd.md),
-// for all three passes: both channel counts 16 to 128. Forward and
-// backward-data by Winograd F(2x2, 3x3) ran 1.4 to 1.7 times the direct
-// path's GFLOP/s from 32 to 128 channels and, since the input transform
-// takes interior patches whole, 1.2 to 1.7 times at 16 (medians, 32x32
-// maps, batch 64 and 128); about the same at 256, and slower at 512,
-// where the transformed filters (16 C K floats) no longer stay in the
-// cache. The filter gradient ran 1.7 to 2.5 times the im2col path's from
-// 16 to 128 channels, half as fast at 256 and a third at 512, where its
-// (16, C, K) accumulator no longer stays in the cache.
-func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 128 }
+// for all three passes: both channel counts 16 to 512. From 16 to 128
+// channels the blocked schedule ran forward and backward-data 1.2 to 1.7
+// times the direct path's GFLOP/s and the filter gradient 1.7 to 2.5
+// times; at 256 and 512 the blocked schedule was no faster or slower, and
+// the whole-batch one (winogradWideFrom) ran all three passes 1.4 to 1.9
+// times the direct path (ResNet-18's 7x7x256 and 4x4x512 layers at batch
+// 32, on a loaded machine). Above 512 it is not measured.
+func winogradPays(g convGeom) bool { return min(g.C, g.K) >= 16 && max(g.C, g.K) <= 512 }
 
 // useWinograd reports whether b computes the convolution g (forward, or
 // backward-data as the convolution of transposedAsConv) by Winograd.

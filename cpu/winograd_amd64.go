@@ -68,7 +68,11 @@ func convWinograd(b *Backend, g convGeom, x, w []float32, flipped bool, y []floa
 		v = flippedView(g.K)
 	}
 	u := b.winogradFilters(w, v, g.K, g.C)
-	b.winogradTiles(g, x, u, y)
+	if g.K >= b.wideFrom {
+		b.winogradWide(g, x, u, y)
+	} else {
+		b.winogradTiles(g, x, u, y)
+	}
 	b.recycle(u)
 }
 
@@ -78,26 +82,21 @@ func convWinograd(b *Backend, g convGeom, x, w []float32, flipped bool, y []floa
 // zero, in a scratch buffer for the caller to recycle.
 func (b *Backend) winogradFilters(w []float32, v filterView, cout, cin int) []float32 {
 	strips := (cout + nr - 1) / nr
-	per := strips * cin * nr // floats per element ξ
+	per := strips * cin * nr // floats of u per element ξ
 	u := b.scratch(16 * per)
-	if pad := strips*nr - cout; pad > 0 {
-		for row := (strips - 1) * cin; row < strips*cin; row++ {
-			for e := range 16 {
-				clear(u[e*per+row*nr+nr-pad:][:pad])
-			}
-		}
-	}
-	b.parallelFor(cout, 16, func(o0, o1 int) {
-		var g [9]float32
-		for o := o0; o < o1; o++ {
-			at := (o/nr)*cin*nr + o%nr
-			for c := range cin {
-				for t := range 9 {
-					g[t] = w[v.base+o*v.o+c*v.i+t/3*v.rs+t%3*v.ss]
-				}
-				f := transformFilter(&g)
-				for e, x := range f {
-					u[e*per+at+c*nr] = x
+	b.parallelFor(strips, 1, func(s0, s1 int) {
+		var blk filterBlock
+		var taps [9]*float32
+		for s := s0; s < s1; s++ {
+			for c0 := 0; c0 < cin; c0 += nr {
+				blk.gather(w, v, s*nr, min(nr, cout-s*nr), c0, min(nr, cin-c0))
+				for c := c0; c < min(c0+nr, cin); c++ {
+					for t := range taps {
+						taps[t] = &blk[t][c-c0][0]
+					}
+					row := u[(s*cin+c)*nr:]
+					_ = row[15*per+nr-1]
+					winogradFilter8(&taps, nr/8, &row[0], 4*per)
 				}
 			}
 		}
@@ -105,20 +104,44 @@ func (b *Backend) winogradFilters(w []float32, v filterView, cout, cin int) []fl
 	return u
 }
 
-// transformFilter returns G g G^T for g (3, 3), G = [1 0 0; ½ ½ ½; ½ -½ ½;
-// 0 0 1], row-major.
-func transformFilter(g *[9]float32) (u [16]float32) {
-	var t [12]float32 // G g, (4, 3)
-	for j := range 3 {
-		g0, g1, g2 := g[j], g[3+j], g[6+j]
-		t[j], t[3+j], t[6+j], t[9+j] = g0, (g0+g1+g2)/2, (g0-g1+g2)/2, g2
+// filterBlock holds the taps of nr filters for nr channels, [tap][channel]
+// [filter]: a block of the filter bank with the filters consecutive, as
+// winogradFilter8 reads them, whatever the bank's layout.
+type filterBlock [9][nr][nr]float32
+
+// gather copies the taps of filters o0..o0+lanes-1 for channels
+// c0..c0+chans-1 of the bank w read through v into k, zeros for filters
+// past lanes. The innermost loop runs along the bank's contiguous axis
+// (channels of the forward filters, filters of the flipped ones), so each
+// cache line of w is read once.
+func (k *filterBlock) gather(w []float32, v filterView, o0, lanes, c0, chans int) {
+	if lanes < nr {
+		*k = filterBlock{}
 	}
-	for i := range 4 {
-		t0, t1, t2 := t[3*i], t[3*i+1], t[3*i+2]
-		u[4*i], u[4*i+1], u[4*i+2], u[4*i+3] = t0, (t0+t1+t2)/2, (t0-t1+t2)/2, t2
+	for t := range k {
+		at := v.base + o0*v.o + c0*v.i + t/3*v.rs + t%3*v.ss
+		if v.o == 1 {
+			for c := range chans {
+				copy(k[t][c][:lanes], w[at+c*v.i:][:lanes])
+			}
+			continue
+		}
+		for lane := range lanes {
+			src := w[at+lane*v.o:]
+			for c := range chans {
+				k[t][c][lane] = src[c*v.i]
+			}
+		}
 	}
-	return u
 }
+
+// winogradFilter8 writes G g G^T for 8*n8 filters, tap t of filter f at
+// taps[t][f], element e at u[e*ld + f] (ld in bytes): transformFilter's
+// operations, in its order, 8 filters at a time; it is in
+// winograd_amd64.s.
+//
+//go:noescape
+func winogradFilter8(taps *[9]*float32, n8 int, u *float32, ld int)
 
 // winograd computes the 3x3 stride-1 convolution g of x with the filters u
 // of winogradFilters into y. Workers take blocks of tiles (n, tile row,

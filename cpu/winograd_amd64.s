@@ -106,3 +106,58 @@ oloop:
 odone:
 	VZEROUPPER
 	RET
+
+// UROW stores row i of U = (G g) G^T, from row i of G g (a, b, c: its
+// three columns), at the elements 4i..4i+3 that P points at (ld R8 bytes,
+// R12 = 3 ld): a, (a+b+c)/2, (a-b+c)/2, c. Y15 holds 0.5 in every lane.
+#define UROW(a, b, c, P) \
+	VMOVUPS a, (P); \
+	VADDPS b, a, Y12; VADDPS c, Y12, Y12; VMULPS Y15, Y12, Y12; VMOVUPS Y12, (P)(R8*1); \
+	VSUBPS b, a, Y13; VADDPS c, Y13, Y13; VMULPS Y15, Y13, Y13; VMOVUPS Y13, (P)(R8*2); \
+	VMOVUPS c, (P)(R12*1)
+
+// GROW sets dst to row 1 (OP VADDPS) or row 2 (OP VSUBPS) of G g at
+// column s: (g[s] OP g[3+s] + g[6+s])/2.
+#define GROW(gs, g3s, g6s, OP, dst) OP g3s, gs, dst; VADDPS g6s, dst, dst; VMULPS Y15, dst, dst
+
+// func winogradFilter8(taps *[9]*float32, n8 int, u *float32, ld int)
+// For each of n8 groups of 8 filters, sets u[e*ld + f] (ld in bytes) to
+// element e of G g G^T, tap t of filter f being taps[t][f]: transformFilter
+// for 8 filters at a time, with the same operations in the same order.
+TEXT ·winogradFilter8(SB), NOSPLIT, $0-32
+	MOVQ taps+0(FP), BX
+	MOVQ n8+8(FP), CX
+	MOVQ u+16(FP), DI
+	MOVQ ld+24(FP), R8
+	LEAQ (R8)(R8*2), R12  // 3 ld
+	LEAQ (DI)(R8*4), R9   // elements 4..7
+	LEAQ (R9)(R8*4), R10  // elements 8..11
+	LEAQ (R10)(R8*4), R11 // elements 12..15
+	MOVL $0x3f000000, AX  // 0.5
+	MOVQ AX, X15
+	VBROADCASTSS X15, Y15
+	XORQ SI, SI
+	TESTQ CX, CX
+	JE   fdone
+
+floop:
+	LD(0, Y0); LD(1, Y1); LD(2, Y2)
+	LD(3, Y3); LD(4, Y4); LD(5, Y5)
+	LD(6, Y6); LD(7, Y7); LD(8, Y8)
+	UROW(Y0, Y1, Y2, DI)
+	UROW(Y6, Y7, Y8, R11)
+	GROW(Y0, Y3, Y6, VADDPS, Y9); GROW(Y1, Y4, Y7, VADDPS, Y10); GROW(Y2, Y5, Y8, VADDPS, Y11)
+	UROW(Y9, Y10, Y11, R9)
+	GROW(Y0, Y3, Y6, VSUBPS, Y9); GROW(Y1, Y4, Y7, VSUBPS, Y10); GROW(Y2, Y5, Y8, VSUBPS, Y11)
+	UROW(Y9, Y10, Y11, R10)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, R11
+	DECQ CX
+	JNE  floop
+
+fdone:
+	VZEROUPPER
+	RET

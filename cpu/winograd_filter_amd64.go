@@ -26,6 +26,10 @@ const winogradGradBudget = 1 << 20
 
 // convWinogradFilter is winogradFilterGrad on this build.
 func convWinogradFilter(b *Backend, g convGeom, x, dy, dw []float32) {
+	if g.K >= b.wideFrom {
+		b.winogradFilterWide(g, x, dy, dw)
+		return
+	}
 	th, tw := (g.p+1)/2, (g.q+1)/2
 	perImage := th * tw
 	kp := (g.K + nr - 1) / nr * nr
@@ -64,21 +68,49 @@ func convWinogradFilter(b *Backend, g convGeom, x, dy, dw []float32) {
 			}
 		}
 	})
-	b.parallelFor(g.K, 4, func(k0, k1 int) {
-		var m [16]float32
-		for k := k0; k < k1; k++ {
-			for c := range g.C {
-				for e := range 16 {
-					m[e] = acc[(e*g.C+c)*kp+k]
+	b.filterGradFromProducts(g, acc, kp, dw)
+}
+
+// filterGradFromProducts sets dw (K, 3, 3, C) to G^T M G of each filter
+// and channel, M[e] at acc[(e*C + c)*kp + k]. A task takes 16 filters;
+// winogradFilterGrad8 transforms them for a block of 16 channels, and the
+// block goes out a filter and tap at a time, 16 consecutive channels of dw.
+func (b *Backend) filterGradFromProducts(g convGeom, acc []float32, kp int, dw []float32) {
+	per := g.C * kp // floats of acc per element ξ
+	b.parallelFor(kp/nr, 1, func(s0, s1 int) {
+		var blk filterBlock // [tap][channel][filter]
+		var taps [9]*float32
+		for s := s0; s < s1; s++ {
+			for c0 := 0; c0 < g.C; c0 += nr {
+				chans := min(nr, g.C-c0)
+				for c := range chans {
+					for t := range taps {
+						taps[t] = &blk[t][c][0]
+					}
+					m := acc[(c0+c)*kp+s*nr:]
+					_ = m[15*per+nr-1]
+					winogradFilterGrad8(&m[0], 4*per, &taps, nr/8)
 				}
-				f := transformFilterGrad(&m)
-				for t, w := range f {
-					dw[(k*9+t)*g.C+c] = w
+				for lane := range min(nr, g.K-s*nr) {
+					for t := range 9 {
+						dst := dw[((s*nr+lane)*9+t)*g.C+c0:][:chans]
+						for c := range dst {
+							dst[c] = blk[t][c][lane]
+						}
+					}
 				}
 			}
 		}
 	})
 }
+
+// winogradFilterGrad8 writes G^T M G for 8*n8 filters, M[e] of filter f at
+// m[e*ld + f] (ld in bytes), tap t at w[t][f]: transformFilterGrad's
+// operations, in its order, 8 filters at a time; it is in
+// winograd_filter_amd64.s.
+//
+//go:noescape
+func winogradFilterGrad8(m *float32, ld int, w *[9]*float32, n8 int)
 
 // winogradGradOutput sets z[e*ld + (k/16)*strip + k%16], for each element
 // e of the 4x4 transform and filter k < kp (ld/16 strips of 16), to A dY
@@ -118,19 +150,3 @@ func (g convGeom) winogradGradOutput(dy []float32, n, p0, q0 int, z []float32, l
 //
 //go:noescape
 func winogradGradOut16(y *[4]*float32, n16 int, z *float32, ld, strip int)
-
-// transformFilterGrad returns G^T m G for m (4, 4), G^T = [1 ½ ½ 0;
-// 0 ½ -½ 0; 0 ½ ½ 1], row-major (3, 3): the filter gradient of the
-// summed products m.
-func transformFilterGrad(m *[16]float32) (w [9]float32) {
-	var t [12]float32 // G^T m, (3, 4)
-	for j := range 4 {
-		m0, m1, m2, m3 := m[j], m[4+j], m[8+j], m[12+j]
-		t[j], t[4+j], t[8+j] = m0+(m1+m2)/2, (m1-m2)/2, (m1+m2)/2+m3
-	}
-	for i := range 3 {
-		t0, t1, t2, t3 := t[4*i], t[4*i+1], t[4*i+2], t[4*i+3]
-		w[3*i], w[3*i+1], w[3*i+2] = t0+(t1+t2)/2, (t1-t2)/2, (t1+t2)/2+t3
-	}
-	return w
-}

@@ -67,3 +67,64 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// GCOL sets column j of T = G^T M (rows t0, t1, t2) from column j of M
+// (rows at A0..A3): m0 + (m1+m2)/2, (m1-m2)/2, (m1+m2)/2 + m3. Y15 holds
+// 0.5 in every lane.
+#define GCOL(A0, A1, A2, A3, t0, t1, t2) \
+	VMOVUPS A1, Y12; VMOVUPS A2, Y13; \
+	VADDPS Y13, Y12, Y14; VMULPS Y15, Y14, Y14; \
+	VSUBPS Y13, Y12, t1; VMULPS Y15, t1, t1; \
+	VMOVUPS A0, Y12; VADDPS Y14, Y12, t0; \
+	VMOVUPS A3, Y13; VADDPS Y13, Y14, t2
+
+// OUT stores reg to the tap-o row of the array at BX, plus SI.
+#define OUT(o, reg) MOVQ (8*(o))(BX), AX; VMOVUPS reg, (AX)(SI*1)
+
+// GROWW writes row i of W = T G (taps o, o+1, o+2) from row i of T
+// (t0..t3): t0 + (t1+t2)/2, (t1-t2)/2, (t1+t2)/2 + t3.
+#define GROWW(t0, t1, t2, t3, o) \
+	VADDPS t2, t1, Y12; VMULPS Y15, Y12, Y12; \
+	VADDPS Y12, t0, Y13; OUT(o, Y13); \
+	VSUBPS t2, t1, Y14; VMULPS Y15, Y14, Y14; OUT(o+1, Y14); \
+	VADDPS t3, Y12, Y13; OUT(o+2, Y13)
+
+// func winogradFilterGrad8(m *float32, ld int, w *[9]*float32, n8 int)
+// For each of n8 groups of 8 filters, sets w[t][f] to tap t of G^T M G,
+// M[e] = m[e*ld + f] (ld in bytes): transformFilterGrad for 8 filters at
+// a time, with the same operations in the same order.
+TEXT ·winogradFilterGrad8(SB), NOSPLIT, $0-32
+	MOVQ m+0(FP), DI
+	MOVQ ld+8(FP), R8
+	MOVQ w+16(FP), BX
+	MOVQ n8+24(FP), CX
+	LEAQ (R8)(R8*2), R12  // 3 ld
+	LEAQ (DI)(R8*4), R9   // elements 4..7
+	LEAQ (R9)(R8*4), R10  // elements 8..11
+	LEAQ (R10)(R8*4), R11 // elements 12..15
+	MOVL $0x3f000000, AX  // 0.5
+	MOVQ AX, X15
+	VBROADCASTSS X15, Y15
+	XORQ SI, SI
+	TESTQ CX, CX
+	JE   gdone
+
+gloop:
+	GCOL((DI), (R9), (R10), (R11), Y0, Y4, Y8)
+	GCOL((DI)(R8*1), (R9)(R8*1), (R10)(R8*1), (R11)(R8*1), Y1, Y5, Y9)
+	GCOL((DI)(R8*2), (R9)(R8*2), (R10)(R8*2), (R11)(R8*2), Y2, Y6, Y10)
+	GCOL((DI)(R12*1), (R9)(R12*1), (R10)(R12*1), (R11)(R12*1), Y3, Y7, Y11)
+	GROWW(Y0, Y1, Y2, Y3, 0)
+	GROWW(Y4, Y5, Y6, Y7, 3)
+	GROWW(Y8, Y9, Y10, Y11, 6)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	ADDQ $32, R9
+	ADDQ $32, R10
+	ADDQ $32, R11
+	DECQ CX
+	JNE  gloop
+
+gdone:
+	VZEROUPPER
+	RET

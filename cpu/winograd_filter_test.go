@@ -110,12 +110,12 @@ func filterGradRef64(p autograd.ConvParams, x, dy []float64) []float64 {
 var winogradFilterCases = append(winogradCases[:len(winogradCases):len(winogradCases)],
 	autograd.ConvParams{N: 5, H: 16, W: 14, C: 20, K: 32, R: 3, S: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1, Groups: 1})
 
-// TestWinogradFilterErrorBound checks the Winograd filter gradient against
-// a float64 one, element by element, within the derived bound, on the
-// geometries of TestWinogradErrorBound (edge tiles, channel counts off the
-// kernel's 6 x 16 blocking, paddings 0 to 2), one of several blocks of
-// tiles, and inputs of mixed scales, with 1 and 3 workers; dw starts as
-// NaNs, so an element left unwritten fails.
+// TestWinogradFilterErrorBound checks the Winograd filter gradient, in both
+// schedules, against a float64 one, element by element, within the
+// derived bound, on the geometries of TestWinogradErrorBound (edge tiles,
+// channel counts off the kernel's 6 x 16 blocking, paddings 0 to 2), one
+// of several blocks of tiles, and inputs of mixed scales, with 1 and 3
+// workers; dw starts as NaNs, so an element left unwritten fails.
 func TestWinogradFilterErrorBound(t *testing.T) {
 	if winogradFilterGrad == nil {
 		t.Skip("no Winograd filter gradient in this build")
@@ -127,18 +127,18 @@ func TestWinogradFilterErrorBound(t *testing.T) {
 		want := filterGradRef64(p, widen(x), widen(dy))
 		bound := winogradFilterBound(p, widen(x), widen(dy))
 		for _, workers := range []int{1, 3} {
-			b := New(workers)
-			b.winograd = winogradAlways
-			if !b.useWinogradFilter(newConvGeom("test", p)) {
-				t.Fatalf("%+v: Winograd not chosen", p)
+			for schedule, b := range winogradSchedules(workers) {
+				if !b.useWinogradFilter(newConvGeom("test", p)) {
+					t.Fatalf("%+v: Winograd not chosen", p)
+				}
+				dw := make([]float32, wn)
+				for i := range dw {
+					dw[i] = float32(math.NaN())
+				}
+				b.Conv2DBackwardFilter(p, f32(x), f32(dy), f32(dw))
+				checkBound(t, fmt.Sprintf("backward-filter %dx%dx%d->%d pad %d,%d, %d workers, %s", p.H, p.W, p.C, p.K, p.PadH, p.PadW, workers, schedule),
+					dw, want, bound)
 			}
-			dw := make([]float32, wn)
-			for i := range dw {
-				dw[i] = float32(math.NaN())
-			}
-			b.Conv2DBackwardFilter(p, f32(x), f32(dy), f32(dw))
-			checkBound(t, fmt.Sprintf("backward-filter %dx%dx%d->%d pad %d,%d, %d workers", p.H, p.W, p.C, p.K, p.PadH, p.PadW, workers),
-				dw, want, bound)
 		}
 	}
 }

@@ -11,20 +11,19 @@ import (
 )
 
 // TestBackendWinograd runs the shared suite with Winograd forced on every
-// convolution it can compute, whatever the channel counts: the suite's
-// small geometries would otherwise all take the direct path.
+// convolution it can compute, whatever the channel counts, in both
+// schedules: the suite's small geometries would otherwise all take the
+// direct path.
 func TestBackendWinograd(t *testing.T) {
 	if winogradConv == nil {
 		t.Skip("no Winograd convolution in this build")
 	}
 	for _, workers := range []int{1, 3} {
-		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
-			backendtest.Run(t, func() autograd.Backend {
-				b := New(workers)
-				b.winograd = winogradAlways
-				return b
+		for schedule := range winogradSchedules(workers) {
+			t.Run(fmt.Sprintf("workers=%d/%s", workers, schedule), func(t *testing.T) {
+				backendtest.Run(t, func() autograd.Backend { return winogradSchedules(workers)[schedule] })
 			})
-		})
+		}
 	}
 }
 
@@ -154,16 +153,30 @@ var winogradCases = []autograd.ConvParams{
 	{N: 1, H: 12, W: 11, C: 200, K: 3, R: 3, S: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1, DilH: 1, DilW: 1, Groups: 1},
 }
 
+// winogradSchedules are backends forced onto Winograd with its blocked
+// schedule and with its whole-batch one (see winogradWideFrom), whatever
+// the channel counts.
+func winogradSchedules(workers int) map[string]*Backend {
+	blocked, wide := New(workers), New(workers)
+	blocked.winograd, wide.winograd = winogradAlways, winogradAlways
+	blocked.wideFrom, wide.wideFrom = math.MaxInt, 0
+	return map[string]*Backend{"blocked": blocked, "whole-batch": wide}
+}
+
 // TestWinogradErrorBound checks Winograd's forward and backward-data
-// passes against float64 convolutions, element by element, within the
-// derived bound: on inputs of mixed scales (where a loose transform shows)
-// and on random normals.
+// passes, in both schedules, against float64 convolutions, element by
+// element, within the derived bound: on inputs of mixed scales (where a
+// loose transform shows) and on random normals.
 func TestWinogradErrorBound(t *testing.T) {
 	if winogradConv == nil {
 		t.Skip("no Winograd convolution in this build")
 	}
-	b := New(3)
-	b.winograd = winogradAlways
+	for schedule, b := range winogradSchedules(3) {
+		t.Run(schedule, func(t *testing.T) { testWinogradErrorBound(t, b) })
+	}
+}
+
+func testWinogradErrorBound(t *testing.T, b *Backend) {
 	rng := rand.New(rand.NewPCG(7, 21))
 	for _, p := range winogradCases {
 		xn, wn, yn := p.Sizes()
@@ -195,6 +208,40 @@ func TestWinogradErrorBound(t *testing.T) {
 		b.Conv2DBackwardData(p, f32(dy), f32(w), f32(dx))
 		checkBound(t, fmt.Sprintf("backward-data %dx%dx%d->%d pad %d,%d", p.H, p.W, p.C, p.K, p.PadH, p.PadW),
 			dx, convRef64(q, widen(dy), wf), winogradBound(q, widen(dy), wf))
+	}
+}
+
+// TestWinogradSchedulesAgree checks that the whole-batch schedule gives the
+// blocked one's forward and backward-data results bit for bit, as its
+// comment claims: each output element is summed over the channels in the
+// same order whatever the schedule.
+func TestWinogradSchedulesAgree(t *testing.T) {
+	if winogradConv == nil {
+		t.Skip("no Winograd convolution in this build")
+	}
+	s := winogradSchedules(2)
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, p := range winogradCases {
+		xn, wn, yn := p.Sizes()
+		x, w, dy := randMixed(rng, xn), randMixed(rng, wn), randMixed(rng, yn)
+		run := func(b *Backend) (y, dx []float32) {
+			y, dx = make([]float32, yn), make([]float32, xn)
+			b.Conv2D(p, f32(x), f32(w), f32(y))
+			b.Conv2DBackwardData(p, f32(dy), f32(w), f32(dx))
+			return y, dx
+		}
+		y0, dx0 := run(s["blocked"])
+		y1, dx1 := run(s["whole-batch"])
+		for i := range y0 {
+			if math.Float32bits(y0[i]) != math.Float32bits(y1[i]) {
+				t.Fatalf("%+v: forward element %d: whole-batch %g, blocked %g", p, i, y1[i], y0[i])
+			}
+		}
+		for i := range dx0 {
+			if math.Float32bits(dx0[i]) != math.Float32bits(dx1[i]) {
+				t.Fatalf("%+v: backward-data element %d: whole-batch %g, blocked %g", p, i, dx1[i], dx0[i])
+			}
+		}
 	}
 }
 
