@@ -34,9 +34,9 @@ func (b *Backend) winogradWide(g convGeom, x, u, y []float32) {
 	m := b.scratch(16 * em)            // (16, tiles, K)
 	defer b.recycle(v)
 	defer b.recycle(m)
-	zero := b.scratch(max(g.C, g.K)) // the padding's pixels, and outputs past the edge
+	zero := b.scratch(g.C) // the padding's pixels
 	defer b.recycle(zero)
-	clear(zero[:g.C])
+	clear(zero)
 	b.parallelFor(tiles, 16, func(t0, t1 int) {
 		for t := t0; t < t1; t++ {
 			g.winogradInput(x, t/(th*tw), t%(th*tw)/tw*2, t%tw*2, v[t*g.C:], ev, zero)
@@ -58,7 +58,8 @@ func (b *Backend) winogradWide(g convGeom, x, u, y []float32) {
 		}
 	})
 	b.parallelFor(tiles, 16, func(t0, t1 int) {
-		spill := make([]float32, g.K)
+		spill := b.scratch(g.K) // outputs past the edge
+		defer b.recycle(spill)
 		for t := t0; t < t1; t++ {
 			g.winogradOutput(m[t*g.K:], em, t/(th*tw), t%(th*tw)/tw*2, t%tw*2, y, spill)
 		}
