@@ -1,6 +1,7 @@
 //go:build !openblas
 
 #include "textflag.h"
+#include "winograd_amd64.h"
 
 // LD loads 8 channels of pixel e of the input patch: the e-th pointer of
 // the array at BX, plus the byte offset SI.
@@ -33,10 +34,7 @@ TEXT ·winogradInput8(SB), NOSPLIT, $0-32
 	MOVQ n8+8(FP), CX
 	MOVQ v+16(FP), DI
 	MOVQ ld+24(FP), R8
-	LEAQ (R8)(R8*2), R12 // 3 ld
-	LEAQ (DI)(R8*4), R9  // row 1: elements 4..7
-	LEAQ (R9)(R8*4), R10 // row 2
-	LEAQ (R10)(R8*4), R11 // row 3
+	ELEMENT_ROWS
 	XORQ SI, SI
 	TESTQ CX, CX
 	JE   done
@@ -69,10 +67,7 @@ TEXT ·winogradOutput8(SB), NOSPLIT, $0-32
 	MOVQ ld+8(FP), R8
 	MOVQ y+16(FP), BX
 	MOVQ n8+24(FP), CX
-	LEAQ (R8)(R8*2), R12
-	LEAQ (DI)(R8*4), R9
-	LEAQ (R9)(R8*4), R10
-	LEAQ (R10)(R8*4), R11
+	ELEMENT_ROWS
 	MOVQ 0(BX), AX
 	MOVQ 8(BX), DX
 	MOVQ 16(BX), R13
@@ -129,13 +124,8 @@ TEXT ·winogradFilter8(SB), NOSPLIT, $0-32
 	MOVQ n8+8(FP), CX
 	MOVQ u+16(FP), DI
 	MOVQ ld+24(FP), R8
-	LEAQ (R8)(R8*2), R12  // 3 ld
-	LEAQ (DI)(R8*4), R9   // elements 4..7
-	LEAQ (R9)(R8*4), R10  // elements 8..11
-	LEAQ (R10)(R8*4), R11 // elements 12..15
-	MOVL $0x3f000000, AX  // 0.5
-	MOVQ AX, X15
-	VBROADCASTSS X15, Y15
+	ELEMENT_ROWS
+	HALF_Y15
 	XORQ SI, SI
 	TESTQ CX, CX
 	JE   fdone
@@ -150,11 +140,7 @@ floop:
 	UROW(Y9, Y10, Y11, R9)
 	GROW(Y0, Y3, Y6, VSUBPS, Y9); GROW(Y1, Y4, Y7, VSUBPS, Y10); GROW(Y2, Y5, Y8, VSUBPS, Y11)
 	UROW(Y9, Y10, Y11, R10)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	ADDQ $32, R9
-	ADDQ $32, R10
-	ADDQ $32, R11
+	NEXT8
 	DECQ CX
 	JNE  floop
 

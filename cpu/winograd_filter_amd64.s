@@ -1,6 +1,7 @@
 //go:build !openblas
 
 #include "textflag.h"
+#include "winograd_amd64.h"
 
 // ZROW stores the four elements of one row of Z = A dY A^T, e0..e3 being
 // column 0..3, at the row pointers' column of the current element plus
@@ -44,10 +45,7 @@ TEXT ·winogradGradOut16(SB), NOSPLIT, $0-40
 	MOVQ n16+8(FP), CX
 	MOVQ z+16(FP), DI
 	MOVQ ld+24(FP), R8
-	LEAQ (R8)(R8*2), R12  // 3 ld
-	LEAQ (DI)(R8*4), R9   // row 1: elements 4..7
-	LEAQ (R9)(R8*4), R10  // row 2
-	LEAQ (R10)(R8*4), R11 // row 3
+	ELEMENT_ROWS
 	VXORPS Y15, Y15, Y15
 	XORQ SI, SI
 	TESTQ CX, CX
@@ -98,13 +96,8 @@ TEXT ·winogradFilterGrad8(SB), NOSPLIT, $0-32
 	MOVQ ld+8(FP), R8
 	MOVQ w+16(FP), BX
 	MOVQ n8+24(FP), CX
-	LEAQ (R8)(R8*2), R12  // 3 ld
-	LEAQ (DI)(R8*4), R9   // elements 4..7
-	LEAQ (R9)(R8*4), R10  // elements 8..11
-	LEAQ (R10)(R8*4), R11 // elements 12..15
-	MOVL $0x3f000000, AX  // 0.5
-	MOVQ AX, X15
-	VBROADCASTSS X15, Y15
+	ELEMENT_ROWS
+	HALF_Y15
 	XORQ SI, SI
 	TESTQ CX, CX
 	JE   gdone
@@ -117,11 +110,7 @@ gloop:
 	GROWW(Y0, Y1, Y2, Y3, 0)
 	GROWW(Y4, Y5, Y6, Y7, 3)
 	GROWW(Y8, Y9, Y10, Y11, 6)
-	ADDQ $32, SI
-	ADDQ $32, DI
-	ADDQ $32, R9
-	ADDQ $32, R10
-	ADDQ $32, R11
+	NEXT8
 	DECQ CX
 	JNE  gloop
 
