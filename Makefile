@@ -1,7 +1,7 @@
 # gocnn developer targets. `make test` is the test command CI runs.
 GO ?= go
 
-.PHONY: test test-short test-purego vet bench bench-vs-torch bench-loader build-libjpeg bench-cpu fuzz-short build standin test-standin gpu-rehearsal
+.PHONY: test test-short test-purego vet bench bench-vs-torch bench-loader bench-cpu fuzz-short build standin test-standin gpu-rehearsal
 
 # OPENBLAS is "yes" when cgo can build against OpenBLAS (libopenblas-dev: cblas.h and the
 # library); without it, vet and bench leave out -tags openblas and say so.
@@ -11,7 +11,7 @@ NO_OPENBLAS = echo "$@: skipped -tags openblas: OpenBLAS not found (apt install 
 
 # LIBJPEG_TAGS is "-tags libjpeg" when cgo can build against libjpeg-turbo (turbojpeg.h and
 # libturbojpeg: apt install libturbojpeg0-dev), empty otherwise (docker/libjpeg-tags.sh):
-# test, test-short and build-libjpeg decode JPEGs with it where it is installed, image/jpeg
+# test and test-short decode JPEGs with it where it is installed, image/jpeg
 # elsewhere. LIBJPEG=no forces the pure-Go decoder.
 LIBJPEG_TAGS ?= $(shell sh docker/libjpeg-tags.sh)
 
@@ -55,14 +55,10 @@ endif
 bench-vs-torch:
 	bash scripts/bench-vs-torch.sh $(or $(ROUNDS),3)
 
-## build: the train command (same flags as the CPU image: static, pure Go; see docker/build.sh)
+## build: the train command as the CPU image ships it (static; libjpeg-turbo linked in where
+## libturbojpeg0-dev is installed, image/jpeg otherwise; see docker/build.sh)
 build:
 	sh docker/build.sh cpu bin/train
-
-## build-libjpeg: the train command decoding JPEGs with libjpeg-turbo when installed
-## (dynamically linked), else as build
-build-libjpeg:
-	$(GO) build $(LIBJPEG_TAGS) -o bin/train ./cmd/train
 
 ## bench-loader: the ImageNet training input pipeline, gocnn (pure Go and libjpeg-turbo)
 ## against torchvision's ImageFolder + DataLoader, interleaved (ROUNDS=3)

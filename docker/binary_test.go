@@ -51,12 +51,44 @@ func dynamicDeps(t *testing.T, path string) (interp bool, libs []string) {
 	return interp, libs
 }
 
+// libjpegFound reports whether docker/libjpeg-tags.sh, run with env, finds libjpeg-turbo: whether
+// build.sh links it in.
+func libjpegFound(t *testing.T, env ...string) bool {
+	t.Helper()
+	cmd := exec.Command("sh", "libjpeg-tags.sh")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("sh libjpeg-tags.sh: %v", err)
+	}
+	return strings.Contains(string(out), "libjpeg")
+}
+
+// hasSymbol reports whether the ELF binary at path defines the function name.
+func hasSymbol(t *testing.T, path, name string) bool {
+	t.Helper()
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.ContainsFunc(syms, func(s elf.Symbol) bool { return s.Name == name && s.Section != elf.SHN_UNDEF })
+}
+
 // TestCPUBinary checks that the CPU image's binary is static, so it runs on distroless/static
-// with no libc, and that it starts and lists its models without any file beside it.
+// with no libc, that it has libjpeg-turbo linked in where the build machine has its static
+// archive, and that it starts and lists its models without any file beside it.
 func TestCPUBinary(t *testing.T) {
 	bin := buildTrain(t, "cpu")
 	if interp, libs := dynamicDeps(t, bin); interp || len(libs) > 0 {
 		t.Errorf("train is not static: dynamic loader %v, libraries %q", interp, libs)
+	}
+	if want := libjpegFound(t, "LIBJPEG_STATIC=1"); hasSymbol(t, bin, "tjInitDecompress") != want {
+		t.Errorf("libjpeg-turbo linked in: %v, want %v (libjpeg-tags.sh with LIBJPEG_STATIC=1)", !want, want)
 	}
 	cmd := exec.Command(bin, "-models")
 	cmd.Dir = t.TempDir()
@@ -72,8 +104,9 @@ func TestCPUBinary(t *testing.T) {
 }
 
 // TestCUDABinary checks that the CUDA image's binary builds with build.sh and needs no shared
-// library beyond glibc and libcuda.so.1, which the NVIDIA container toolkit mounts from the host
-// driver (NCCL and NVML are dlopened). It is not run: without a GPU a cuda binary exits at start.
+// library beyond glibc, libturbojpeg.so.0 (which the image installs; where the build machine has
+// libjpeg-turbo) and libcuda.so.1, which the NVIDIA container toolkit mounts from the host driver
+// (NCCL and NVML are dlopened). It is not run: without a GPU a cuda binary exits at start.
 func TestCUDABinary(t *testing.T) {
 	cudaHome := os.Getenv("CUDA_HOME")
 	if cudaHome == "" {
@@ -89,8 +122,11 @@ func TestCUDABinary(t *testing.T) {
 		t.Skip("no cuda.h: install a CUDA toolkit (scripts/install-cuda-toolkit.sh) to build the cuda variant")
 	}
 	bin := buildTrain(t, "cuda")
-	allowed := []string{"libcuda.so.1", "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libresolv.so.2"}
+	allowed := []string{"libcuda.so.1", "libturbojpeg.so.0", "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libresolv.so.2"}
 	interp, libs := dynamicDeps(t, bin)
+	if want := libjpegFound(t); slices.Contains(libs, "libturbojpeg.so.0") != want {
+		t.Errorf("the cuda train binary links libturbojpeg.so.0: %v, want %v (libjpeg-tags.sh)", !want, want)
+	}
 	if !interp {
 		t.Error("the cuda train binary has no dynamic loader; it cannot load libcuda.so.1")
 	}
