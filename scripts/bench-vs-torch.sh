@@ -5,18 +5,22 @@
 # the same state, then a Markdown table of img/s (median, min-max) and the
 # ratio of the medians. Without PyTorch it times gocnn alone and says so.
 #
-# usage: scripts/bench-vs-torch.sh [ROUNDS]      (make bench-vs-torch; ROUNDS defaults to 3)
+# usage: scripts/bench-vs-torch.sh [ROUNDS [CASE...]]   (make bench-vs-torch; ROUNDS defaults to 3)
+# CASEs are torch_cpu_anchor.py's names (resnet18, resnet50_b32, ...): only those; all when none.
 # THREADS (default: all cores) is given to both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
+only=" ${*:2} "
 threads=${THREADS:-$(nproc)}
 # gocnn model, input side, batch, torch_cpu_anchor.py's name for it
 cases=(
 	"resnet20 32 128 resnet20_cifar"
 	"resnet110 32 64 resnet110_cifar"
 	"resnet18 112 32 resnet18"
+	"resnet18 112 16 resnet18_b16"
 	"resnet50 112 16 resnet50"
+	"resnet50 112 32 resnet50_b32"
 	"mobilenet_v2 112 32 mobilenet_v2"
 	"unet 32 8 unet"
 	"vgg11 64 32 vgg11"
@@ -42,12 +46,16 @@ log=$(mktemp)
 for round in $(seq "$rounds"); do
 	for c in "${cases[@]}"; do
 		read -r model size batch tname <<<"$c"
+		if [ "$only" != "  " ] && [[ $only != *" $tname "* ]]; then
+			continue
+		fi
+		name="$model (${size}x${size}, batch $batch)"
 		ours=$(GOMAXPROCS=$threads "$bin" -model "$model" -bench -batch "$batch" -train-crop-size "$size" |
 			sed -n 's/.* \([0-9.]*\) img\/s.*/\1/p')
-		echo "gocnn $model $ours" >>"$log"
+		printf 'gocnn\t%s\t%s\n' "$name" "$ours" >>"$log"
 		if [ -n "$torch" ]; then
 			theirs=$("$python" scripts/bench/torch_cpu_anchor.py "$threads" "$tname" | sed -n 's/.*img_s=\([0-9.]*\).*/\1/p')
-			echo "torch $model $theirs" >>"$log"
+			printf 'torch\t%s\t%s\n' "$name" "$theirs" >>"$log"
 		fi
 		echo "round $round/$rounds: $model ${size}x${size} batch $batch: gocnn $ours img/s${torch:+, PyTorch $theirs img/s}" >&2
 	done
@@ -56,7 +64,7 @@ done
 import statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
-    who, model, v = line.split()
+    who, model, v = line.rstrip("\n").split("\t")
     runs.setdefault(model, {}).setdefault(who, []).append(float(v))
 def cell(v):
     return f"{statistics.median(v):.1f} ({min(v):.1f}-{max(v):.1f})" if v else "-"
