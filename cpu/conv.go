@@ -40,6 +40,18 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	if directConv != nil && directConv(b, g, xv, wv, yv) {
 		return
 	}
+	if g.Pointwise() {
+		// x is already the GEMM's left operand: one product per worker
+		// over all its rows packs the filters once, where colBudget's
+		// blocks of rows (128 at 2,048 channels) would pack them again
+		// for every block.
+		b.parallelFor(g.N*g.pq(), g.pq(), func(r0, r1 int) {
+			for gr := range g.Groups {
+				sgemm(false, true, r1-r0, g.kg, g.cg, 1, xv[r0*g.C+gr*g.cg:], g.C, g.filter(wv, gr), g.rsc, 0, yv[r0*g.K+gr*g.kg:], g.K)
+			}
+		})
+		return
+	}
 	b.parallelFor(g.N, 1, func(n0, n1 int) {
 		col := g.colBuffer()
 		defer colPool.Put(col)

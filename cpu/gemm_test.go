@@ -8,13 +8,15 @@ import (
 )
 
 // TestGemm checks Gemm against a float64 product for every transpose,
-// several betas, sizes that are not multiples of the micro-kernel's tile
-// and blocks deeper and wider than one cache block.
+// several betas, sizes that are not multiples of the micro-kernel's tile,
+// blocks deeper and wider than one cache block, and a transposed a with
+// rows l1SetPeriod or more apart under more than two column strips (the
+// micro-kernel then reads it packed).
 func TestGemm(t *testing.T) { testGemm(t) }
 
 func testGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	sizes := [][3]int{{1, 1, 1}, {7, 17, 3}, {13, 33, 300}, {130, 20, 9}, {5, 1030, 2}, {0, 3, 4}, {3, 4, 0}}
+	sizes := [][3]int{{1, 1, 1}, {7, 17, 3}, {13, 33, 300}, {130, 20, 9}, {5, 1030, 2}, {1030, 40, 20}, {0, 3, 4}, {3, 4, 0}}
 	for _, s := range sizes {
 		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 			for _, beta := range []float32{0, 1, -0.5} {

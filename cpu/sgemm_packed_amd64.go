@@ -8,9 +8,9 @@ import "sync"
 // of op(b), up to nc columns, is packed once into 16-column strips that
 // stay in L2, and the micro-kernel computes 6x16 tiles of c from six rows
 // of op(a) and one strip. op(a) is read in place (the kernel takes both of
-// its strides), except a last strip of fewer than six rows, which is
-// copied and zero-padded: packing a would cost as much as the arithmetic
-// when c is narrow, as a convolution's output channels often are.
+// its strides), except where packA says: packing all of a would cost as
+// much as the arithmetic when c is narrow, as a convolution's output
+// channels often are.
 const (
 	mr, nr = 6, 16
 	kc, nc = 256, 1024
@@ -47,8 +47,8 @@ func packedSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 			for i0 := 0; i0 < m; i0 += mr {
 				rows := min(mr, m-i0)
 				strip, srs, sks := a[i0*rs+p0*ks:], rs, ks
-				if rows < mr {
-					strip, srs, sks = packEdgeA(strip, rs, ks, rows, kb, buf.a[:kb*mr]), 1, mr
+				if rows < mr || ks >= l1SetPeriod && nb > 2*nr {
+					strip, srs, sks = packA(strip, rs, ks, rows, kb, buf.a[:kb*mr]), 1, mr
 				}
 				_ = strip[(mr-1)*srs+(kb-1)*sks] // the kernel reads this far
 				for jr := 0; jr < nb; jr += nr {
@@ -60,10 +60,28 @@ func packedSgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, l
 	}
 }
 
-// packEdgeA copies rows < 6 rows of op(a) starting at a (strides rs, ks)
-// into dst laid out (kb, 6), the missing rows zero.
-func packEdgeA(a []float32, rs, ks, rows, kb int, dst []float32) []float32 {
-	clear(dst)
+// l1SetPeriod is the stride, in floats, at which addresses fall in the same
+// set of a 32 KiB 8-way L1 data cache (4 KiB).
+const l1SetPeriod = 1024
+
+// packA copies rows <= 6 rows of op(a) starting at a (strides rs, ks)
+// into dst laid out (kb, 6), missing rows zero. packedSgemm packs a strip
+// when it has fewer than six rows, and when its k steps lie l1SetPeriod
+// floats apart or more and it serves more than two column strips: read in
+// place, its kb steps at a convolution's 1,024 or 2,048 channels all fall
+// in one L1 set and evict one another (BenchmarkPointwisePasses: 1x1
+// filter gradients at 1,024 and 2,048 filters 56-66 cpu-GFLOP/s read in
+// place, 64-89 packed, on a loaded machine; at 256 filters packing lost).
+func packA(a []float32, rs, ks, rows, kb int, dst []float32) []float32 {
+	if rows < mr {
+		clear(dst)
+	}
+	if rs == 1 {
+		for l := range kb {
+			copy(dst[l*mr:l*mr+rows], a[l*ks:l*ks+rows])
+		}
+		return dst
+	}
 	for i := range rows {
 		for l := range kb {
 			dst[l*mr+i] = a[i*rs+l*ks]
