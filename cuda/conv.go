@@ -43,6 +43,22 @@ func (b *Backend) launchTiled(op string, pass [kernels.NumTiles]*kernels.Kernel,
 	b.launch(op, pass[t.kind], grid, dim3{t.threads, 1, 1}, 0, args...)
 }
 
+// forwardPass returns the forward kernels to launch on tile t: the cp.async
+// pipelined ones (kernels/mma_pipe.cuh) where t has one and the operands
+// allow it, else the register-staged ones. A pipelined copy moves 4
+// channels of one pixel and tap, 16 bytes, to a 16-byte aligned address:
+// C and C/G must be multiples of 4 (every row of x, every group's first
+// channel and every filter's row R*S*C/G aligned, and no copy straddles
+// two taps), and both buffers aligned. A 3-channel stem, or groups of odd
+// width, take the register path.
+func forwardPass(p autograd.ConvParams, x, w *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
+	if kernels.Conv2DForwardPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
+		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0 {
+		return kernels.Conv2DForwardPipe
+	}
+	return kernels.Conv2DForward
+}
+
 // Conv2D sets y to the cross-correlation of x with w.
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 // It panics when p is invalid or a buffer does not match it.
@@ -62,7 +78,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	default:
 		m := p.N * p.P() * p.Q()
 		t, _, _ := b.plan(m, kg, 0, p.Groups)
-		b.launchTiled(op, kernels.Conv2DForward, t, m, kg, p.Groups, convArgs(p, xd, wd, yd)...)
+		b.launchTiled(op, forwardPass(p, xd, wd, t), t, m, kg, p.Groups, convArgs(p, xd, wd, yd)...)
 	}
 }
 

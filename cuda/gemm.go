@@ -37,6 +37,10 @@ var (
 // tests set it to run every tile's kernels at any size.
 var forcedTile *tile
 
+// registerStaged, when true, keeps every launch off the cp.async
+// pipelined kernels: tests set it to compare the two paths.
+var registerStaged bool
+
 // sumSplits returns the kernel that adds t's split partial products: at
 // bf16 and tf32 it rounds the sum, as the unsplit kernels round their
 // results.
@@ -182,7 +186,7 @@ func (b *Backend) gemm(op string, g gemmOp) {
 		return
 	}
 	t, splits, chunk := b.plan(g.m, g.n, g.k, g.batch)
-	kern := kernels.Sgemm(g.transA, g.transB, t.kind)
+	kern := g.kernel(t)
 	grid := dim3{ceilDiv(g.m, t.bm), ceilDiv(g.n, t.bn), g.batch * splits}
 	block := dim3{t.threads, 1, 1}
 	if splits == 1 {
@@ -197,6 +201,31 @@ func (b *Backend) gemm(op string, g gemmOp) {
 		g.m, g.n, g.k, splits, chunk, float32(1), float32(0))
 	b.launch(op, t.sumSplits(), b.grid1(int64(g.batch*mn)), dim3{threads, 1, 1}, 0,
 		ws, splits, g.batch, g.m, g.n, g.c, g.ldc, g.sc, g.alpha, g.beta)
+}
+
+// kernel returns g's product kernel on tile t: the cp.async pipelined
+// one (kernels/mma_pipe.cuh) where t has one and g's operands allow it
+// (pipelined), else the tile's register-staged one.
+func (g gemmOp) kernel(t tile) *kernels.Kernel {
+	if k := kernels.SgemmPipe(g.transA, g.transB, t.kind); k != nil && !registerStaged && g.pipelined() {
+		return k
+	}
+	return kernels.Sgemm(g.transA, g.transB, t.kind)
+}
+
+// pipelined reports whether the pipelined kernels can stage g's operands.
+// Each of their copies moves 16 bytes, 4 consecutive elements of a row of
+// an operand as stored (along k for a and for a transposed b, along m or
+// n otherwise), to a 16-byte aligned address, so every row must start
+// 16-byte aligned: both buffers aligned, lda and ldb multiples of 4, and
+// in a batch the strides between matrices too (a split starts at a
+// multiple of the tile's 16-deep step). The extents need not be: copies
+// past them are zero-filled.
+func (g gemmOp) pipelined() bool {
+	rows := func(buf *buffer, ld, stride int) bool {
+		return uintptr(buf.ptr)%16 == 0 && ld%4 == 0 && (g.batch == 1 || stride%4 == 0)
+	}
+	return rows(g.a, g.lda, g.sa) && rows(g.b, g.ldb, g.sb)
 }
 
 // Gemm sets c = alpha*op(a)*op(b) + beta*c for row-major matrices; with

@@ -95,6 +95,10 @@ var tensorConvCases = []struct {
 	{"1x1s2 projection even", squareConv(2, 8, 8, 24, 40, 1, 1, 2, 0, 1, 1)},
 	{"7x7s2p3 stem even", squareConv(1, 16, 16, 3, 70, 7, 7, 2, 3, 1, 1)},
 	{"3x3s2p1 1x1 input", squareConv(2, 1, 1, 16, 24, 3, 3, 2, 1, 1, 1)},
+	// The pipelined forward pass (C and C/G multiples of 4): groups, wide
+	// padding with dilation, a reduction (36) and outputs (42, 6 a group)
+	// that fill no tile.
+	{"3x3p2 dilation 2 groups=2", squareConv(1, 7, 6, 8, 12, 3, 3, 1, 2, 2, 2)},
 }
 
 // TestConvBF16AgainstCPU runs the three convolution passes at bf16 on the
@@ -151,12 +155,21 @@ func TestGemmBF16Tiled(t *testing.T) { testGemmTiled(t, autograd.BF16, 4) }
 // TestGemmTF32Tiled is TestGemmBF16Tiled at tf32.
 func TestGemmTF32Tiled(t *testing.T) { testGemmTiled(t, autograd.TF32, 6) }
 
+// gemmTiledCases are testGemmTiled's shapes: the first four run the
+// register-staged kernels (a leading dimension not a multiple of 4) in
+// every transpose but nt, where both leading dimensions are k; the others
+// the cp.async pipelined ones in every transpose (kernels/mma_pipe.cuh),
+// with edges ragged in m, n and k (zero-filled copies), several blocks,
+// and a split reduction.
+var gemmTiledCases = []struct{ m, n, k int }{{1, 1, 1}, {37, 29, 53}, {130, 67, 300}, {3, 5, 5000},
+	{36, 28, 52}, {132, 68, 300}, {4, 8, 4096}}
+
 // testGemmTiled checks Gemm at precision p, random operands from stream
 // seed.
 func testGemmTiled(t *testing.T, p autograd.Precision, seed uint64) {
 	rng := rand.New(rand.NewPCG(19, seed))
 	host, plain := atPrecision(t, p)
-	for _, c := range []struct{ m, n, k int }{{1, 1, 1}, {37, 29, 53}, {130, 67, 300}, {3, 5, 5000}} {
+	for _, c := range gemmTiledCases {
 		for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 			name := fmt.Sprintf("%dx%dx%d transA=%v transB=%v", c.m, c.n, c.k, tr[0], tr[1])
 			a, b, c0 := randn(rng, c.m*c.k), randn(rng, c.k*c.n), randn(rng, c.m*c.n)

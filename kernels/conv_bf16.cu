@@ -8,7 +8,11 @@
 // A split filter gradient's partial sums stay fp32; gemm_bf16.cu's
 // sum_splits_bf16_f32 adds them and rounds.
 #include "conv_gemm.cuh"
-#include "mma_tile.cuh"
+#include "mma_pipe.cuh"
 
 CONV_KERNELS(BF16Tile, bf16, 1)
 CONV_KERNELS(BF16Tall, bf16_tall, 2)
+// conv2d_forward_bf16[_tall]_pipe_f32: the forward pass on mma_pipe.cuh's
+// cp.async pipeline, for C and C/G multiples of 4.
+CONV_FORWARD(BF16Tile, bf16_pipe, 1, 4)
+CONV_FORWARD(BF16Tall, bf16_tall_pipe, 2, 4)

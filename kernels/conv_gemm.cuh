@@ -35,15 +35,16 @@ __device__ __forceinline__ int lo16(int v) { return (int)(short)(v & 0xffff); }
 // inside reports 0 <= v < n.
 __device__ __forceinline__ bool inside(int v, int n) { return (unsigned)v < (unsigned)n; }
 
-// KmajorRows is a k-major gather's per-thread view of tile_pos: its
-// elements' rows are row + e*STEP, their common reduction index k.
-template <int ROWS, int BK, int T>
+// KmajorRows is a k-major gather's per-thread view of tile_pos (of
+// vec_pos for vectors of V elements along k): its elements' rows are
+// row + e*STEP, their common reduction index k.
+template <int ROWS, int BK, int T, int V = 1>
 struct KmajorRows {
-	static_assert(T % BK == 0, "a k-major gather needs T a multiple of BK");
-	enum { E = ROWS * BK / T, STEP = T / BK };
+	static_assert(T % (BK / V) == 0, "a k-major gather needs T a multiple of BK/V");
+	enum { E = ROWS * BK / (T * V), STEP = T * V / BK };
 	static_assert(E <= 32, "a gather's row mask holds 32 elements");
-	static __device__ __forceinline__ int row() { return threadIdx.x / BK; }
-	static __device__ __forceinline__ int k() { return threadIdx.x % BK; }
+	static __device__ __forceinline__ int row() { return threadIdx.x / (BK / V); }
+	static __device__ __forceinline__ int k() { return threadIdx.x % (BK / V) * V; }
 };
 
 // RowMajorK is a row-major gather's per-thread view of tile_pos: its
@@ -61,11 +62,14 @@ struct RowMajorK {
 // pad + r*dil, q*stride - pad + s*dil, g*Cg + c] or 0 in the padding.
 // Per element: the offset of the row's pixel (h0, w0) = (p*stride - pad,
 // q*stride - pad) and (h0, w0) packed; per thread: the tap (r, s, c),
-// which advances by BK a step.
-template <int ROWS, int BK, int T>
+// which advances by BK a step. With V = 4 its elements are vectors of 4
+// channels, copied into shared memory by cp.async (copy; Cg and C
+// multiples of 4: cuda's forwardPipelined), else loaded into registers
+// (load).
+template <int ROWS, int BK, int T, int V_ = 1>
 struct Im2col {
-	typedef KmajorRows<ROWS, BK, T> L;
-	enum { E = L::E };
+	typedef KmajorRows<ROWS, BK, T, V_> L;
+	enum { E = L::E, V = V_ };
 	static constexpr bool KMAJOR = true;
 	const float* x;
 	Conv cv;
@@ -97,6 +101,20 @@ struct Im2col {
 		for (int e = 0; e < E; e++) {
 			bool in = tap && (live >> e & 1) && inside(hi16(hw[e]) + dh, cv.h) && inside(lo16(hw[e]) + dw, cv.w);
 			v[e] = in ? x[off[e] + d] : 0.f;
+		}
+	}
+	// copy issues the step's copies into s, laid out by Stage; a vector in
+	// the padding, past the product's rows or past the taps is zero-filled.
+	template <class Stage>
+	__device__ __forceinline__ void copy(float* s) const {
+		static_assert(V == 4, "copy moves 16-byte vectors");
+		int dh = rr * cv.dilH, dw = ss * cv.dilW;
+		unsigned d = ((unsigned)dh * cv.w + dw) * cv.c + cc;
+		bool tap = rr < cv.r;
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			bool in = tap && (live >> e & 1) && inside(hi16(hw[e]) + dh, cv.h) && inside(lo16(hw[e]) + dw, cv.w);
+			cp_async16(s + Stage::off(L::row() + e * L::STEP, L::k()), in ? x + (off[e] + d) : x, in ? 16 : 0);
 		}
 	}
 	__device__ __forceinline__ void next() {
@@ -244,15 +262,21 @@ struct Im2colT {
 	}
 };
 
-template <class C>
+// conv_forward computes group blockIdx.z's output tile; V = 4 runs the
+// cp.async pipeline (mma_pipe.cuh, tensor-core tiles), V = 1 the tile's
+// own main loop.
+template <class C, int V = 1>
 __device__ __forceinline__ void conv_forward(const float* x, const float* wt, float* y, const Conv& cv) {
 	int g = blockIdx.z, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
 	int red = cv.r * cv.s * cv.cg;
-	Im2col<C::BM, C::BK, C::T> la(x, cv, g, row0);
+	Im2col<C::BM, C::BK, C::T, V> la(x, cv, g, row0);
 	// B (kk, k) = w[g*Kg + k, kk]: loader row k, contiguous along kk.
-	Dense<C::BN, C::BK, C::T, true> lb(wt + (i64)g * cv.kg * red, red, 1, cv.kg, red, col0);
+	Dense<C::BN, C::BK, C::T, true, V> lb(wt + (i64)g * cv.kg * red, red, 1, cv.kg, red, col0);
 	typename AccOf<C>::type acc;
-	mainloop(la, lb, (red + C::BK - 1) / C::BK, acc);
+	if constexpr (V == 1)
+		mainloop(la, lb, (red + C::BK - 1) / C::BK, acc);
+	else
+		mainloop_pipe(la, lb, (red + C::BK - 1) / C::BK, acc);
 	store(acc, y + g * cv.kg, RowStride{cv.k}, cv.n * cv.p * cv.q, cv.kg, row0, col0, 1.f, 0.f);
 }
 
@@ -302,12 +326,17 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 // ptxas to two blocks' registers.
 #define CONV_BOUNDS_1(C) __launch_bounds__(C::T)
 #define CONV_BOUNDS_2(C) __launch_bounds__(C::T, 2)
-#define CONV_KERNELS(C, tile, minBlocks)                                                                             \
+// CONV_FORWARD defines conv2d_forward_<tile>_f32 alone, conv_forward<C, V>:
+// CONV_KERNELS's with V = 1, the cp.async pipeline's (tile named
+// <tile>_pipe, the tensor-core tiles) with V = 4.
+#define CONV_FORWARD(C, tile, minBlocks, V)                                                                          \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
 	    conv2d_forward_##tile##_f32(const float* x, const float* wt, float* y, CONV_PARAMS) {                        \
 		CONV_INIT;                                                                                                   \
-		conv_forward<C>(x, wt, y, cv);                                                                               \
-	}                                                                                                                \
+		conv_forward<C, V>(x, wt, y, cv);                                                                            \
+	}
+#define CONV_KERNELS(C, tile, minBlocks)                                                                             \
+	CONV_FORWARD(C, tile, minBlocks, 1)                                                                              \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
 	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {                \
 		CONV_INIT;                                                                                                   \

@@ -6,7 +6,11 @@
 // partial sums are added and rounded by gemm_tf32.cu's
 // sum_splits_tf32_f32.
 #include "conv_gemm.cuh"
-#include "mma_tile.cuh"
+#include "mma_pipe.cuh"
 
 CONV_KERNELS(TF32Tile, tf32, 1)
 CONV_KERNELS(TF32Tall, tf32_tall, 2)
+// conv2d_forward_tf32[_tall]_pipe_f32: the forward pass on mma_pipe.cuh's
+// cp.async pipeline, for C and C/G multiples of 4.
+CONV_FORWARD(TF32Tile, tf32_pipe, 1, 4)
+CONV_FORWARD(TF32Tall, tf32_tall_pipe, 2, 4)

@@ -7,7 +7,7 @@
 // loads B's fragments straight from global memory. M, N and K must be
 // multiples of 16, 8 and 16. Simple rather than fast: it checks mma.cuh
 // end to end. The tiled kernels the backend launches follow it.
-#include "mma_tile.cuh"
+#include "mma_pipe.cuh"
 
 // gemm_bf16_f32 runs one warp per block over a grid of (N/8, M/16)
 // blocks; block (x, y) computes rows [16y, 16y+16) and columns [8x, 8x+8)
@@ -59,6 +59,37 @@ GEMM_KERNEL(gemm_bf16_nn_tall_f32, BF16Tall, false, false)
 GEMM_KERNEL(gemm_bf16_nt_tall_f32, BF16Tall, false, true)
 GEMM_KERNEL(gemm_bf16_tn_tall_f32, BF16Tall, true, false)
 GEMM_KERNEL(gemm_bf16_tt_tall_f32, BF16Tall, true, true)
+// gemm_bf16_<op(A)><op(B)>[_tall]_pipe_f32 are the same on mma_pipe.cuh's
+// cp.async pipeline, for operands whose rows are 16-byte aligned.
+GEMM_PIPE_KERNEL(gemm_bf16_nn_pipe_f32, BF16Tile, false, false)
+GEMM_PIPE_KERNEL(gemm_bf16_nt_pipe_f32, BF16Tile, false, true)
+GEMM_PIPE_KERNEL(gemm_bf16_tn_pipe_f32, BF16Tile, true, false)
+GEMM_PIPE_KERNEL(gemm_bf16_tt_pipe_f32, BF16Tile, true, true)
+GEMM_PIPE_KERNEL(gemm_bf16_nn_tall_pipe_f32, BF16Tall, false, false)
+GEMM_PIPE_KERNEL(gemm_bf16_nt_tall_pipe_f32, BF16Tall, false, true)
+GEMM_PIPE_KERNEL(gemm_bf16_tn_tall_pipe_f32, BF16Tall, true, false)
+GEMM_PIPE_KERNEL(gemm_bf16_tt_tall_pipe_f32, BF16Tall, true, true)
+
+// copy_async_f32 checks cp_async.cuh end to end: one block of 64 threads
+// copies src's first n elements into 256 floats of shared memory, thread
+// i the 16 bytes at src + 4i, of which it reads only those below n
+// (cp_async16's src-size) and zero-fills the rest, in two groups (threads
+// below 32, then the others) waited for one at a time, then writes the
+// shared memory to dst: dst[i] = src[i] for i < n, else 0.
+extern "C" __global__ void __launch_bounds__(64) copy_async_f32(float* dst, const float* src, i64 n) {
+	__shared__ __align__(16) float s[256];
+	int i = threadIdx.x, left = (int)min(max(n - 4 * i, (i64)0), (i64)4);
+	if (i < 32) cp_async16(s + 4 * i, left ? src + 4 * i : src, 4 * left);
+	cp_async_commit();
+	if (i >= 32) cp_async16(s + 4 * i, left ? src + 4 * i : src, 4 * left);
+	cp_async_commit();
+	cp_async_wait<1>();
+	__syncthreads();
+	for (int j = i; j < 128; j += 64) dst[j] = s[j];
+	cp_async_wait<0>();
+	__syncthreads();
+	for (int j = 128 + i; j < 256; j += 64) dst[j] = s[j];
+}
 
 // sum_splits_bf16_f32 is sum_splits_f32 with the result rounded to bf16:
 // it finishes the split products above and conv_bf16.cu's split filter

@@ -2,7 +2,7 @@
 // cpu.Backend's Gemm at autograd.TF32): operands rounded to TF32 (to
 // nearest even) as they are loaded, fp32 sums, the result rounded to
 // TF32.
-#include "mma_tile.cuh"
+#include "mma_pipe.cuh"
 
 // gemm_tf32_f32 is C = A*B, A (M, K), B (K, N) and C (M, N) row-major fp32,
 // M, N and K multiples of 16, 8 and 8, one warp per block over a grid of
@@ -42,6 +42,16 @@ GEMM_KERNEL(gemm_tf32_nn_tall_f32, TF32Tall, false, false)
 GEMM_KERNEL(gemm_tf32_nt_tall_f32, TF32Tall, false, true)
 GEMM_KERNEL(gemm_tf32_tn_tall_f32, TF32Tall, true, false)
 GEMM_KERNEL(gemm_tf32_tt_tall_f32, TF32Tall, true, true)
+// gemm_tf32_<op(A)><op(B)>[_tall]_pipe_f32 are the same on mma_pipe.cuh's
+// cp.async pipeline, for operands whose rows are 16-byte aligned.
+GEMM_PIPE_KERNEL(gemm_tf32_nn_pipe_f32, TF32Tile, false, false)
+GEMM_PIPE_KERNEL(gemm_tf32_nt_pipe_f32, TF32Tile, false, true)
+GEMM_PIPE_KERNEL(gemm_tf32_tn_pipe_f32, TF32Tile, true, false)
+GEMM_PIPE_KERNEL(gemm_tf32_tt_pipe_f32, TF32Tile, true, true)
+GEMM_PIPE_KERNEL(gemm_tf32_nn_tall_pipe_f32, TF32Tall, false, false)
+GEMM_PIPE_KERNEL(gemm_tf32_nt_tall_pipe_f32, TF32Tall, false, true)
+GEMM_PIPE_KERNEL(gemm_tf32_tn_tall_pipe_f32, TF32Tall, true, false)
+GEMM_PIPE_KERNEL(gemm_tf32_tt_tall_pipe_f32, TF32Tall, true, true)
 
 // sum_splits_tf32_f32 is sum_splits_f32 with the result rounded to TF32:
 // it finishes the split products above and conv_tf32.cu's split filter

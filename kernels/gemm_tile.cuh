@@ -11,6 +11,7 @@
 // configuration.
 #pragma once
 #include "common.cuh"
+#include "cp_async.cuh"
 
 // Tile is one configuration: BM x BN outputs per block, BK deep steps,
 // TM x TN outputs per thread (multiples of 4, read from shared memory as
@@ -50,11 +51,29 @@ __device__ __forceinline__ void tile_pos(int tid, int e, int* row, int* k) {
 	}
 }
 
+// vec_pos places vector e of thread tid, V elements contiguous in memory
+// (along k when KMAJOR, else along the rows), in a ROWS x BK step: its
+// first element's (row, k). With V = 1 it is tile_pos.
+template <int ROWS, int BK, int T, bool KMAJOR, int V>
+__device__ __forceinline__ void vec_pos(int tid, int e, int* row, int* k) {
+	if (KMAJOR) {
+		tile_pos<ROWS, BK / V, T, true>(tid, e, row, k);
+		*k *= V;
+	} else {
+		tile_pos<ROWS / V, BK, T, false>(tid, e, row, k);
+		*row *= V;
+	}
+}
+
 // Dense loads a matrix whose element (row, k) lies at p[row*rs + k*ks]
-// (both strides in elements), zero outside rows x kext.
-template <int ROWS, int BK, int T, bool KMAJOR_>
+// (both strides in elements), zero outside rows x kext. With V = 1 a
+// thread loads E elements a step into registers (load); with V = 4 it
+// copies E vectors of 4 elements (16 bytes) into shared memory (copy,
+// mma_pipe.cuh's pipeline), which needs the contiguous dimension's
+// stride to be 1 and the other's, and p, 16-byte aligned.
+template <int ROWS, int BK, int T, bool KMAJOR_, int V_ = 1>
 struct Dense {
-	enum { E = ROWS * BK / T };
+	enum { E = ROWS * BK / (T * V_), V = V_ };
 	static constexpr bool KMAJOR = KMAJOR_;
 	const float* p;
 	i64 rs, ks;
@@ -66,7 +85,7 @@ struct Dense {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
 			int r, kk;
-			tile_pos<ROWS, BK, T, KMAJOR>(threadIdx.x, e, &r, &kk);
+			vec_pos<ROWS, BK, T, KMAJOR, V>(threadIdx.x, e, &r, &kk);
 			row[e] = row0 + r;
 			k[e] = kk;
 		}
@@ -74,6 +93,21 @@ struct Dense {
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) v[e] = (row[e] < rows && k[e] < kext) ? p[row[e] * rs + k[e] * ks] : 0.f;
+	}
+	// copy issues this thread's cp.async copies of the step into s, laid
+	// out by Stage (mma_pipe.cuh's F32Stage); the elements past rows or
+	// kext are zero-filled, not read.
+	template <class Stage>
+	__device__ __forceinline__ void copy(float* s) const {
+		static_assert(V == 4, "copy moves 16-byte vectors");
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			int r, kk;
+			vec_pos<ROWS, BK, T, KMAJOR, V>(threadIdx.x, e, &r, &kk);
+			int n = KMAJOR ? (row[e] < rows ? min(max(kext - k[e], 0), 4) : 0)
+			               : (k[e] < kext ? min(max(rows - row[e], 0), 4) : 0);
+			cp_async16(s + Stage::off(r, kk), n ? p + row[e] * rs + k[e] * ks : p, 4 * n);
+		}
 	}
 	__device__ __forceinline__ void next() {
 #pragma unroll
@@ -196,7 +230,7 @@ __device__ __forceinline__ void store(const Acc<C>& acc, float* c, const Rows& r
 // on matrix z / splits and its split z % splits of K, [s*kchunk,
 // min(k, (s+1)*kchunk)); kchunk is a multiple of BK. A split's partial
 // product goes to c + s*ss.
-template <class C, bool TA, bool TB>
+template <class C, bool TA, bool TB, int V = 1>
 __device__ __forceinline__ void gemm_tile(const float* a, i64 lda, i64 sa, const float* b, i64 ldb, i64 sb, float* c,
                                           i64 ldc, i64 sc, i64 ss, i64 m, i64 n, i64 k, i64 splits, i64 kchunk,
                                           float alpha, float beta) {
@@ -204,12 +238,16 @@ __device__ __forceinline__ void gemm_tile(const float* a, i64 lda, i64 sa, const
 	i64 k0 = s * kchunk, kext = min(k - k0, kchunk);
 	int row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
 	// op(A) element (row, kk) and op(B) element (kk, col), as loader rows.
-	Dense<C::BM, C::BK, C::T, !TA> la(a + batch * sa + (TA ? k0 * lda : k0), TA ? 1 : lda, TA ? lda : 1, (int)m,
-	                                  (int)kext, row0);
-	Dense<C::BN, C::BK, C::T, TB> lb(b + batch * sb + (TB ? k0 : k0 * ldb), TB ? ldb : 1, TB ? 1 : ldb, (int)n,
-	                                 (int)kext, col0);
+	Dense<C::BM, C::BK, C::T, !TA, V> la(a + batch * sa + (TA ? k0 * lda : k0), TA ? 1 : lda, TA ? lda : 1,
+	                                     (int)m, (int)kext, row0);
+	Dense<C::BN, C::BK, C::T, TB, V> lb(b + batch * sb + (TB ? k0 : k0 * ldb), TB ? ldb : 1, TB ? 1 : ldb,
+	                                    (int)n, (int)kext, col0);
 	typename AccOf<C>::type acc;
-	mainloop(la, lb, (int)((kext + C::BK - 1) / C::BK), acc);
+	int kTiles = (int)((kext + C::BK - 1) / C::BK);
+	if constexpr (V == 1)
+		mainloop(la, lb, kTiles, acc);
+	else
+		mainloop_pipe(la, lb, kTiles, acc); // mma_tile.cuh's tensor-core tiles only
 	store(acc, c + batch * sc + s * ss, RowStride{ldc}, (int)m, (int)n, row0, col0, alpha, beta, splits == 1);
 }
 
@@ -217,9 +255,13 @@ __device__ __forceinline__ void gemm_tile(const float* a, i64 lda, i64 sa, const
 	const float *a, i64 lda, i64 sa, const float *b, i64 ldb, i64 sb, float *c, i64 ldc, i64 sc, i64 ss, i64 m, \
 	    i64 n, i64 k, i64 splits, i64 kchunk, float alpha, float beta
 #define GEMM_ARGS a, lda, sa, b, ldb, sb, c, ldc, sc, ss, m, n, k, splits, kchunk, alpha, beta
-// GEMM_KERNEL defines kernel name, gemm_tile of configuration C.
+// GEMM_KERNEL defines kernel name, gemm_tile of configuration C;
+// GEMM_PIPE_KERNEL the same on mma_pipe.cuh's cp.async pipeline (tensor-
+// core tiles, lda and ldb multiples of 4: cuda's gemmOp.pipelined).
 #define GEMM_KERNEL(name, C, TA, TB) \
 	extern "C" __global__ void __launch_bounds__(C::T) name(GEMM_PARAMS) { gemm_tile<C, TA, TB>(GEMM_ARGS); }
+#define GEMM_PIPE_KERNEL(name, C, TA, TB) \
+	extern "C" __global__ void __launch_bounds__(C::T) name(GEMM_PARAMS) { gemm_tile<C, TA, TB, 4>(GEMM_ARGS); }
 
 // sum_splits sets c = finish(alpha * (sum over s of ws[b][s]) + beta * c)
 // for each of batch (m, n) matrices, adding the splits in order; c is not

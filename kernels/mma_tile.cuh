@@ -18,11 +18,14 @@
 // multiply one, each thread's loads of the next are in flight into
 // registers, then stored into the other, one barrier a step.
 //
-// Why not cp.async: the operands live in global memory as fp32 and are
-// rounded on their way in; cp.async copies bytes unchanged, so it could
-// stage them only as fp32 (twice the shared memory, and a rounding pass
-// over shared memory each step) or from bf16 copies of the tensors that
-// do not exist. Register staging overlaps the loads with the math as well.
+// This register-staged loop is the fallback: where every row of both
+// operands starts 16-byte aligned, the kernels run mma_pipe.cuh's
+// cp.async pipeline instead (PIPE_STAGES steps of fp32 in shared memory,
+// rounded to the format as fragments are loaded; the same results bit for
+// bit). cp.async copies bytes unchanged, so it cannot round on the way
+// in, and it cannot gather rows that are not 16-byte aligned (a 3-channel
+// stem, odd leading dimensions): those stay here, as do the backward
+// convolution passes for now.
 //
 // TF32: the same loop with elements rounded to TF32 (autograd.TF32.Round)
 // and staged as 32-bit words, rows of 16 words (64 bytes) with word k of

@@ -141,6 +141,43 @@ func sgemmTiles(ops string) [NumTiles]*Kernel {
 // Sgemm returns gemm.cu's product kernel for the given transposes and tile.
 func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(transB)][t] }
 
+// The tensor-core tiles' products and forward convolutions on
+// mma_pipe.cuh's cp.async pipeline, for operands whose rows are 16-byte
+// aligned (the backend chooses: cuda's gemmOp.pipelined and
+// forwardPipelined): indexed by Tile, nil for the fp32 tiles, which have
+// none.
+var (
+	sgemmPipe = [2][2][NumTiles]*Kernel{
+		{pipeTiles("nn"), pipeTiles("nt")},
+		{pipeTiles("tn"), pipeTiles("tt")},
+	}
+	Conv2DForwardPipe = [NumTiles]*Kernel{
+		BF16:     def("conv_bf16", "conv2d_forward_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32:     def("conv_tf32", "conv2d_forward_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		BF16Tall: def("conv_bf16", "conv2d_forward_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32Tall: def("conv_tf32", "conv2d_forward_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+	}
+	// CopyAsync checks cp_async.cuh: dst (256 floats), src, n; one
+	// block of 64 threads. The backend does not launch it; cuda's
+	// TestCopyAsync does.
+	CopyAsync = def("gemm_bf16", "copy_async_f32", Ptr, Ptr, Int)
+)
+
+// pipeTiles returns the pipelined product kernels of the tensor-core
+// tiles for transposes ops.
+func pipeTiles(ops string) [NumTiles]*Kernel {
+	return [NumTiles]*Kernel{
+		BF16:     def("gemm_bf16", "gemm_bf16_"+ops+"_pipe_f32", gemmParams...),
+		TF32:     def("gemm_tf32", "gemm_tf32_"+ops+"_pipe_f32", gemmParams...),
+		BF16Tall: def("gemm_bf16", "gemm_bf16_"+ops+"_tall_pipe_f32", gemmParams...),
+		TF32Tall: def("gemm_tf32", "gemm_tf32_"+ops+"_tall_pipe_f32", gemmParams...),
+	}
+}
+
+// SgemmPipe returns the pipelined product kernel for the given transposes
+// and tile, nil when the tile has none.
+func SgemmPipe(transA, transB bool, t Tile) *Kernel { return sgemmPipe[b2i(transA)][b2i(transB)][t] }
+
 func b2i(b bool) int {
 	if b {
 		return 1
