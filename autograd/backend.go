@@ -87,6 +87,21 @@ type Backend interface {
 	// Conv2D sets y to the cross-correlation of x with w.
 	// x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 	Conv2D(p ConvParams, x, w, y Buffer)
+	// Conv2DBias sets y to Conv2D's result plus bias[k] (K) broadcast over
+	// the pixels, then, with relu, max(., 0): the convolution's epilogue,
+	// applied where the kernel writes its output instead of in passes of
+	// their own. Its numerics are those of Conv2D, AddBias and
+	// Activation(ActReLU) in turn: at a precision narrower than fp32 the
+	// convolution's result is rounded to it first, then the bias is added
+	// in fp32 (one rounding), then the ReLU taken, so the bits equal the
+	// three separate calls'.
+	Conv2DBias(p ConvParams, relu bool, x, w, bias, y Buffer)
+	// BiasReLUBackward is the backward of Conv2DBias's epilogue with relu:
+	// dx = dy where y > 0 (y its output), as ActivationBackward(ActReLU)
+	// forms it, and, when dbias is not nil, dbias[c] = the sum over r of
+	// that dx[r, c], summed as SumRows sums it: one pass where the separate
+	// ops take two. y, dy, dx: (rows, cols); dbias: (cols).
+	BiasReLUBackward(rows, cols int, y, dy, dx, dbias Buffer)
 	// Conv2DBackwardData sets dx to the gradient of Conv2D with respect to x.
 	// dy: (N, P, Q, K); w: (K, R, S, C/G); dx: (N, H, W, C).
 	Conv2DBackwardData(p ConvParams, dy, w, dx Buffer)

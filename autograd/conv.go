@@ -12,9 +12,78 @@ type Conv2DOptions struct {
 }
 
 // Conv2D returns the cross-correlation of x (N, H, W, C) with filters
-// w (K, R, S, C/G): an (N, P, Q, K) tensor. Bias is a separate AddBias. It
-// panics when the shapes or options do not fit together.
+// w (K, R, S, C/G): an (N, P, Q, K) tensor. Bias is a separate AddBias, or
+// fused with Conv2DBias. It panics when the shapes or options do not fit
+// together.
 func Conv2D(x, w *Tensor, o Conv2DOptions) *Tensor {
+	p := conv2DParams(x, w, o)
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
+	be.Conv2D(p, x.buf, w.buf, y.buf)
+	return record("Conv2D", y, []*Tensor{x, w}, func(dy *Tensor) []*Tensor {
+		dx, dw := convBackward(p, x, w, dy)
+		return []*Tensor{dx, dw}
+	})
+}
+
+// Conv2DBias returns AddBias(Conv2D(x, w, o), b) as one op: the backend
+// adds the bias (K) where the convolution writes its output, with the
+// roundings of the two separate ops (see Backend.Conv2DBias).
+func Conv2DBias(x, w, b *Tensor, o Conv2DOptions) *Tensor {
+	return conv2DBias("Conv2DBias", x, w, b, o, false)
+}
+
+// Conv2DBiasReLU returns ReLU(AddBias(Conv2D(x, w, o), b)) as one op: the
+// convolution's output is written once, biased and clamped, instead of
+// three tensors in three passes; the values are the same bits as the
+// three ops' (Backend.Conv2DBias defines the roundings). Its backward
+// masks the gradient by the output's positives and sums the bias gradient
+// in one pass (Backend.BiasReLUBackward), then runs the convolution's
+// backward passes on the masked gradient. It keeps x, w and its output for
+// the backward, where the three ops would also keep the convolution's and
+// the sum's outputs. A residual add, as BatchNormReLU has, is left out: no
+// model adds a shortcut to a biased convolution before its ReLU.
+func Conv2DBiasReLU(x, w, b *Tensor, o Conv2DOptions) *Tensor {
+	return conv2DBias("Conv2DBiasReLU", x, w, b, o, true)
+}
+
+// conv2DBias is Conv2DBias, with relu Conv2DBiasReLU.
+func conv2DBias(op string, x, w, b *Tensor, o Conv2DOptions, relu bool) *Tensor {
+	p := conv2DParams(x, w, o)
+	if !b.shape.Equal(Shape{p.K}) || b.dev != x.dev || b.DType() != Float32 {
+		panic(fmt.Sprintf("autograd: %s of bias %v %v on %s for %d filters on %s", op, b.DType(), b.shape, b.dev.Name(), p.K, x.dev.Name()))
+	}
+	be := x.dev.backend
+	y := Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
+	be.Conv2DBias(p, relu, x.buf, w.buf, b.buf, y.buf)
+	return record(op, y, []*Tensor{x, w, b}, func(dy *Tensor) []*Tensor {
+		rows := y.Numel() / p.K
+		var db *Tensor
+		if b.requiresGrad {
+			db = Empty(b.dev, Float32, p.K)
+		}
+		dm := dy // the gradient at the convolution's output
+		if relu {
+			dm = Empty(y.dev, Float32, y.shape...)
+			var dbBuf Buffer
+			if db != nil {
+				dbBuf = db.buf
+			}
+			be.BiasReLUBackward(rows, p.K, y.buf, dy.buf, dm.buf, dbBuf)
+		} else if db != nil {
+			be.SumRows(rows, p.K, dy.buf, db.buf)
+		}
+		dx, dw := convBackward(p, x, w, dm)
+		if dm != dy {
+			dm.Release()
+		}
+		return []*Tensor{dx, dw, db}
+	})
+}
+
+// conv2DParams checks x and w for Conv2D with options o and returns its
+// parameters.
+func conv2DParams(x, w *Tensor, o Conv2DOptions) ConvParams {
 	n, h, wd, c := x.shape.NHWC("Conv2D")
 	k, r, s, cg := w.shape.NHWC("Conv2D filter")
 	p := convParams("Conv2D", x, w, ConvParams{N: n, H: h, W: wd, C: c, K: k, R: r, S: s},
@@ -22,21 +91,22 @@ func Conv2D(x, w *Tensor, o Conv2DOptions) *Tensor {
 	if cg*p.Groups != c {
 		panic(fmt.Sprintf("autograd: Conv2D filter %v for %d input channels in %d groups, want (K, R, S, %d)", w.shape, c, p.Groups, c/p.Groups))
 	}
+	return p
+}
+
+// convBackward returns Conv2D's gradients for x and w given dy at its
+// output, nil for an input that wants none.
+func convBackward(p ConvParams, x, w, dy *Tensor) (dx, dw *Tensor) {
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, n, p.P(), p.Q(), k)
-	be.Conv2D(p, x.buf, w.buf, y.buf)
-	return record("Conv2D", y, []*Tensor{x, w}, func(dy *Tensor) []*Tensor {
-		var dx, dw *Tensor
-		if x.requiresGrad {
-			dx = Empty(x.dev, Float32, x.shape...)
-			be.Conv2DBackwardData(p, dy.buf, w.buf, dx.buf)
-		}
-		if w.requiresGrad {
-			dw = Empty(w.dev, Float32, w.shape...)
-			be.Conv2DBackwardFilter(p, x.buf, dy.buf, dw.buf)
-		}
-		return []*Tensor{dx, dw}
-	})
+	if x.requiresGrad {
+		dx = Empty(x.dev, Float32, x.shape...)
+		be.Conv2DBackwardData(p, dy.buf, w.buf, dx.buf)
+	}
+	if w.requiresGrad {
+		dw = Empty(w.dev, Float32, w.shape...)
+		be.Conv2DBackwardFilter(p, x.buf, dy.buf, dw.buf)
+	}
+	return dx, dw
 }
 
 // convParams completes p (sizes set) with options whose zero values mean

@@ -24,25 +24,48 @@ func (b *Backend) SumRows(rows, cols int, x, y autograd.Buffer) {
 	xv, yv := floats(x), floats(y)
 	mustLen("SumRows", rows*cols, len(xv))
 	mustLen("SumRows", cols, len(yv))
+	b.sumRows(rows, cols, xv, nil, nil, yv)
+}
+
+// sumRows is SumRows of x into y, except that with a mask (rows, cols) each
+// x[r, c] is first gated by mask[r, c] > 0 (reluGate) and written to
+// gated, and those values are summed; a nil y sums nothing. The bands are
+// SumRows' whatever the mask, so that a masked sum has the bits of
+// ActivationBackward's gate followed by SumRows.
+func (b *Backend) sumRows(rows, cols int, x, mask, gated, y []float32) {
 	grain := rowGrain(cols)
 	chunks := b.chunks(rows, grain)
-	partial := make([]float64, chunks*cols) // (chunks, cols)
+	var partial []float64 // (chunks, cols)
+	if y != nil {
+		partial = make([]float64, chunks*cols)
+	}
 	b.parallelFor(chunks, 1, func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			acc := partial[k*cols : (k+1)*cols]
 			for r := k * rows / chunks; r < (k+1)*rows/chunks; r++ {
-				for c, v := range xv[r*cols : (r+1)*cols] {
+				xr := x[r*cols : (r+1)*cols]
+				if mask != nil {
+					mr, gr := mask[r*cols:][:cols], gated[r*cols:][:cols]
+					for c, v := range xr {
+						gr[c] = reluGate(mr[c], v)
+					}
+					xr = gr
+				}
+				if y == nil {
+					continue
+				}
+				acc := partial[k*cols : (k+1)*cols]
+				for c, v := range xr {
 					acc[c] += float64(v)
 				}
 			}
 		}
 	})
-	for c := range yv {
+	for c := range y {
 		var s float64
 		for k := range chunks {
 			s += partial[k*cols+c]
 		}
-		yv[c] = float32(s)
+		y[c] = float32(s)
 	}
 }
 

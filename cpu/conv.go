@@ -25,10 +25,22 @@ var (
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
-	defer b.narrow(y, y.Len(), &x, &w)()
-	g := newConvGeom("Conv2D", p)
+	b.conv2D("Conv2D", p, x, w, y, nil)
+}
+
+// conv2D is Conv2D with epilogue e (nil for none) applied by each path
+// where it writes its output; e then also rounds the result to b's
+// precision, before its bias, so narrow rounds nothing.
+func (b *Backend) conv2D(op string, p autograd.ConvParams, x, w, y autograd.Buffer, e *convEpilogue) {
+	rounded := y.Len()
+	if e != nil {
+		rounded = 0
+	}
+	defer b.narrow(y, rounded, &x, &w)()
+	g := newConvGeom(op, p)
+	g.epi = e
 	xv, wv, yv := floats(x), floats(w), floats(y)
-	g.mustLens("Conv2D", xv, wv, yv)
+	g.mustLens(op, xv, wv, yv)
 	if g.Depthwise() {
 		b.depthwiseForward(g, xv, wv, yv)
 		return
@@ -48,6 +60,10 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 		b.parallelFor(g.N*g.pq(), g.pq(), func(r0, r1 int) {
 			for gr := range g.Groups {
 				sgemm(false, true, r1-r0, g.kg, g.cg, 1, xv[r0*g.C+gr*g.cg:], g.C, g.filter(wv, gr), g.rsc, 0, yv[r0*g.K+gr*g.kg:], g.K)
+				// The worker's rows at once: a pass over them, not in
+				// the cache (no model biases a 1x1 convolution but
+				// U-Net's last layer).
+				g.epi.block(yv[r0*g.K+gr*g.kg:], r1-r0, g.kg, g.K, gr*g.kg)
 			}
 		})
 		return
@@ -60,6 +76,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 				a, lda := g.lower(xv, *col, gr, r0, r1)
 				// (rows, RSCg) x (Kg, RSCg)^T -> group gr's columns of y.
 				sgemm(false, true, r1-r0, g.kg, g.rsc, 1, a, lda, g.filter(wv, gr), g.rsc, 0, yv[r0*g.K+gr*g.kg:], g.K)
+				g.epi.block(yv[r0*g.K+gr*g.kg:], r1-r0, g.kg, g.K, gr*g.kg)
 			}
 		})
 	})

@@ -105,6 +105,7 @@ func (b *Backend) convDirectPacked(g convGeom, x, wp, y []float32) {
 				if !inside {
 					kernel6x16(g.rsc, &col[0], g.rsc, 1, &wp[jr*g.rsc], &tile[0])
 					storeTile(&tile, rows, cols, 1, 0, c, g.K)
+					g.epi.block(c, rows, cols, g.K, jr)
 					continue
 				}
 				beta := float32(0)
@@ -124,6 +125,7 @@ func (b *Backend) convDirectPacked(g convGeom, x, wp, y []float32) {
 						clear(c[i*g.K:][:cols])
 					}
 				}
+				g.epi.block(c, rows, cols, g.K, jr)
 			}
 		}
 	})

@@ -17,6 +17,7 @@ func (b *Backend) depthwiseForward(g convGeom, x, w, y []float32) {
 					spreadMulAdd(yr, x[off:][:g.C], wt[tap*g.K:][:g.K], g.kg)
 				}
 			})
+			g.epi.block(yr, 1, g.K, g.K, 0)
 		}
 	})
 }

@@ -14,6 +14,9 @@ type convGeom struct {
 	p, q   int // output height and width
 	cg, kg int // input and output channels per group
 	rsc    int // R*S*Cg: the length of an im2col row and of one filter
+	// epi, when not nil, is the forward's epilogue (Conv2DBias), which
+	// every forward path applies to its output as it writes it.
+	epi *convEpilogue
 }
 
 func newConvGeom(kernel string, p autograd.ConvParams) convGeom {

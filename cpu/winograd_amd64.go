@@ -271,4 +271,11 @@ func (g convGeom) winogradOutput(m []float32, ld, n, p0, q0 int, y, spill []floa
 			unsafe.Slice(px[2*a+1], g.K)[k] = s1 - s2 - s3
 		}
 	}
+	if g.epi != nil { // Conv2DBias: while the four pixels are in the cache
+		for _, p := range px {
+			if p != &spill[0] {
+				g.epi.block(unsafe.Slice(p, g.K), 1, g.K, g.K, 0)
+			}
+		}
+	}
 }

@@ -25,13 +25,40 @@ func (b *Backend) SumRows(rows, cols int, x, y autograd.Buffer) {
 		return
 	}
 	defer b.enter()()
+	b.sumRows(op, rows, cols, xd, nil, nil, yd)
+}
+
+// BiasReLUBackward sets dx = dy masked by y > 0, as ActivationBackward's
+// ReLU masks it, and, when dbias is not nil, dbias to dx's column sums,
+// summed as SumRows sums: SumRows's kernels, masking as they read dy.
+// y, dy, dx: (rows, cols); dbias: (cols).
+func (b *Backend) BiasReLUBackward(rows, cols int, y, dy, dx, dbias autograd.Buffer) {
+	const op = "BiasReLUBackward"
+	n := rows * cols
+	yd, dyd, dxd, dbd := b.f32(op, y, n), b.f32(op, dy, n), b.f32(op, dx, n), b.optF32(op, dbias, cols)
+	if cols == 0 {
+		return
+	}
+	defer b.enter()()
+	b.sumRows(op, rows, cols, dyd, yd, dxd, dbd)
+}
+
+// sumRows queues SumRows of x (rows, cols) into y (nil: no sums), x
+// masked by mask's positives into gated on the way when mask is not nil;
+// the caller holds the backend.
+func (b *Backend) sumRows(op string, rows, cols int, x, mask, gated, y *buffer) {
 	splits := b.columnSplits(rows, cols)
-	partial := b.scratch(op, 8*splits*cols)
-	defer b.release(partial)
+	var partial *buffer
+	if y != nil {
+		partial = b.scratch(op, 8*splits*cols)
+		defer b.release(partial)
+	}
 	b.launch(op, kernels.SumRowsPartial, b.columnGrid(cols, splits), dim3{colsX, colsY, 1}, 0,
-		xd, rows, cols, partial)
-	b.launch(op, kernels.SumRowsFinish, b.grid1(int64(cols)), dim3{threads, 1, 1}, 0,
-		partial, splits, cols, yd)
+		x, mask, gated, rows, cols, partial)
+	if y != nil {
+		b.launch(op, kernels.SumRowsFinish, b.grid1(int64(cols)), dim3{threads, 1, 1}, 0,
+			partial, splits, cols, y)
+	}
 }
 
 // CopyColumns copies, for each of rows rows, cols elements from

@@ -69,8 +69,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	defer b.enter()()
 	switch {
 	case p.Depthwise():
-		defer b.narrow(op, yd, &xd, &wd)()
-		b.launch(op, kernels.DepthwiseForward, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, convArgs(p, xd, wd, yd)...)
+		b.depthwiseForward(op, p, xd, wd, yd)
 	case p.Pointwise():
 		// Per group: y[:, g] (NHW, Kg) = x[:, g] (NHW, Cg) * w_g^T.
 		b.gemm(op, gemmOp{transB: true, m: p.N * p.H * p.W, n: kg, k: cg, batch: p.Groups,
@@ -80,6 +79,40 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 		t, _, _ := b.plan(m, kg, 0, p.Groups)
 		b.launchTiled(op, forwardPass(p, xd, wd, t), t, m, kg, p.Groups, convArgs(p, xd, wd, yd)...)
 	}
+}
+
+// Conv2DBias sets y to Conv2D's result plus bias (K), then with relu
+// max(., 0), in the implicit-GEMM forward's epilogue (kernels'
+// conv2d_forward_bias: after the result's rounding to the precision, the
+// add and ReLU of add_bias_f32 and activation_f32, so the bits of the
+// three separate launches). A pointwise convolution takes that kernel too
+// rather than the GEMM, which has no epilogue, so the forward never
+// splits. A depthwise one (no model biases one) runs its kernel, then
+// add_bias_f32 and activation_f32 in place.
+func (b *Backend) Conv2DBias(p autograd.ConvParams, relu bool, x, w, bias, y autograd.Buffer) {
+	const op = "Conv2DBias"
+	xd, wd, yd := b.convBuffers(op, p, x, w, y)
+	bd := b.f32(op, bias, p.K)
+	defer b.enter()()
+	if p.Depthwise() {
+		b.depthwiseForward(op, p, xd, wd, yd)
+		rows := yd.n / p.K
+		b.launch(op, kernels.AddBias, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, yd, bd, yd, rows, p.K)
+		if relu {
+			b.launch(op, kernels.Activation, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, int(autograd.ActReLU), yd, yd, yd.n)
+		}
+		return
+	}
+	m := p.N * p.P() * p.Q()
+	t, _, _ := b.plan(m, p.Kg(), 0, p.Groups)
+	b.launchTiled(op, kernels.Conv2DForwardBias, t, m, p.Kg(), p.Groups, convArgs(p, xd, wd, bd, yd, relu)...)
+}
+
+// depthwiseForward queues the depthwise forward kernel at the backend's
+// precision; the caller holds the backend.
+func (b *Backend) depthwiseForward(op string, p autograd.ConvParams, xd, wd, yd *buffer) {
+	defer b.narrow(op, yd, &xd, &wd)()
+	b.launch(op, kernels.DepthwiseForward, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, convArgs(p, xd, wd, yd)...)
 }
 
 // Conv2DBackwardData sets dx to the gradient of Conv2D with respect to x.

@@ -9,15 +9,26 @@ extern "C" __global__ void add_bias_f32(const float* x, const float* b, float* y
 
 // sum_rows_partial_f32 writes, for split blockIdx.y of `splits` bands of
 // rows, the float64 column sums of its band to partial[split, col].
-// Grid (ceil(cols/COLS_X), splits), block (COLS_X, COLS_Y).
-extern "C" __global__ void sum_rows_partial_f32(const float* x, i64 rows, i64 cols, double* partial) {
+// With mask (rows, cols) not null, each x is first masked by mask > 0 as
+// activation_backward_f32's ReLU masks it (the gradient of Conv2DBias's
+// ReLU, mask its output), written to gated, and summed so; a null partial
+// sums nothing. Grid (ceil(cols/COLS_X), splits), block (COLS_X, COLS_Y).
+extern "C" __global__ void sum_rows_partial_f32(const float* x, const float* mask, float* gated, i64 rows,
+                                                i64 cols, double* partial) {
 	i64 col = (i64)blockIdx.x * COLS_X + threadIdx.x;
 	i64 splits = gridDim.y, k = blockIdx.y;
 	double acc[1];
 	column_reduce<1>(k * rows / splits, (k + 1) * rows / splits, [=](i64 r, double* a) {
-		if (col < cols) a[0] += x[r * cols + col];
+		if (col >= cols) return;
+		float v = x[r * cols + col];
+		if (mask) {
+			float y = mask[r * cols + col];
+			v = act_derivative(ACT_RELU, y, y) * v;
+			gated[r * cols + col] = v;
+		}
+		a[0] += v;
 	}, acc);
-	if (threadIdx.y == 0 && col < cols) partial[k * cols + col] = acc[0];
+	if (partial && threadIdx.y == 0 && col < cols) partial[k * cols + col] = acc[0];
 }
 
 // sum_rows_finish_f32 adds the splits partial sums of each column in order.

@@ -265,8 +265,9 @@ struct Im2colT {
 // conv_forward computes group blockIdx.z's output tile; V = 4 runs the
 // cp.async pipeline (mma_pipe.cuh, tensor-core tiles), V = 1 the tile's
 // own main loop.
-template <class C, int V = 1>
-__device__ __forceinline__ void conv_forward(const float* x, const float* wt, float* y, const Conv& cv) {
+template <class C, int V = 1, class Epi = NoEpilogue>
+__device__ __forceinline__ void conv_forward(const float* x, const float* wt, float* y, const Conv& cv,
+                                             const Epi& epi = Epi()) {
 	int g = blockIdx.z, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
 	int red = cv.r * cv.s * cv.cg;
 	Im2col<C::BM, C::BK, C::T, V> la(x, cv, g, row0);
@@ -277,7 +278,7 @@ __device__ __forceinline__ void conv_forward(const float* x, const float* wt, fl
 		mainloop(la, lb, (red + C::BK - 1) / C::BK, acc);
 	else
 		mainloop_pipe(la, lb, (red + C::BK - 1) / C::BK, acc);
-	store(acc, y + g * cv.kg, RowStride{cv.k}, cv.n * cv.p * cv.q, cv.kg, row0, col0, 1.f, 0.f);
+	store(acc, y + g * cv.kg, RowStride{cv.k}, cv.n * cv.p * cv.q, cv.kg, row0, col0, 1.f, 0.f, true, epi);
 }
 
 // conv_backward_data computes, for gridDim.z = G * strideH*strideW,
@@ -336,6 +337,7 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 		conv_forward<C, V>(x, wt, y, cv);                                                                            \
 	}
 #define CONV_KERNELS(C, tile, minBlocks)                                                                             \
+	CONV_FORWARD_BIAS(C, tile, minBlocks)                                                                            \
 	CONV_FORWARD(C, tile, minBlocks, 1)                                                                              \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
 	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {                \
@@ -346,4 +348,16 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 	    const float* x, const float* dy, float* out, i64 splits, i64 mchunk, CONV_PARAMS) {                          \
 		CONV_INIT;                                                                                                   \
 		conv_backward_filter<C>(x, dy, out, cv, (int)splits, (int)mchunk);                                           \
+	}
+
+// CONV_FORWARD_BIAS defines conv2d_forward_bias_<tile>_f32, the forward
+// pass with Conv2DBias's epilogue (gemm_tile.cuh's BiasReLU): bias (K,
+// or null) added and, with relu, the ReLU taken as store writes each
+// result, after its rounding to the tile's format. The grid is the
+// forward's: blockIdx.z is the group.
+#define CONV_FORWARD_BIAS(C, tile, minBlocks)                                                                        \
+	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C) conv2d_forward_bias_##tile##_f32(                          \
+	    const float* x, const float* wt, const float* bias, float* y, i64 relu, CONV_PARAMS) {                       \
+		CONV_INIT;                                                                                                   \
+		conv_forward<C>(x, wt, y, cv, BiasReLU{bias ? bias + blockIdx.z * cv.kg : nullptr, relu != 0});              \
 	}

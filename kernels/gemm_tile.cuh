@@ -204,13 +204,36 @@ struct RowStride {
 	__device__ __forceinline__ i64 operator()(int r) const { return r * ld; }
 };
 
+// NoEpilogue leaves the values store writes as they are: the products,
+// the backward passes, a split's partial sums.
+struct NoEpilogue {
+	__device__ __forceinline__ float operator()(float v, int) const { return v; }
+};
+
+// BiasReLU is the convolution forward's epilogue (cuda's Conv2DBias):
+// v + bias[col] in one fp32 rounding, as add_bias_f32 adds (bias null:
+// nothing), then, with relu, activation_f32's ReLU. store applies it to
+// each result after rounding it to the tile's format, so the bits are
+// those of the convolution, add_bias_f32 and activation_f32 in turn. (The
+// forward stores with alpha 1 and beta 0, so should the compiler contract
+// alpha*acc + bias into one fma, that still rounds once, as the add does.)
+struct BiasReLU {
+	const float* bias; // at the group's first filter, or null
+	bool relu;
+	__device__ __forceinline__ float operator()(float v, int col) const {
+		if (bias) v += bias[col];
+		return relu ? act_forward(ACT_RELU, v) : v;
+	}
+};
+
 // store writes the block's tile of c (row0, col0 its corner; (m, n) the
-// whole matrix, row r at c + rows(r)): c = alpha*acc + beta*c, c not read when
-// beta is 0. final (whether these are results, not a split's partial
-// sums) matters only to formats narrower than fp32, which round results.
-template <class C, class Rows>
+// whole matrix, row r at c + rows(r)): c = epi(alpha*acc + beta*c, column),
+// c not read when beta is 0. final (whether these are results, not a
+// split's partial sums) matters only to formats narrower than fp32, which
+// round results (before epi).
+template <class C, class Rows, class Epi = NoEpilogue>
 __device__ __forceinline__ void store(const Acc<C>& acc, float* c, const Rows& rows, int m, int n, int row0,
-                                      int col0, float alpha, float beta, bool final = true) {
+                                      int col0, float alpha, float beta, bool final = true, const Epi& epi = Epi()) {
 #pragma unroll
 	for (int i = 0; i < C::TM; i++) {
 		int r = row0 + Acc<C>::row(i);
@@ -221,7 +244,7 @@ __device__ __forceinline__ void store(const Acc<C>& acc, float* c, const Rows& r
 			int cc = col0 + Acc<C>::col(j);
 			if (cc >= n) continue;
 			float* p = row + cc;
-			*p = beta == 0.f ? alpha * acc.v[i][j] : alpha * acc.v[i][j] + beta * *p;
+			*p = epi(beta == 0.f ? alpha * acc.v[i][j] : alpha * acc.v[i][j] + beta * *p, cc);
 		}
 	}
 }

@@ -219,10 +219,11 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, MmaAcc<C>& 
 // whole matrix, row r at c + rows(r), gemm_tile.cuh's RowStride or
 // conv_phase.cuh's PhaseRows): c = alpha*acc + beta*c, c not read when
 // beta is 0, rounded to C's format when final (a split's partial sums are
-// stored in fp32 and rounded once summed).
-template <class C, class Rows>
+// stored in fp32 and rounded once summed), then passed through epi
+// (gemm_tile.cuh's BiasReLU: the bias added to the rounded result).
+template <class C, class Rows, class Epi = NoEpilogue>
 __device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, const Rows& rows, int m, int n, int row0,
-                                      int col0, float alpha, float beta, bool final = true) {
+                                      int col0, float alpha, float beta, bool final = true, const Epi& epi = Epi()) {
 	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
 	int r0 = row0 + (warp / C::WARPS_N_) * C::WM + lane / 4, c0 = col0 + (warp % C::WARPS_N_) * C::WN + 2 * (lane % 4);
 #pragma unroll
@@ -236,6 +237,6 @@ __device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, const Rows
 				if (r >= m || cc >= n) continue;
 				float* p = c + rows(r) + cc;
 				float v = beta == 0.f ? alpha * acc.v[i][j][e] : alpha * acc.v[i][j][e] + beta * *p;
-				*p = final ? C::Fmt::round(v) : v;
+				*p = epi(final ? C::Fmt::round(v) : v, cc);
 			}
 }

@@ -72,7 +72,7 @@ var (
 // channels.cu: per-column bias, column sums and column copies.
 var (
 	AddBias        = def("channels", "add_bias_f32", Ptr, Ptr, Ptr, Int, Int)
-	SumRowsPartial = def("channels", "sum_rows_partial_f32", Ptr, Int, Int, Ptr)
+	SumRowsPartial = def("channels", "sum_rows_partial_f32", Ptr, Ptr, Ptr, Int, Int, Ptr)
 	SumRowsFinish  = def("channels", "sum_rows_finish_f32", Ptr, Int, Int, Ptr)
 	CopyColumns    = def("channels", "copy_columns_f32", Ptr, Int, Int, Ptr, Int, Int, Int, Int)
 )
@@ -190,7 +190,10 @@ func b2i(b bool) int {
 // cores (a split filter gradient's fp32 partial sums finished by
 // SumSplitsBF16 or SumSplitsTF32).
 var (
-	Conv2DForward      = convTiles("forward", Ptr, Ptr, Ptr)
+	Conv2DForward = convTiles("forward", Ptr, Ptr, Ptr)
+	// Conv2DForwardBias takes x, w, the bias (or null), y and relu before
+	// the geometry: the forward with Conv2DBias's epilogue.
+	Conv2DForwardBias  = convTiles("forward_bias", Ptr, Ptr, Ptr, Ptr, Int)
 	Conv2DBackwardData = convTiles("backward_data", Ptr, Ptr, Ptr)
 	// Conv2DBackwardFilter takes x, dy, the output, splits and the chunk
 	// of output pixels per split before the geometry.

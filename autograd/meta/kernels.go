@@ -61,6 +61,13 @@ func (*Backend) Gemm(_, _ bool, _, _, _ int, _ float32, _, _ autograd.Buffer, _ 
 // Conv2D does nothing.
 func (*Backend) Conv2D(autograd.ConvParams, autograd.Buffer, autograd.Buffer, autograd.Buffer) {}
 
+// Conv2DBias does nothing.
+func (*Backend) Conv2DBias(autograd.ConvParams, bool, autograd.Buffer, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
+}
+
+// BiasReLUBackward does nothing.
+func (*Backend) BiasReLUBackward(_, _ int, _, _, _, _ autograd.Buffer) {}
+
 // Conv2DBackwardData does nothing.
 func (*Backend) Conv2DBackwardData(autograd.ConvParams, autograd.Buffer, autograd.Buffer, autograd.Buffer) {
 }
