@@ -65,10 +65,34 @@ func (b *Builder) Conv2DRect(cin, cout int, kernel [2]int, o autograd.Conv2DOpti
 	return c
 }
 
-// Forward convolves x (N, H, W, C) into (N, P, Q, K).
+// Forward convolves x (N, H, W, C) into (N, P, Q, K) and adds the bias;
+// with FuseConvReLU the bias is added in the convolution's epilogue
+// (autograd.Conv2DBias), the same bits as a separate AddBias.
 func (c *Conv2D) Forward(x *autograd.Tensor) *autograd.Tensor {
+	if c.Bias != nil && FuseConvReLU {
+		return c.Out(autograd.Conv2DBias(x, c.Weight, c.Bias, c.opt))
+	}
 	return c.Out(withBias(autograd.Conv2D(x, c.Weight, c.opt), c.Bias))
 }
+
+// ForwardReLU returns ReLU(c.Forward(x)): with a bias and FuseConvReLU,
+// one autograd.Conv2DBiasReLU, whose output is written once, biased and
+// clamped, with the same values and gradients as the separate ops;
+// otherwise Forward followed by autograd.ReLU.
+func (c *Conv2D) ForwardReLU(x *autograd.Tensor) *autograd.Tensor {
+	if c.Bias != nil && FuseConvReLU {
+		return c.Out(autograd.Conv2DBiasReLU(x, c.Weight, c.Bias, c.opt))
+	}
+	return autograd.ReLU(c.Forward(x))
+}
+
+// FuseConvReLU, true unless changed, makes Conv2D add its bias, and
+// Conv2D.ForwardReLU (which Sequential and the models that spell
+// convolution, bias and ReLU call) also apply the ReLU, in the
+// convolution's epilogue; false makes them run Conv2D, AddBias and ReLU
+// one after the other as before, to compare the two (set it only while no
+// model runs).
+var FuseConvReLU = true
 
 // ConvTranspose2D is a transposed convolution (U-Net's up-convolution) with
 // an optional bias.

@@ -31,30 +31,39 @@ func (s *Sequential) AddNamed(name string, m Module) {
 }
 
 // Forward applies every layer in turn. A BatchNorm2D followed by a ReLU
-// Activation runs as one BatchNorm2D.ForwardReLU: the same result, the
-// layers as they are (names, parameters, output shapes).
+// Activation runs as one BatchNorm2D.ForwardReLU, and a Conv2D followed by
+// one as Conv2D.ForwardReLU: the same result, the layers as they are
+// (names, parameters, output shapes).
 func (s *Sequential) Forward(x *autograd.Tensor) *autograd.Tensor {
 	for i := 0; i < len(s.Layers); i++ {
-		if bn, relu := s.normReLU(i); relu != nil {
-			x = relu.Out(bn.ForwardReLU(x, nil))
-			i++
-			continue
+		if relu := s.reluAfter(i); relu != nil {
+			switch l := s.Layers[i].(type) {
+			case *BatchNorm2D:
+				if FuseNormReLU {
+					x = relu.Out(l.ForwardReLU(x, nil))
+					i++
+					continue
+				}
+			case *Conv2D:
+				if FuseConvReLU && l.Bias != nil {
+					x = relu.Out(l.ForwardReLU(x))
+					i++
+					continue
+				}
+			}
 		}
 		x = s.Layers[i].Forward(x)
 	}
 	return s.Out(x)
 }
 
-// normReLU returns layer i and the ReLU after it when they are a
-// BatchNorm2D and a ReLU Activation and FuseNormReLU is set; nil
-// otherwise.
-func (s *Sequential) normReLU(i int) (*BatchNorm2D, *Activation) {
-	bn, ok := s.Layers[i].(*BatchNorm2D)
-	if !ok || i+1 == len(s.Layers) || !FuseNormReLU {
-		return nil, nil
+// reluAfter returns layer i+1 when it is a ReLU Activation, nil otherwise.
+func (s *Sequential) reluAfter(i int) *Activation {
+	if i+1 == len(s.Layers) {
+		return nil
 	}
 	if a, ok := s.Layers[i+1].(*Activation); ok && a.Kind == autograd.ActReLU {
-		return bn, a
+		return a
 	}
-	return nil, nil
+	return nil
 }

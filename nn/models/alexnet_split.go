@@ -111,19 +111,19 @@ func (m *AlexNet2012Split) Forward(x *autograd.Tensor) *autograd.Tensor {
 		}
 	}
 	each(func(tw *AlexNetTower, _ *autograd.Tensor) *autograd.Tensor {
-		return autograd.ReLU(tw.Conv[0].Forward(onDevice(x, tw.Dev)))
+		return tw.Conv[0].ForwardReLU(onDevice(x, tw.Dev))
 	})
 	a = m.normalise(a)
 	each(func(tw *AlexNetTower, x *autograd.Tensor) *autograd.Tensor {
-		return autograd.ReLU(tw.Conv[1].Forward(autograd.MaxPool2D(x, m.pool)))
+		return tw.Conv[1].ForwardReLU(autograd.MaxPool2D(x, m.pool))
 	})
 	a = m.normalise(a)
 	both := [2]*autograd.Tensor{autograd.MaxPool2D(a[0], m.pool), autograd.MaxPool2D(a[1], m.pool)}
 	each(func(tw *AlexNetTower, _ *autograd.Tensor) *autograd.Tensor {
 		x := autograd.Concat(onDevice(both[0], tw.Dev), onDevice(both[1], tw.Dev))
-		x = autograd.ReLU(tw.Conv[2].Forward(x))
-		x = autograd.ReLU(tw.Conv[3].Forward(x))
-		x = autograd.ReLU(tw.Conv[4].Forward(x))
+		x = tw.Conv[2].ForwardReLU(x)
+		x = tw.Conv[3].ForwardReLU(x)
+		x = tw.Conv[4].ForwardReLU(x)
 		return m.avgpool.Forward(autograd.MaxPool2D(x, m.pool))
 	})
 	// Concatenating the towers' (N, 6, 6, 128) maps before flattening puts

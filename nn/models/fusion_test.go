@@ -18,17 +18,38 @@ import (
 // every parameter's gradient and every buffer (the running statistics)
 // must be the same bits, since the fused op rounds as the separate ones.
 func TestFusedNormReLUMatchesSeparateOps(t *testing.T) {
-	defer func(f bool) { nn.FuseNormReLU = f }(nn.FuseNormReLU)
-	for _, c := range []struct {
-		name string
-		side int
-	}{
+	testFusionSwitch(t, &nn.FuseNormReLU, []fusionCase{
 		{"resnet18", 32}, {"resnet50", 32}, {"resnet20", 16}, {"preresnet20", 16}, {"plain20", 16},
 		{"densenet121", 32}, {"vgg11_bn", 32}, {"unet_bn", 16}, {"googlenet", 32}, {"mobilenet_v1", 32},
-	} {
+	})
+}
+
+// TestFusedConvReLUMatchesSeparateOps is TestFusedNormReLUMatchesSeparateOps
+// for nn.FuseConvReLU: the models whose convolutions have a bias, with a
+// ReLU after (nn.Sequential's Conv2D-ReLU pairs in VGG and both AlexNets)
+// or without (VGG-bn's convolutions before their batch norm, U-Net's last
+// layer), trained a step and evaluated with the convolution's epilogue and
+// with Conv2D, AddBias and ReLU: the same bits.
+func TestFusedConvReLUMatchesSeparateOps(t *testing.T) {
+	testFusionSwitch(t, &nn.FuseConvReLU, []fusionCase{
+		{"vgg11", 32}, {"vgg11_bn", 32}, {"alexnet", 64}, {"alexnet2012", 67}, {"unet", 16},
+	})
+}
+
+// fusionCase is a model and the side of the images it is run on.
+type fusionCase struct {
+	name string
+	side int
+}
+
+// testFusionSwitch runs trainStepBits on every case with *fuse true and
+// then false and fails on any bit that differs.
+func testFusionSwitch(t *testing.T, fuse *bool, cases []fusionCase) {
+	defer func(f bool) { *fuse = f }(*fuse)
+	for _, c := range cases {
 		var runs [2][][]float32
 		for i, fused := range []bool{true, false} {
-			nn.FuseNormReLU = fused
+			*fuse = fused
 			runs[i] = trainStepBits(t, c.name, c.side)
 		}
 		if len(runs[0]) != len(runs[1]) {
