@@ -14,11 +14,11 @@ import (
 
 // TestCopyAsync checks kernels/cp_async.cuh on its own, through
 // kernels.CopyAsync: 64 threads each copy 16 bytes of a 256-float source
-// into shared memory, reading only the elements below n (cp_async16's
-// src-size: 0, 4, 8, 12 or 16 bytes) and zero-filling the rest, in two
-// commit groups waited for one at a time. The source holds values past n
-// too, so a copy that reads past its src-size, or fills with anything but
-// zeros, shows.
+// into shared memory first filled with 1e30, reading only the elements
+// below n (cp_async16's src-size: 0, 4, 8, 12 or 16 bytes) and
+// zero-filling the rest, in two commit groups waited for one at a time.
+// The source holds values past n too, so a copy that reads past its
+// src-size, or leaves or fills anything but zeros, shows.
 func TestCopyAsync(t *testing.T) {
 	const op = "CopyAsync"
 	rng := rand.New(rand.NewPCG(19, 11))

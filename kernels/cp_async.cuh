@@ -12,9 +12,12 @@
 // The stand-in's copy lands when it is issued, and commit and wait do
 // nothing. That is one of the orders a GPU may take (a copy may land at
 // any time between its issue and the wait), so a kernel correct on a GPU
-// is correct here; what it cannot show is a missing wait. It can show a
-// copy that overwrites shared memory other threads still read: under
-// GOCNN_SIM_ORDER=reverse or shuffle such a copy lands before their reads.
+// is correct here. It shows a missing zero-fill or a wrong src-size, but
+// not a missing wait, nor, in mma_pipe.cuh's loop, a copy issued before
+// the barrier that frees its stage: the emulated MMAs' warp shuffles keep
+// a block's warps nearly in step, and that break passed the tiled tests
+// (forward and reverse order). The loop's ordering rests on its argument,
+// not on a test.
 #pragma once
 
 // cp_async16 copies the 16 bytes at src (global memory, 16-byte aligned)

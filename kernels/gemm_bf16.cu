@@ -71,14 +71,17 @@ GEMM_PIPE_KERNEL(gemm_bf16_tn_tall_pipe_f32, BF16Tall, true, false)
 GEMM_PIPE_KERNEL(gemm_bf16_tt_tall_pipe_f32, BF16Tall, true, true)
 
 // copy_async_f32 checks cp_async.cuh end to end: one block of 64 threads
-// copies src's first n elements into 256 floats of shared memory, thread
-// i the 16 bytes at src + 4i, of which it reads only those below n
-// (cp_async16's src-size) and zero-fills the rest, in two groups (threads
-// below 32, then the others) waited for one at a time, then writes the
-// shared memory to dst: dst[i] = src[i] for i < n, else 0.
+// fills 256 floats of shared memory with 1e30, then copies src's first n
+// elements over them, thread i the 16 bytes at src + 4i, of which it
+// reads only those below n (cp_async16's src-size) and zero-fills the
+// rest, in two groups (threads below 32, then the others) waited for one
+// at a time, then writes the shared memory to dst: dst[i] = src[i] for
+// i < n, else 0.
 extern "C" __global__ void __launch_bounds__(64) copy_async_f32(float* dst, const float* src, i64 n) {
 	__shared__ __align__(16) float s[256];
 	int i = threadIdx.x, left = (int)min(max(n - 4 * i, (i64)0), (i64)4);
+	for (int j = i; j < 256; j += 64) s[j] = 1e30f;
+	__syncthreads();
 	if (i < 32) cp_async16(s + 4 * i, left ? src + 4 * i : src, 4 * left);
 	cp_async_commit();
 	if (i >= 32) cp_async16(s + 4 * i, left ? src + 4 * i : src, 4 * left);
