@@ -12,7 +12,8 @@
 // The stand-in's copy lands when it is issued, and commit and wait do
 // nothing. That is one of the orders a GPU may take (a copy may land at
 // any time between its issue and the wait), so a kernel correct on a GPU
-// is correct here. It shows a missing zero-fill or a wrong src-size, but
+// is correct here. It shows a misaligned copy (as a fault), a missing
+// zero-fill or a wrong src-size, but
 // not a missing wait, nor, in mma_pipe.cuh's loop, a copy issued before
 // the barrier that frees its stage: the emulated MMAs' warp shuffles keep
 // a block's warps nearly in step, and that break passed the tiled tests
@@ -27,6 +28,15 @@
 // With bytes 0 nothing is read (src must still be a valid address).
 __device__ __forceinline__ void cp_async16(void* dst, const void* src, int bytes) {
 #ifdef GOCNN_STANDIN
+#ifdef __x86_64__
+	// A GPU faults on a misaligned cp.async; an aligned SSE load from the
+	// misaligned address faults here too (the stand-in reports
+	// CUDA_ERROR_MISALIGNED_ADDRESS).
+	if (((unsigned long)src | (unsigned long)dst) & 15) {
+		const void* bad = ((unsigned long)src & 15) ? src : dst;
+		asm volatile("movaps (%0), %%xmm0" ::"r"(bad) : "xmm0");
+	}
+#endif
 	memcpy(dst, src, bytes);
 	memset((char*)dst + bytes, 0, 16 - bytes);
 #else
