@@ -92,9 +92,11 @@ test-standin:
 	scripts/standin-check.sh
 
 ## gpu-rehearsal: the GPU machine's checks (scripts/gpu-check.sh, with gpu-multi-check.sh and
-## gpu-models.sh) end to end against the stand-in device; logs in out/gpu-rehearsal/
+## gpu-models.sh, then gpu-amp-check.sh) end to end against the stand-in device; logs in
+## out/gpu-rehearsal/
 gpu-rehearsal:
 	scripts/gpu-prepare.sh
 	GPU_REHEARSAL=1 OUT=$(CURDIR)/out/gpu-rehearsal scripts/gpu-check.sh
+	GPU_REHEARSAL=1 OUT=$(CURDIR)/out/gpu-rehearsal scripts/gpu-amp-check.sh
 
 include docker/docker.mk
