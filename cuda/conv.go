@@ -52,11 +52,17 @@ func (b *Backend) launchTiled(op string, pass [kernels.NumTiles]*kernels.Kernel,
 // two taps), and both buffers aligned. A 3-channel stem, or groups of odd
 // width, take the register path.
 func forwardPass(p autograd.ConvParams, x, w *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
-	if kernels.Conv2DForwardPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
-		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0 {
+	if forwardPipelined(p, x, w, t) {
 		return kernels.Conv2DForwardPipe
 	}
 	return kernels.Conv2DForward
+}
+
+// forwardPipelined reports whether forwardPass (and Conv2DBias) take the
+// pipelined kernels.
+func forwardPipelined(p autograd.ConvParams, x, w *buffer, t tile) bool {
+	return kernels.Conv2DForwardPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
+		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
 }
 
 // Conv2D sets y to the cross-correlation of x with w.
@@ -105,7 +111,11 @@ func (b *Backend) Conv2DBias(p autograd.ConvParams, relu bool, x, w, bias, y aut
 	}
 	m := p.N * p.P() * p.Q()
 	t, _, _ := b.plan(m, p.Kg(), 0, p.Groups)
-	b.launchTiled(op, kernels.Conv2DForwardBias, t, m, p.Kg(), p.Groups, convArgs(p, xd, wd, bd, yd, relu)...)
+	pass := kernels.Conv2DForwardBias
+	if forwardPipelined(p, xd, wd, t) {
+		pass = kernels.Conv2DForwardBiasPipe
+	}
+	b.launchTiled(op, pass, t, m, p.Kg(), p.Groups, convArgs(p, xd, wd, bd, yd, relu)...)
 }
 
 // depthwiseForward queues the depthwise forward kernel at the backend's

@@ -160,7 +160,8 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 
 // TestPipelineMatchesRegisterPath runs the pipelined products (every
 // transpose, ragged edges, a split) and forward convolutions (padding,
-// groups, ragged reductions) on both tensor-core tiles at bf16 and tf32,
+// groups, ragged reductions; plain and Conv2DBias's bias and ReLU) on
+// both tensor-core tiles at bf16 and tf32,
 // and again with registerStaged set, and requires the same bits: both
 // round each operand once to the format (in registers on the way into
 // shared memory, or as fragments are loaded from fp32 stages) and sum in
@@ -216,6 +217,17 @@ func TestPipelineMatchesRegisterPath(t *testing.T) {
 					return out
 				})
 				sameBits(t, fmt.Sprintf("%v %v %s forward", c.p, tl.kind, cc.name), pipe, reg)
+				bias := randn(rng, p.K)
+				pipe, reg = both(func() []float32 {
+					bx, bw, bb, by := upload(t, gpu, x), upload(t, gpu, w), upload(t, gpu, bias), poisoned(p.N*p.P()*p.Q()*p.K)
+					gpu.Conv2DBias(p, true, bx, bw, bb, by)
+					out := download(gpu, by)
+					for _, buf := range []autograd.Buffer{bx, bw, bb, by} {
+						gpu.Free(buf)
+					}
+					return out
+				})
+				sameBits(t, fmt.Sprintf("%v %v %s forward, bias and ReLU", c.p, tl.kind, cc.name), pipe, reg)
 			}
 		}
 	}

@@ -337,7 +337,7 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 		conv_forward<C, V>(x, wt, y, cv);                                                                            \
 	}
 #define CONV_KERNELS(C, tile, minBlocks)                                                                             \
-	CONV_FORWARD_BIAS(C, tile, minBlocks)                                                                            \
+	CONV_FORWARD_BIAS(C, tile, minBlocks, 1)                                                                         \
 	CONV_FORWARD(C, tile, minBlocks, 1)                                                                              \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
 	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {                \
@@ -354,10 +354,11 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 // pass with Conv2DBias's epilogue (gemm_tile.cuh's BiasReLU): bias (K,
 // or null) added and, with relu, the ReLU taken as store writes each
 // result, after its rounding to the tile's format. The grid is the
-// forward's: blockIdx.z is the group.
-#define CONV_FORWARD_BIAS(C, tile, minBlocks)                                                                        \
+// forward's: blockIdx.z is the group. V as CONV_FORWARD's (4: the cp.async
+// pipeline, tile named <tile>_pipe).
+#define CONV_FORWARD_BIAS(C, tile, minBlocks, V)                                                                     \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C) conv2d_forward_bias_##tile##_f32(                          \
 	    const float* x, const float* wt, const float* bias, float* y, i64 relu, CONV_PARAMS) {                       \
 		CONV_INIT;                                                                                                   \
-		conv_forward<C>(x, wt, y, cv, BiasReLU{bias ? bias + blockIdx.z * cv.kg : nullptr, relu != 0});              \
+		conv_forward<C, V>(x, wt, y, cv, BiasReLU{bias ? bias + blockIdx.z * cv.kg : nullptr, relu != 0});           \
 	}

@@ -157,6 +157,13 @@ var (
 		BF16Tall: def("conv_bf16", "conv2d_forward_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		TF32Tall: def("conv_tf32", "conv2d_forward_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
+	// Conv2DForwardBiasPipe is Conv2DForwardBias on the pipeline.
+	Conv2DForwardBiasPipe = [NumTiles]*Kernel{
+		BF16:     def("conv_bf16", "conv2d_forward_bias_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
+		TF32:     def("conv_tf32", "conv2d_forward_bias_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
+		BF16Tall: def("conv_bf16", "conv2d_forward_bias_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
+		TF32Tall: def("conv_tf32", "conv2d_forward_bias_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
+	}
 	// CopyAsync checks cp_async.cuh: dst (256 floats), src, n; one
 	// block of 64 threads. The backend does not launch it; cuda's
 	// TestCopyAsync does.
