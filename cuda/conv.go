@@ -65,6 +65,29 @@ func forwardPipelined(p autograd.ConvParams, x, w *buffer, t tile) bool {
 		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
 }
 
+// backwardFilterPass returns the filter-gradient kernels to launch on
+// tile t: the pipelined ones where backwardFilterPipelined allows, else
+// the register-staged ones.
+func backwardFilterPass(p autograd.ConvParams, x, dy *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
+	if backwardFilterPipelined(p, x, dy, t) {
+		return kernels.Conv2DBackwardFilterPipe
+	}
+	return kernels.Conv2DBackwardFilter
+}
+
+// backwardFilterPipelined reports whether the implicit filter gradient
+// takes the pipelined kernels. Its A is dy read along the output
+// channels, its B x read along a tap's input channels, each copied 4
+// channels, 16 bytes, at a time: besides the forward's C and C/G (x's
+// rows, no copy straddling two taps), K and K/G must be multiples of 4
+// (every row of dy, every group's first channel, and a split's first
+// pixel aligned), and x and dy aligned. The output (dw, or a split's
+// partial sums) is written from registers and needs nothing.
+func backwardFilterPipelined(p autograd.ConvParams, x, dy *buffer, t tile) bool {
+	return kernels.Conv2DBackwardFilterPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
+		p.K%4 == 0 && p.Kg()%4 == 0 && uintptr(x.ptr)%16 == 0 && uintptr(dy.ptr)%16 == 0
+}
+
 // Conv2D sets y to the cross-correlation of x with w.
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 // It panics when p is invalid or a buffer does not match it.
@@ -174,19 +197,21 @@ func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd
 
 // implicitBackwardFilter reduces over the N*P*Q output pixels, split into
 // chunks when the filters alone give too few blocks; the splits' partial
-// gradients are then summed in split order.
+// gradients are then summed in split order. Pipelined or not
+// (backwardFilterPass), the kernels take the same grid and split.
 func (b *Backend) implicitBackwardFilter(p autograd.ConvParams, xd, dyd, dwd *buffer) {
 	const op = "Conv2DBackwardFilter"
 	m, kg, taps := p.N*p.P()*p.Q(), p.Kg(), p.Taps()
 	t, splits, chunk := b.plan(kg, taps, m, p.Groups)
+	pass := backwardFilterPass(p, xd, dyd, t)
 	if splits == 1 {
-		b.launchTiled(op, kernels.Conv2DBackwardFilter, t, kg, taps, p.Groups, convArgs(p, xd, dyd, dwd, 1, m)...)
+		b.launchTiled(op, pass, t, kg, taps, p.Groups, convArgs(p, xd, dyd, dwd, 1, m)...)
 		return
 	}
 	per := kg * taps
 	ws := b.scratch(op, 4*p.Groups*splits*per) // (G, splits, Kg, R*S*Cg)
 	defer b.release(ws)
-	b.launchTiled(op, kernels.Conv2DBackwardFilter, t, kg, taps, p.Groups*splits, convArgs(p, xd, dyd, ws, splits, chunk)...)
+	b.launchTiled(op, pass, t, kg, taps, p.Groups*splits, convArgs(p, xd, dyd, ws, splits, chunk)...)
 	b.launch(op, t.sumSplits(), b.grid1(int64(p.Groups*per)), dim3{threads, 1, 1}, 0,
 		ws, splits, p.Groups, kg, taps, dwd, taps, per, float32(1), float32(0))
 }

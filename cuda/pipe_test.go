@@ -52,7 +52,8 @@ func TestCopyAsync(t *testing.T) {
 // all 16-byte aligned (lda, ldb and, in a batch, the strides multiples of
 // 4; aligned buffers) pipeline on the tensor-core tiles, whatever their
 // extents; anything else, and every fp32 tile, does not. Likewise the
-// forward convolution with C and C/G multiples of 4.
+// forward convolution with C and C/G multiples of 4, and the filter
+// gradient with C, C/G, K and K/G multiples of 4.
 func TestPipelineRule(t *testing.T) {
 	aligned := &buffer{ptr: 1 << 20}
 	off := &buffer{ptr: 1<<20 + 4} // a row start 4 bytes past alignment
@@ -90,36 +91,49 @@ func TestPipelineRule(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		p    autograd.ConvParams
-		x, w *buffer
-		want bool
+		x, w *buffer // w: the filters (forward), dy (filter gradient)
+		// fwd and filt: whether the forward and the filter gradient
+		// pipeline.
+		fwd, filt bool
 	}{
-		{"3x3 C=16", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), aligned, aligned, true},
-		{"3x3 C=20", squareConv(2, 11, 11, 20, 40, 3, 3, 2, 1, 1, 1), aligned, aligned, true},
-		{"groups=2 C/G=4", squareConv(1, 7, 6, 8, 12, 3, 3, 1, 2, 2, 2), aligned, aligned, true},
-		{"stem C=3", squareConv(1, 19, 19, 3, 70, 7, 7, 2, 3, 1, 1), aligned, aligned, false},
-		{"C=5", squareConv(1, 6, 7, 5, 67, 3, 3, 1, 1, 1, 1), aligned, aligned, false},
-		{"groups=4 C/G=9", squareConv(2, 8, 8, 36, 52, 3, 3, 1, 1, 1, 4), aligned, aligned, false},
-		{"groups=2 C/G=6", squareConv(2, 8, 8, 12, 8, 3, 3, 1, 1, 1, 2), aligned, aligned, false},
-		{"x misaligned", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), off, aligned, false},
-		{"w misaligned", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), aligned, off, false},
+		{"3x3 C=16", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), aligned, aligned, true, true},
+		{"3x3 C=20", squareConv(2, 11, 11, 20, 40, 3, 3, 2, 1, 1, 1), aligned, aligned, true, true},
+		{"groups=2 C/G=4 K/G=6", squareConv(1, 7, 6, 8, 12, 3, 3, 1, 2, 2, 2), aligned, aligned, true, false},
+		{"groups=2 C/G=8 K/G=16", squareConv(2, 10, 10, 16, 32, 3, 3, 2, 1, 1, 2), aligned, aligned, true, true},
+		{"stem C=3", squareConv(1, 19, 19, 3, 70, 7, 7, 2, 3, 1, 1), aligned, aligned, false, false},
+		{"C=5", squareConv(1, 6, 7, 5, 67, 3, 3, 1, 1, 1, 1), aligned, aligned, false, false},
+		{"groups=4 C/G=9", squareConv(2, 8, 8, 36, 52, 3, 3, 1, 1, 1, 4), aligned, aligned, false, false},
+		{"groups=2 C/G=6", squareConv(2, 8, 8, 12, 8, 3, 3, 1, 1, 1, 2), aligned, aligned, false, false},
+		{"K=67", squareConv(2, 9, 9, 16, 67, 3, 3, 1, 1, 1, 1), aligned, aligned, true, false},
+		{"groups=2 K/G=6", squareConv(2, 9, 9, 16, 12, 3, 3, 1, 1, 1, 2), aligned, aligned, true, false},
+		{"x misaligned", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), off, aligned, false, false},
+		{"w or dy misaligned", squareConv(2, 9, 9, 16, 24, 3, 3, 1, 1, 1, 1), aligned, off, false, false},
 	} {
 		for _, tl := range []tile{bf16Tile, tf32Tile, bf16TallTile, tf32TallTile, bigTile, tallTile, smallTile} {
 			want := kernels.Conv2DForward[tl.kind]
-			if c.want && kernels.Conv2DForwardPipe[tl.kind] != nil {
+			if c.fwd && kernels.Conv2DForwardPipe[tl.kind] != nil {
 				want = kernels.Conv2DForwardPipe[tl.kind]
 			}
 			if got := forwardPass(c.p, c.x, c.w, tl)[tl.kind]; got != want {
 				t.Errorf("%s on %v: kernel %s, want %s", c.name, tl.kind, got.Name, want.Name)
+			}
+			want = kernels.Conv2DBackwardFilter[tl.kind]
+			if c.filt && kernels.Conv2DBackwardFilterPipe[tl.kind] != nil {
+				want = kernels.Conv2DBackwardFilterPipe[tl.kind]
+			}
+			if got := backwardFilterPass(c.p, c.x, c.w, tl)[tl.kind]; got != want {
+				t.Errorf("%s on %v: filter gradient kernel %s, want %s", c.name, tl.kind, got.Name, want.Name)
 			}
 		}
 	}
 }
 
 // TestPipelinedCasesPipeline checks that testGemmTiled's and
-// tensorConvCases' shapes include both kinds: products and forward
-// convolutions that run the pipelined kernels (with ragged edges and
-// padding to zero-fill) and ones that fall back, so that the tiled
-// tests cover both.
+// tensorConvCases' shapes include both kinds: products, forward
+// convolutions and filter gradients that run the pipelined kernels (with
+// ragged edges and padding to zero-fill) and ones that fall back, so
+// that the tiled tests cover both; and that a pipelined filter gradient
+// splits its reduction (on the stand-in's SMs, as the backend plans it).
 func TestPipelinedCasesPipeline(t *testing.T) {
 	aligned := &buffer{ptr: 1 << 20}
 	var pipe, reg []string
@@ -140,7 +154,8 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 			}
 		}
 	}
-	var cpipe, creg []string
+	var cpipe, creg, fpipe, freg, fsplit []string
+	atPrecision(t, autograd.BF16)
 	for _, c := range tensorConvCases {
 		if c.p.Depthwise() || c.p.Pointwise() {
 			continue
@@ -150,18 +165,32 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 		} else {
 			creg = append(creg, c.name)
 		}
+		tl, splits, _ := gpu.plan(c.p.Kg(), c.p.Taps(), c.p.N*c.p.P()*c.p.Q(), c.p.Groups)
+		if backwardFilterPass(c.p, aligned, aligned, tl) == kernels.Conv2DBackwardFilterPipe {
+			fpipe = append(fpipe, c.name)
+			if splits > 1 {
+				fsplit = append(fsplit, c.name)
+			}
+		} else {
+			freg = append(freg, c.name)
+		}
 	}
 	t.Logf("products pipelined: %v; register-staged: %v", pipe, reg)
 	t.Logf("forward convolutions pipelined: %v; register-staged: %v", cpipe, creg)
-	if len(pipe) == 0 || len(reg) == 0 || len(cpipe) == 0 || len(creg) == 0 {
+	t.Logf("filter gradients pipelined: %v (split: %v); register-staged: %v", fpipe, fsplit, freg)
+	if len(pipe) == 0 || len(reg) == 0 || len(cpipe) == 0 || len(creg) == 0 || len(fpipe) == 0 || len(freg) == 0 {
 		t.Error("the tiled tests do not cover both the pipelined and the register-staged kernels")
+	}
+	if len(fsplit) == 0 {
+		t.Error("no pipelined filter gradient in the tiled tests splits its reduction")
 	}
 }
 
 // TestPipelineMatchesRegisterPath runs the pipelined products (every
-// transpose, ragged edges, a split) and forward convolutions (padding,
-// groups, ragged reductions; plain and Conv2DBias's bias and ReLU) on
-// both tensor-core tiles at bf16 and tf32,
+// transpose, ragged edges, a split), forward convolutions (padding,
+// groups, ragged reductions; plain and Conv2DBias's bias and ReLU) and
+// filter gradients (the same, and a split reduction with a ragged last
+// split) on both tensor-core tiles at bf16 and tf32,
 // and again with registerStaged set, and requires the same bits: both
 // round each operand once to the format (in registers on the way into
 // shared memory, or as fragments are loaded from fp32 stages) and sum in
@@ -203,7 +232,23 @@ func TestPipelineMatchesRegisterPath(t *testing.T) {
 			}
 			for _, cc := range tensorConvCases {
 				p := cc.p
-				if p.Depthwise() || p.Pointwise() || forwardPass(p, &buffer{}, &buffer{}, tl)[tl.kind] != kernels.Conv2DForwardPipe[tl.kind] {
+				if p.Depthwise() || p.Pointwise() {
+					continue
+				}
+				if backwardFilterPass(p, &buffer{}, &buffer{}, tl)[tl.kind] == kernels.Conv2DBackwardFilterPipe[tl.kind] {
+					x, dy := randn(rng, p.N*p.H*p.W*p.C), randn(rng, p.N*p.P()*p.Q()*p.K)
+					pipe, reg := both(func() []float32 {
+						bx, bdy, bdw := upload(t, gpu, x), upload(t, gpu, dy), poisoned(p.K*p.R*p.S*p.Cg())
+						gpu.Conv2DBackwardFilter(p, bx, bdy, bdw)
+						out := download(gpu, bdw)
+						for _, buf := range []autograd.Buffer{bx, bdy, bdw} {
+							gpu.Free(buf)
+						}
+						return out
+					})
+					sameBits(t, fmt.Sprintf("%v %v %s filter gradient", c.p, tl.kind, cc.name), pipe, reg)
+				}
+				if forwardPass(p, &buffer{}, &buffer{}, tl)[tl.kind] != kernels.Conv2DForwardPipe[tl.kind] {
 					continue
 				}
 				x, w := randn(rng, p.N*p.H*p.W*p.C), randn(rng, p.K*p.R*p.S*p.Cg())

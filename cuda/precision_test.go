@@ -99,6 +99,9 @@ var tensorConvCases = []struct {
 	// padding with dilation, a reduction (36) and outputs (42, 6 a group)
 	// that fill no tile.
 	{"3x3p2 dilation 2 groups=2", squareConv(1, 7, 6, 8, 12, 3, 3, 1, 2, 2, 2)},
+	// The pipelined filter gradient split in two (1058 output pixels:
+	// cuda's plan), the last split ragged.
+	{"split pipelined filter gradient", squareConv(2, 23, 23, 16, 16, 3, 3, 1, 1, 1, 1)},
 }
 
 // TestConvBF16AgainstCPU runs the three convolution passes at bf16 on the

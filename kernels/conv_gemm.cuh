@@ -47,14 +47,15 @@ struct KmajorRows {
 	static __device__ __forceinline__ int k() { return threadIdx.x % (BK / V) * V; }
 };
 
-// RowMajorK is a row-major gather's per-thread view of tile_pos: its
-// elements' reduction indices are k + e*STEP, their common row.
-template <int ROWS, int BK, int T>
+// RowMajorK is a row-major gather's per-thread view of tile_pos (of
+// vec_pos for vectors of V elements along the rows): its elements'
+// reduction indices are k + e*STEP, their common (first) row.
+template <int ROWS, int BK, int T, int V = 1>
 struct RowMajorK {
-	static_assert(T % ROWS == 0, "a row-major gather needs T a multiple of its rows");
-	enum { E = ROWS * BK / T, STEP = T / ROWS };
-	static __device__ __forceinline__ int row() { return threadIdx.x % ROWS; }
-	static __device__ __forceinline__ int k() { return threadIdx.x / ROWS; }
+	static_assert(T % (ROWS / V) == 0, "a row-major gather needs T a multiple of its rows/V");
+	enum { E = ROWS * BK / (T * V), STEP = T * V / ROWS };
+	static __device__ __forceinline__ int row() { return threadIdx.x % (ROWS / V) * V; }
+	static __device__ __forceinline__ int k() { return threadIdx.x / (ROWS / V); }
 };
 
 // Im2col loads A of the forward pass: row m = (n, p, q) an output pixel,
@@ -212,13 +213,17 @@ struct FilterT {
 // way: loader row j = (r, s, c) a filter tap (one per thread: its offsets
 // held once), reduction index an output pixel (n, p, q) in [m0, m1),
 // advancing by BK a step (per element: the pixel's index, image and
-// (p, q) packed).
-template <int ROWS, int BK, int T>
+// (p, q) packed). With V = 4 a thread's row is 4 channels of one tap, a
+// 16-byte vector copied into shared memory by cp.async (copy; Cg and C
+// multiples of 4, so that no vector straddles two taps and every one is
+// aligned: cuda's backwardFilterPipelined), else one element loaded into
+// registers (load).
+template <int ROWS, int BK, int T, int V_ = 1>
 struct Im2colT {
-	typedef RowMajorK<ROWS, BK, T> L;
-	enum { E = L::E };
+	typedef RowMajorK<ROWS, BK, T, V_> L;
+	enum { E = L::E, V = V_ };
 	static constexpr bool KMAJOR = false;
-	const float* x; // at the thread's tap's channel of group g
+	const float* x; // at the thread's tap's (first) channel of group g
 	Conv cv;
 	int m1;
 	int dh, dw;      // the tap's offsets
@@ -240,12 +245,30 @@ struct Im2colT {
 			pq[e] = pack2(m / cv.q % cv.p, m % cv.q);
 		}
 	}
+	// in reports whether element e reads x (else 0: padding, past the
+	// taps or past m1), and sets at to its offset from x.
+	__device__ __forceinline__ bool in(int e, unsigned* at) const {
+		int hh = hi16(pq[e]) * cv.strideH + dh, ww = lo16(pq[e]) * cv.strideW + dw;
+		*at = ((unsigned)(img[e] * cv.h + hh) * cv.w + ww) * cv.c;
+		return tapIn && mm[e] < m1 && inside(hh, cv.h) && inside(ww, cv.w);
+	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			int hh = hi16(pq[e]) * cv.strideH + dh, ww = lo16(pq[e]) * cv.strideW + dw;
-			bool in = tapIn && mm[e] < m1 && inside(hh, cv.h) && inside(ww, cv.w);
-			v[e] = in ? x[((unsigned)(img[e] * cv.h + hh) * cv.w + ww) * cv.c] : 0.f;
+			unsigned at;
+			v[e] = in(e, &at) ? x[at] : 0.f;
+		}
+	}
+	// copy issues the step's copies into s, laid out by Stage; a vector in
+	// the padding, past the taps or past m1 is zero-filled.
+	template <class Stage>
+	__device__ __forceinline__ void copy(float* s) const {
+		static_assert(V == 4, "copy moves 16-byte vectors");
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			unsigned at;
+			bool ok = in(e, &at);
+			cp_async16(s + Stage::off(L::row(), L::k() + e * L::STEP), ok ? x + at : x, ok ? 16 : 0);
 		}
 	}
 	__device__ __forceinline__ void next() {
@@ -304,17 +327,23 @@ __device__ __forceinline__ void conv_backward_data(const float* dy, const float*
 // conv_backward_filter computes, for gridDim.z = G * splits, group
 // z / splits's filter gradient over split z % splits of the output
 // pixels, [s*mchunk, min(M, (s+1)*mchunk)), into out + z*Kg*R*S*Cg: the
-// gradient itself when there is one split, else the partial sums.
-template <class C>
+// gradient itself when there is one split, else the partial sums. V = 4
+// runs the cp.async pipeline (mma_pipe.cuh, tensor-core tiles; dy's rows
+// are copied 4 output channels at a time, x's 4 input channels of a
+// tap), V = 1 the tile's own main loop.
+template <class C, int V = 1>
 __device__ __forceinline__ void conv_backward_filter(const float* x, const float* dy, float* out, const Conv& cv,
                                                      int splits, int mchunk) {
 	int z = blockIdx.z, g = z / splits, sp = z % splits, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
 	int m = cv.n * cv.p * cv.q, m0 = sp * mchunk, m1 = min(m, m0 + mchunk), taps = cv.r * cv.s * cv.cg;
 	// A (k, kk) = dy[m0 + kk, g*Kg + k]: loader row k, contiguous along k.
-	Dense<C::BM, C::BK, C::T, false> la(dy + (i64)m0 * cv.k + g * cv.kg, 1, cv.k, cv.kg, m1 - m0, row0);
-	Im2colT<C::BN, C::BK, C::T> lb(x, cv, g, col0, m0, m1);
+	Dense<C::BM, C::BK, C::T, false, V> la(dy + (i64)m0 * cv.k + g * cv.kg, 1, cv.k, cv.kg, m1 - m0, row0);
+	Im2colT<C::BN, C::BK, C::T, V> lb(x, cv, g, col0, m0, m1);
 	typename AccOf<C>::type acc;
-	mainloop(la, lb, (m1 - m0 + C::BK - 1) / C::BK, acc);
+	if constexpr (V == 1)
+		mainloop(la, lb, (m1 - m0 + C::BK - 1) / C::BK, acc);
+	else
+		mainloop_pipe(la, lb, (m1 - m0 + C::BK - 1) / C::BK, acc);
 	store(acc, out + (i64)z * cv.kg * taps, RowStride{taps}, cv.kg, taps, row0, col0, 1.f, 0.f, splits == 1);
 }
 
@@ -344,10 +373,16 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 		CONV_INIT;                                                                                                   \
 		conv_backward_data<C>(dy, wt, dx, cv);                                                                       \
 	}                                                                                                                \
+	CONV_BACKWARD_FILTER(C, tile, minBlocks, 1)
+
+// CONV_BACKWARD_FILTER defines conv2d_backward_filter_<tile>_f32 alone,
+// conv_backward_filter<C, V>: CONV_KERNELS's with V = 1, the cp.async
+// pipeline's (tile named <tile>_pipe, the tensor-core tiles) with V = 4.
+#define CONV_BACKWARD_FILTER(C, tile, minBlocks, V)                                                                  \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C) conv2d_backward_filter_##tile##_f32(                       \
 	    const float* x, const float* dy, float* out, i64 splits, i64 mchunk, CONV_PARAMS) {                          \
 		CONV_INIT;                                                                                                   \
-		conv_backward_filter<C>(x, dy, out, cv, (int)splits, (int)mchunk);                                           \
+		conv_backward_filter<C, V>(x, dy, out, cv, (int)splits, (int)mchunk);                                        \
 	}
 
 // CONV_FORWARD_BIAS defines conv2d_forward_bias_<tile>_f32, the forward

@@ -164,6 +164,14 @@ var (
 		BF16Tall: def("conv_bf16", "conv2d_forward_bias_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
 		TF32Tall: def("conv_tf32", "conv2d_forward_bias_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
 	}
+	// Conv2DBackwardFilterPipe is Conv2DBackwardFilter on the pipeline
+	// (cuda's backwardFilterPipelined).
+	Conv2DBackwardFilterPipe = [NumTiles]*Kernel{
+		BF16:     def("conv_bf16", "conv2d_backward_filter_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		TF32:     def("conv_tf32", "conv2d_backward_filter_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		BF16Tall: def("conv_bf16", "conv2d_backward_filter_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+		TF32Tall: def("conv_tf32", "conv2d_backward_filter_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
+	}
 	// CopyAsync checks cp_async.cuh: dst (256 floats), src, n; one
 	// block of 64 threads. The backend does not launch it; cuda's
 	// TestCopyAsync does.

@@ -14,7 +14,8 @@
 # pipelined one (_pipe_f32, kernels/mma_pipe.cuh) has LDGSTS (cp.async)
 # inside a loop too, and every 64x64 one of those has its 128x64 _tall
 # variant in the family (both tiles serve products and all three
-# convolution passes; the pipelined ones products and the forward pass).
+# convolution passes; the pipelined ones products, the forward pass and
+# the filter gradient).
 # ONE_BLOCK, an extended regular
 # expression, names entries that need only one block per SM: ci-cuda.sh
 # checks the fp32 SIMT families (conv, gemm) with it set to their
