@@ -65,6 +65,28 @@ func forwardPipelined(p autograd.ConvParams, x, w *buffer, t tile) bool {
 		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
 }
 
+// backwardDataPass returns the input-gradient kernels to launch on tile
+// t: the pipelined ones where backwardDataPipelined allows, else the
+// register-staged ones.
+func backwardDataPass(p autograd.ConvParams, dy, w *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
+	if backwardDataPipelined(p, dy, w, t) {
+		return kernels.Conv2DBackwardDataPipe
+	}
+	return kernels.Conv2DBackwardData
+}
+
+// backwardDataPipelined reports whether the implicit input gradient
+// takes the pipelined kernels. Its A is dy read along a tap's output
+// channels, its B the filters read along a tap's input channels, each
+// copied 4 channels, 16 bytes, at a time: K and K/G multiples of 4 (dy's
+// rows and groups aligned, no copy straddling two taps), C/G too (every
+// filter row, every copy inside one), C as the other passes ask, and dy
+// and w aligned. The output dx is written from registers.
+func backwardDataPipelined(p autograd.ConvParams, dy, w *buffer, t tile) bool {
+	return kernels.Conv2DBackwardDataPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
+		p.K%4 == 0 && p.Kg()%4 == 0 && uintptr(dy.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
+}
+
 // backwardFilterPass returns the filter-gradient kernels to launch on
 // tile t: the pipelined ones where backwardFilterPipelined allows, else
 // the register-staged ones.
@@ -170,7 +192,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 		phases := p.StrideH * p.StrideW
 		m := p.N * ceilDiv(p.H, p.StrideH) * ceilDiv(p.W, p.StrideW)
 		t, _, _ := b.plan(m, cg, 0, p.Groups*phases)
-		b.launchTiled(op, kernels.Conv2DBackwardData, t, m, cg, p.Groups*phases, convArgs(p, dyd, wd, dxd)...)
+		b.launchTiled(op, backwardDataPass(p, dyd, wd, t), t, m, cg, p.Groups*phases, convArgs(p, dyd, wd, dxd)...)
 	}
 }
 

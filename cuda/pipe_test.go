@@ -52,8 +52,8 @@ func TestCopyAsync(t *testing.T) {
 // all 16-byte aligned (lda, ldb and, in a batch, the strides multiples of
 // 4; aligned buffers) pipeline on the tensor-core tiles, whatever their
 // extents; anything else, and every fp32 tile, does not. Likewise the
-// forward convolution with C and C/G multiples of 4, and the filter
-// gradient with C, C/G, K and K/G multiples of 4.
+// forward convolution with C and C/G multiples of 4, and the input and
+// filter gradients with C, C/G, K and K/G multiples of 4.
 func TestPipelineRule(t *testing.T) {
 	aligned := &buffer{ptr: 1 << 20}
 	off := &buffer{ptr: 1<<20 + 4} // a row start 4 bytes past alignment
@@ -91,8 +91,8 @@ func TestPipelineRule(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		p    autograd.ConvParams
-		x, w *buffer // w: the filters (forward), dy (filter gradient)
-		// fwd and filt: whether the forward and the filter gradient
+		x, w *buffer // x: x, or dy (input gradient); w: w, or dy (filter gradient)
+		// fwd and filt: whether the forward and the two gradients
 		// pipeline.
 		fwd, filt bool
 	}{
@@ -124,13 +124,22 @@ func TestPipelineRule(t *testing.T) {
 			if got := backwardFilterPass(c.p, c.x, c.w, tl)[tl.kind]; got != want {
 				t.Errorf("%s on %v: filter gradient kernel %s, want %s", c.name, tl.kind, got.Name, want.Name)
 			}
+			// The input gradient's rule is the filter gradient's, with
+			// dy (c.x) and w (c.w) in place of x and dy.
+			want = kernels.Conv2DBackwardData[tl.kind]
+			if c.filt && kernels.Conv2DBackwardDataPipe[tl.kind] != nil {
+				want = kernels.Conv2DBackwardDataPipe[tl.kind]
+			}
+			if got := backwardDataPass(c.p, c.x, c.w, tl)[tl.kind]; got != want {
+				t.Errorf("%s on %v: input gradient kernel %s, want %s", c.name, tl.kind, got.Name, want.Name)
+			}
 		}
 	}
 }
 
 // TestPipelinedCasesPipeline checks that testGemmTiled's and
 // tensorConvCases' shapes include both kinds: products, forward
-// convolutions and filter gradients that run the pipelined kernels (with
+// convolutions, input and filter gradients that run the pipelined kernels (with
 // ragged edges and padding to zero-fill) and ones that fall back, so
 // that the tiled tests cover both; and that a pipelined filter gradient
 // splits its reduction (on the stand-in's SMs, as the backend plans it).
@@ -154,7 +163,7 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 			}
 		}
 	}
-	var cpipe, creg, fpipe, freg, fsplit []string
+	var cpipe, creg, fpipe, freg, fsplit, dpipe, dreg []string
 	atPrecision(t, autograd.BF16)
 	for _, c := range tensorConvCases {
 		if c.p.Depthwise() || c.p.Pointwise() {
@@ -164,6 +173,11 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 			cpipe = append(cpipe, c.name)
 		} else {
 			creg = append(creg, c.name)
+		}
+		if backwardDataPass(c.p, aligned, aligned, bf16Tile) == kernels.Conv2DBackwardDataPipe {
+			dpipe = append(dpipe, c.name)
+		} else {
+			dreg = append(dreg, c.name)
 		}
 		tl, splits, _ := gpu.plan(c.p.Kg(), c.p.Taps(), c.p.N*c.p.P()*c.p.Q(), c.p.Groups)
 		if backwardFilterPass(c.p, aligned, aligned, tl) == kernels.Conv2DBackwardFilterPipe {
@@ -178,7 +192,9 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 	t.Logf("products pipelined: %v; register-staged: %v", pipe, reg)
 	t.Logf("forward convolutions pipelined: %v; register-staged: %v", cpipe, creg)
 	t.Logf("filter gradients pipelined: %v (split: %v); register-staged: %v", fpipe, fsplit, freg)
-	if len(pipe) == 0 || len(reg) == 0 || len(cpipe) == 0 || len(creg) == 0 || len(fpipe) == 0 || len(freg) == 0 {
+	t.Logf("input gradients pipelined: %v; register-staged: %v", dpipe, dreg)
+	if len(pipe) == 0 || len(reg) == 0 || len(cpipe) == 0 || len(creg) == 0 || len(fpipe) == 0 || len(freg) == 0 ||
+		len(dpipe) == 0 || len(dreg) == 0 {
 		t.Error("the tiled tests do not cover both the pipelined and the register-staged kernels")
 	}
 	if len(fsplit) == 0 {
@@ -188,9 +204,10 @@ func TestPipelinedCasesPipeline(t *testing.T) {
 
 // TestPipelineMatchesRegisterPath runs the pipelined products (every
 // transpose, ragged edges, a split), forward convolutions (padding,
-// groups, ragged reductions; plain and Conv2DBias's bias and ReLU) and
-// filter gradients (the same, and a split reduction with a ragged last
-// split) on both tensor-core tiles at bf16 and tf32,
+// groups, ragged reductions; plain and Conv2DBias's bias and ReLU),
+// input gradients (strided phases, some empty) and filter gradients (the
+// same, and a split reduction with a ragged last split) on both
+// tensor-core tiles at bf16 and tf32,
 // and again with registerStaged set, and requires the same bits: both
 // round each operand once to the format (in registers on the way into
 // shared memory, or as fragments are loaded from fp32 stages) and sum in
@@ -247,6 +264,19 @@ func TestPipelineMatchesRegisterPath(t *testing.T) {
 						return out
 					})
 					sameBits(t, fmt.Sprintf("%v %v %s filter gradient", c.p, tl.kind, cc.name), pipe, reg)
+				}
+				if backwardDataPass(p, &buffer{}, &buffer{}, tl)[tl.kind] == kernels.Conv2DBackwardDataPipe[tl.kind] {
+					dy, w := randn(rng, p.N*p.P()*p.Q()*p.K), randn(rng, p.K*p.R*p.S*p.Cg())
+					pipe, reg := both(func() []float32 {
+						bdy, bw, bdx := upload(t, gpu, dy), upload(t, gpu, w), poisoned(p.N*p.H*p.W*p.C)
+						gpu.Conv2DBackwardData(p, bdy, bw, bdx)
+						out := download(gpu, bdx)
+						for _, buf := range []autograd.Buffer{bdy, bw, bdx} {
+							gpu.Free(buf)
+						}
+						return out
+					})
+					sameBits(t, fmt.Sprintf("%v %v %s input gradient", c.p, tl.kind, cc.name), pipe, reg)
 				}
 				if forwardPass(p, &buffer{}, &buffer{}, tl)[tl.kind] != kernels.Conv2DForwardPipe[tl.kind] {
 					continue

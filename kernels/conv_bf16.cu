@@ -14,11 +14,13 @@ CONV_KERNELS(BF16Tile, bf16, 1)
 CONV_KERNELS(BF16Tall, bf16_tall, 2)
 // conv2d_forward[_bias]_bf16[_tall]_pipe_f32: the forward pass (and with
 // Conv2DBias's epilogue) on mma_pipe.cuh's cp.async pipeline, for C and
-// C/G multiples of 4; conv2d_backward_filter_bf16[_tall]_pipe_f32 the
-// filter gradient, for C, C/G, K and K/G multiples of 4.
+// C/G multiples of 4; conv2d_backward_{data,filter}_bf16[_tall]_pipe_f32
+// the input and filter gradients, for C, C/G, K and K/G multiples of 4.
 CONV_FORWARD(BF16Tile, bf16_pipe, 1, 4)
 CONV_FORWARD(BF16Tall, bf16_tall_pipe, 2, 4)
 CONV_FORWARD_BIAS(BF16Tile, bf16_pipe, 1, 4)
 CONV_FORWARD_BIAS(BF16Tall, bf16_tall_pipe, 2, 4)
 CONV_BACKWARD_FILTER(BF16Tile, bf16_pipe, 1, 4)
 CONV_BACKWARD_FILTER(BF16Tall, bf16_tall_pipe, 2, 4)
+CONV_BACKWARD_DATA(BF16Tile, bf16_pipe, 1, 4)
+CONV_BACKWARD_DATA(BF16Tall, bf16_tall_pipe, 2, 4)

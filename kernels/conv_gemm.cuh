@@ -132,11 +132,14 @@ struct Im2col {
 // k) with k fastest, element dy[n, y.o0 + i - j*y.ostep, x.o0 + iw -
 // js*x.ostep, g*Kg + k], 0 where that output lies outside dy. Per
 // element: the offset of the row's output at tap (0, 0) and that output
-// packed; per thread: the tap cursor.
-template <int ROWS, int BK, int T>
+// packed; per thread: the tap cursor. With V = 4 its elements are vectors
+// of 4 output channels, copied into shared memory by cp.async (copy; K
+// and Kg multiples of 4: cuda's backwardDataPipelined), else loaded into
+// registers (load).
+template <int ROWS, int BK, int T, int V_ = 1>
 struct DyGather {
-	typedef KmajorRows<ROWS, BK, T> L;
-	enum { E = L::E };
+	typedef KmajorRows<ROWS, BK, T, V_> L;
+	enum { E = L::E, V = V_ };
 	static constexpr bool KMAJOR = true;
 	const float* dy;
 	int p, q, k, kg, tapsY, tapsX, ostepH, ostepW;
@@ -169,6 +172,20 @@ struct DyGather {
 			v[e] = in ? dy[off[e] + d] : 0.f;
 		}
 	}
+	// copy issues the step's copies into s, laid out by Stage; a vector
+	// outside dy, past the phase's rows or past its taps is zero-filled.
+	template <class Stage>
+	__device__ __forceinline__ void copy(float* s) const {
+		static_assert(V == 4, "copy moves 16-byte vectors");
+		int dh = tap.j * ostepH, dw = tap.js * ostepW;
+		unsigned d = tap.k - ((unsigned)dh * q + dw) * k;
+		bool in0 = tap.j < tapsY;
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			bool in = in0 && (live >> e & 1) && inside(hi16(pq[e]) - dh, p) && inside(lo16(pq[e]) - dw, q);
+			cp_async16(s + Stage::off(L::row() + e * L::STEP, L::k()), in ? dy + (off[e] + d) : dy, in ? 16 : 0);
+		}
+	}
 	__device__ __forceinline__ void next() { tap.advance(BK, kg, tapsX); }
 };
 
@@ -177,13 +194,15 @@ struct DyGather {
 // input channel of the group, one per thread), reduction index (j, js, k)
 // with k fastest (a tap cursor per element), element w[g*Kg + k, y.r0 +
 // j*y.rstep, x.r0 + js*x.rstep, c]. The gather of DyGather does the
-// spatial flip.
-template <int ROWS, int BK, int T>
+// spatial flip. With V = 4 a thread's row is 4 input channels of one
+// filter tap, a 16-byte vector copied by cp.async (copy; Cg a multiple
+// of 4), else one element loaded into registers (load).
+template <int ROWS, int BK, int T, int V_ = 1>
 struct FilterT {
-	typedef RowMajorK<ROWS, BK, T> L;
-	enum { E = L::E };
+	typedef RowMajorK<ROWS, BK, T, V_> L;
+	enum { E = L::E, V = V_ };
 	static constexpr bool KMAJOR = false;
-	const float* w; // the phase's first tap of group g, at the thread's channel
+	const float* w; // the phase's first tap of group g, at the thread's (first) channel
 	int r, s, cg, kg, tapsY, tapsX, rstepH, rstepW;
 	bool chIn; // the thread's channel is inside the group
 	TapCursor tap[E];
@@ -195,12 +214,29 @@ struct FilterT {
 #pragma unroll
 		for (int e = 0; e < E; e++) tap[e].start(L::k() + e * L::STEP, kg, tapsX);
 	}
+	// in reports whether element e reads w (else 0: past the group's
+	// channels or the phase's taps), and sets at to its offset from w.
+	__device__ __forceinline__ bool in(int e, unsigned* at) const {
+		*at = (((unsigned)tap[e].k * r + tap[e].j * rstepH) * s + tap[e].js * rstepW) * cg;
+		return chIn && tap[e].j < tapsY;
+	}
 	__device__ __forceinline__ void load(float* v) const {
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			bool in = chIn && tap[e].j < tapsY;
-			unsigned at = (((unsigned)tap[e].k * r + tap[e].j * rstepH) * s + tap[e].js * rstepW) * cg;
-			v[e] = in ? w[at] : 0.f;
+			unsigned at;
+			v[e] = in(e, &at) ? w[at] : 0.f;
+		}
+	}
+	// copy issues the step's copies into s, laid out by Stage; a vector
+	// past the channels or the taps is zero-filled.
+	template <class Stage>
+	__device__ __forceinline__ void copy(float* sm) const {
+		static_assert(V == 4, "copy moves 16-byte vectors");
+#pragma unroll
+		for (int e = 0; e < E; e++) {
+			unsigned at;
+			bool ok = in(e, &at);
+			cp_async16(sm + Stage::off(L::row(), L::k() + e * L::STEP), ok ? w + at : w, ok ? 16 : 0);
 		}
 	}
 	__device__ __forceinline__ void next() {
@@ -310,17 +346,22 @@ __device__ __forceinline__ void conv_forward(const float* x, const float* wt, fl
 // One launch covers every phase, so that their blocks fill the GPU
 // together (the phases write disjoint pixels, so they run in any order);
 // gridDim.x is sized for the largest phase, and the blocks past a smaller
-// (or empty) phase's end return at once.
-template <class C>
+// (or empty) phase's end return at once. V = 4 runs the cp.async
+// pipeline (mma_pipe.cuh, tensor-core tiles: dy copied 4 output channels
+// at a time, the filters 4 input channels), V = 1 the tile's own loop.
+template <class C, int V = 1>
 __device__ __forceinline__ void conv_backward_data(const float* dy, const float* wt, float* dx, const Conv& cv) {
 	int phases = cv.strideH * cv.strideW;
 	int g = blockIdx.z / phases, row0 = blockIdx.x * C::BM, col0 = blockIdx.y * C::BN;
 	Phase ph(cv, blockIdx.z % phases);
 	if (row0 >= ph.m) return; // the whole block: no barrier is skipped
-	DyGather<C::BM, C::BK, C::T> la(dy, cv, ph, g, row0);
-	FilterT<C::BN, C::BK, C::T> lb(wt, cv, ph, g, col0);
+	DyGather<C::BM, C::BK, C::T, V> la(dy, cv, ph, g, row0);
+	FilterT<C::BN, C::BK, C::T, V> lb(wt, cv, ph, g, col0);
 	typename AccOf<C>::type acc;
-	mainloop(la, lb, (ph.reduction(cv) + C::BK - 1) / C::BK, acc);
+	if constexpr (V == 1)
+		mainloop(la, lb, (ph.reduction(cv) + C::BK - 1) / C::BK, acc);
+	else
+		mainloop_pipe(la, lb, (ph.reduction(cv) + C::BK - 1) / C::BK, acc);
 	store(acc, dx + g * cv.cg, PhaseRows(cv, ph), ph.m, cv.cg, row0, col0, 1.f, 0.f);
 }
 
@@ -368,12 +409,17 @@ __device__ __forceinline__ void conv_backward_filter(const float* x, const float
 #define CONV_KERNELS(C, tile, minBlocks)                                                                             \
 	CONV_FORWARD_BIAS(C, tile, minBlocks, 1)                                                                         \
 	CONV_FORWARD(C, tile, minBlocks, 1)                                                                              \
+	CONV_BACKWARD_DATA(C, tile, minBlocks, 1)                                                                        \
+	CONV_BACKWARD_FILTER(C, tile, minBlocks, 1)
+
+// CONV_BACKWARD_DATA defines conv2d_backward_data_<tile>_f32 alone,
+// conv_backward_data<C, V>, as CONV_BACKWARD_FILTER below.
+#define CONV_BACKWARD_DATA(C, tile, minBlocks, V)                                                                    \
 	extern "C" __global__ void CONV_BOUNDS_##minBlocks(C)                                                            \
 	    conv2d_backward_data_##tile##_f32(const float* dy, const float* wt, float* dx, CONV_PARAMS) {                \
 		CONV_INIT;                                                                                                   \
-		conv_backward_data<C>(dy, wt, dx, cv);                                                                       \
-	}                                                                                                                \
-	CONV_BACKWARD_FILTER(C, tile, minBlocks, 1)
+		conv_backward_data<C, V>(dy, wt, dx, cv);                                                                    \
+	}
 
 // CONV_BACKWARD_FILTER defines conv2d_backward_filter_<tile>_f32 alone,
 // conv_backward_filter<C, V>: CONV_KERNELS's with V = 1, the cp.async

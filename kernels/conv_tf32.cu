@@ -12,11 +12,13 @@ CONV_KERNELS(TF32Tile, tf32, 1)
 CONV_KERNELS(TF32Tall, tf32_tall, 2)
 // conv2d_forward[_bias]_tf32[_tall]_pipe_f32: the forward pass (and with
 // Conv2DBias's epilogue) on mma_pipe.cuh's cp.async pipeline, for C and
-// C/G multiples of 4; conv2d_backward_filter_tf32[_tall]_pipe_f32 the
-// filter gradient, for C, C/G, K and K/G multiples of 4.
+// C/G multiples of 4; conv2d_backward_{data,filter}_tf32[_tall]_pipe_f32
+// the input and filter gradients, for C, C/G, K and K/G multiples of 4.
 CONV_FORWARD(TF32Tile, tf32_pipe, 1, 4)
 CONV_FORWARD(TF32Tall, tf32_tall_pipe, 2, 4)
 CONV_FORWARD_BIAS(TF32Tile, tf32_pipe, 1, 4)
 CONV_FORWARD_BIAS(TF32Tall, tf32_tall_pipe, 2, 4)
 CONV_BACKWARD_FILTER(TF32Tile, tf32_pipe, 1, 4)
 CONV_BACKWARD_FILTER(TF32Tall, tf32_tall_pipe, 2, 4)
+CONV_BACKWARD_DATA(TF32Tile, tf32_pipe, 1, 4)
+CONV_BACKWARD_DATA(TF32Tall, tf32_tall_pipe, 2, 4)

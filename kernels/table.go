@@ -143,8 +143,8 @@ func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(
 
 // The tensor-core tiles' products and forward convolutions on
 // mma_pipe.cuh's cp.async pipeline, for operands whose rows are 16-byte
-// aligned (the backend chooses: cuda's gemmOp.pipelined and
-// forwardPipelined): indexed by Tile, nil for the fp32 tiles, which have
+// aligned (the backend chooses: cuda's gemmOp.pipelined,
+// forwardPipelined, backwardDataPipelined and backwardFilterPipelined): indexed by Tile, nil for the fp32 tiles, which have
 // none.
 var (
 	sgemmPipe = [2][2][NumTiles]*Kernel{
@@ -163,6 +163,14 @@ var (
 		TF32:     def("conv_tf32", "conv2d_forward_bias_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
 		BF16Tall: def("conv_bf16", "conv2d_forward_bias_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
 		TF32Tall: def("conv_tf32", "conv2d_forward_bias_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
+	}
+	// Conv2DBackwardDataPipe is Conv2DBackwardData on the pipeline
+	// (cuda's backwardDataPipelined).
+	Conv2DBackwardDataPipe = [NumTiles]*Kernel{
+		BF16:     def("conv_bf16", "conv2d_backward_data_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32:     def("conv_tf32", "conv2d_backward_data_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		BF16Tall: def("conv_bf16", "conv2d_backward_data_bf16_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
+		TF32Tall: def("conv_tf32", "conv2d_backward_data_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
 	// Conv2DBackwardFilterPipe is Conv2DBackwardFilter on the pipeline
 	// (cuda's backwardFilterPipelined).
