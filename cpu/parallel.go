@@ -15,7 +15,7 @@ func (b *Backend) parallelFor(n, grain int, body func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
-	for i := 1; i < chunks; i++ {
+	for i := range chunks {
 		lo, hi := i*n/chunks, (i+1)*n/chunks
 		wg.Add(1)
 		go func() {
@@ -23,9 +23,6 @@ func (b *Backend) parallelFor(n, grain int, body func(lo, hi int)) {
 			body(lo, hi)
 		}()
 	}
-	// The first chunk runs on the calling goroutine, which would otherwise
-	// only wait: one goroutine fewer to wake per call.
-	body(0, n/chunks)
 	wg.Wait()
 }
 
