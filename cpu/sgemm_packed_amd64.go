@@ -70,8 +70,8 @@ const l1SetPeriod = 1024
 // floats apart or more and it serves more than two column strips: read in
 // place, its kb steps at a convolution's 1,024 or 2,048 channels all fall
 // in one L1 set and evict one another (BenchmarkPointwisePasses: 1x1
-// filter gradients at 1,024 and 2,048 filters 56-66 cpu-GFLOP/s read in
-// place, 64-89 packed, on a loaded machine; at 256 filters packing lost).
+// filter gradients at 1,024 and 2,048 filters 52-66 cpu-GFLOP/s read in
+// place, 63-89 packed, on a loaded machine; at 256 filters packing lost).
 func packA(a []float32, rs, ks, rows, kb int, dst []float32) []float32 {
 	if rows < mr {
 		clear(dst)
