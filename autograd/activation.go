@@ -5,10 +5,16 @@ func Act(x *Tensor, kind Activation) *Tensor {
 	sameShape(kind.String(), x)
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, x.shape...)
-	be.Activation(kind, x.buf, y.buf)
+	xw := widened(x)
+	be.Activation(kind, xw.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record(kind.String(), y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
-		be.ActivationBackward(kind, x.buf, y.buf, dy.buf, dx.buf)
+		xw, yw := widened(x), widened(y)
+		be.ActivationBackward(kind, xw.buf, yw.buf, dy.buf, dx.buf)
+		unwiden(x, xw)
+		unwiden(y, yw)
 		return []*Tensor{dx}
 	})
 }

@@ -38,6 +38,11 @@ type Backend interface {
 	WriteUint8(dst Buffer, src []uint8)
 	// Copy copies src into dst; both have the same length and dtype.
 	Copy(dst, src Buffer)
+	// Convert copies src into dst, of the same length and another
+	// dtype: Float32 to BFloat16 rounds to nearest with ties to even (as
+	// Precision.Round; NaN becomes the quiet NaN 0x7fff), BFloat16 to
+	// Float32 is exact.
+	Convert(dst, src Buffer)
 	// Fill sets every element of dst (Float32) to v.
 	Fill(dst Buffer, v float32)
 

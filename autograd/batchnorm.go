@@ -64,8 +64,9 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 	be := x.dev.backend
 	var resBuf Buffer
 	inputs := []*Tensor{x, gamma, beta}
+	xw, rw := widened(x), widened(residual)
 	if residual != nil {
-		resBuf = residual.buf
+		resBuf = rw.buf
 		inputs = append(inputs, residual)
 	}
 	y := Empty(x.dev, Float32, x.shape...)
@@ -74,13 +75,18 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 	mean := Empty(x.dev, Float32, c)
 	invStd := Empty(x.dev, Float32, c)
 	if o.Training {
-		be.BatchNormTrain(p, x.buf, gamma.buf, beta.buf, resBuf, y.buf, mean.buf, invStd.buf)
+		be.BatchNormTrain(p, xw.buf, gamma.buf, beta.buf, resBuf, y.buf, mean.buf, invStd.buf)
 		be.BatchNormUpdateRunning(p, o.Momentum, mean.buf, invStd.buf, runMean.buf, runVar.buf)
 	} else {
 		be.Copy(mean.buf, runMean.buf)
 		be.RunningInvStd(p, runVar.buf, invStd.buf)
-		be.BatchNormInfer(p, x.buf, gamma.buf, beta.buf, runMean.buf, runVar.buf, resBuf, y.buf)
+		be.BatchNormInfer(p, xw.buf, gamma.buf, beta.buf, runMean.buf, runVar.buf, resBuf, y.buf)
 	}
+	unwiden(x, xw)
+	if residual != nil {
+		unwiden(residual, rw)
+	}
+	y = promoted(y, x, residual)
 	return record(op, y, inputs, func(dy *Tensor) []*Tensor {
 		grads := []*Tensor{
 			Empty(x.dev, Float32, x.shape...),
@@ -88,8 +94,12 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 			Empty(x.dev, Float32, c),
 		}
 		var yBuf, dres Buffer
+		xw := widened(x)
+		defer unwiden(x, xw)
 		if relu {
-			yBuf = y.buf
+			yw := widened(y)
+			defer unwiden(y, yw)
+			yBuf = yw.buf
 		}
 		if residual != nil {
 			// The residual's gradient is dy masked by the ReLU (a
@@ -101,7 +111,7 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 				grads = append(grads, nil)
 			}
 		}
-		be.BatchNormBackward(p, o.Training, x.buf, yBuf, dy.buf, gamma.buf, mean.buf, invStd.buf, grads[0].buf, grads[1].buf, grads[2].buf, dres)
+		be.BatchNormBackward(p, o.Training, xw.buf, yBuf, dy.buf, gamma.buf, mean.buf, invStd.buf, grads[0].buf, grads[1].buf, grads[2].buf, dres)
 		// One kernel yields all of them; drop those no input wants.
 		for i, in := range inputs {
 			if !in.RequiresGrad() && grads[i] != nil {

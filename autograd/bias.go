@@ -13,7 +13,10 @@ func AddBias(x, b *Tensor) *Tensor {
 	}
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, x.shape...)
-	be.AddBias(rows, cols, x.buf, b.buf, y.buf)
+	xw := widened(x)
+	be.AddBias(rows, cols, xw.buf, b.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("AddBias", y, []*Tensor{x, b}, func(dy *Tensor) []*Tensor {
 		var db *Tensor
 		if b.requiresGrad {

@@ -6,7 +6,8 @@ import (
 )
 
 // Concat joins tensors along their last dimension (channels); every other
-// dimension, the device and the dtype (Float32) must agree, or it panics.
+// dimension and the device must agree, and each must hold activations
+// (Float32 or BFloat16), or it panics.
 func Concat(xs ...*Tensor) *Tensor {
 	if len(xs) == 0 {
 		panic("autograd: Concat of no tensors")
@@ -19,7 +20,7 @@ func Concat(xs ...*Tensor) *Tensor {
 	total := 0
 	for _, x := range xs {
 		s := x.shape
-		if len(s) != len(lead)+1 || !s[:len(lead)].Equal(lead) || x.dev != xs[0].dev || x.DType() != Float32 {
+		if len(s) != len(lead)+1 || !s[:len(lead)].Equal(lead) || x.dev != xs[0].dev || !x.DType().floating() {
 			panic(fmt.Sprintf("autograd: Concat of %v %v on %s with %v on %s", x.DType(), s, x.dev.Name(), xs[0].shape, xs[0].dev.Name()))
 		}
 		total += s[len(s)-1]
@@ -33,10 +34,13 @@ func Concat(xs ...*Tensor) *Tensor {
 	off := 0
 	for i, x := range xs {
 		c := x.shape[len(lead)]
-		be.CopyColumns(rows, c, x.buf, c, 0, y.buf, total, off)
+		xw := widened(x)
+		be.CopyColumns(rows, c, xw.buf, c, 0, y.buf, total, off)
+		unwiden(x, xw)
 		offsets[i] = off
 		off += c
 	}
+	y = promoted(y, xs...)
 	return record("Concat", y, xs, func(dy *Tensor) []*Tensor {
 		gs := make([]*Tensor, len(xs))
 		for i, x := range xs {
@@ -63,7 +67,10 @@ func Narrow(x *Tensor, offset, size int) *Tensor {
 	shape := x.shape.Clone()
 	shape[len(shape)-1] = size
 	y := Empty(x.dev, Float32, shape...)
-	be.CopyColumns(rows, size, x.buf, c, offset, y.buf, size, 0)
+	xw := widened(x)
+	be.CopyColumns(rows, size, xw.buf, c, offset, y.buf, size, 0)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("Narrow", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Zeros(x.dev, x.shape...)
 		be.CopyColumns(rows, size, dy.buf, size, 0, dx.buf, c, offset)

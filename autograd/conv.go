@@ -19,7 +19,10 @@ func Conv2D(x, w *Tensor, o Conv2DOptions) *Tensor {
 	p := conv2DParams(x, w, o)
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
-	be.Conv2D(p, x.buf, w.buf, y.buf)
+	xw := widened(x)
+	be.Conv2D(p, xw.buf, w.buf, y.buf)
+	unwiden(x, xw)
+	y = autocast(y)
 	return record("Conv2D", y, []*Tensor{x, w}, func(dy *Tensor) []*Tensor {
 		dx, dw := convBackward(p, x, w, dy)
 		return []*Tensor{dx, dw}
@@ -55,7 +58,10 @@ func conv2DBias(op string, x, w, b *Tensor, o Conv2DOptions, relu bool) *Tensor 
 	}
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
-	be.Conv2DBias(p, relu, x.buf, w.buf, b.buf, y.buf)
+	xw := widened(x)
+	be.Conv2DBias(p, relu, xw.buf, w.buf, b.buf, y.buf)
+	unwiden(x, xw)
+	y = autocast(y)
 	return record(op, y, []*Tensor{x, w, b}, func(dy *Tensor) []*Tensor {
 		rows := y.Numel() / p.K
 		var db *Tensor
@@ -69,7 +75,9 @@ func conv2DBias(op string, x, w, b *Tensor, o Conv2DOptions, relu bool) *Tensor 
 			if db != nil {
 				dbBuf = db.buf
 			}
-			be.BiasReLUBackward(rows, p.K, y.buf, dy.buf, dm.buf, dbBuf)
+			yw := widened(y)
+			be.BiasReLUBackward(rows, p.K, yw.buf, dy.buf, dm.buf, dbBuf)
+			unwiden(y, yw)
 		} else if db != nil {
 			be.SumRows(rows, p.K, dy.buf, db.buf)
 		}
@@ -104,16 +112,18 @@ func convBackward(p ConvParams, x, w, dy *Tensor) (dx, dw *Tensor) {
 	}
 	if w.requiresGrad {
 		dw = Empty(w.dev, Float32, w.shape...)
-		be.Conv2DBackwardFilter(p, x.buf, dy.buf, dw.buf)
+		xw := widened(x)
+		be.Conv2DBackwardFilter(p, xw.buf, dy.buf, dw.buf)
+		unwiden(x, xw)
 	}
 	return dx, dw
 }
 
 // convParams completes p (sizes set) with options whose zero values mean
-// PyTorch's defaults, and panics, naming op, unless x and w are Float32 on
-// one device and the result is valid.
+// PyTorch's defaults, and panics, naming op, unless x (Float32 or
+// BFloat16) and w (Float32) are on one device and the result is valid.
 func convParams(op string, x, w *Tensor, p ConvParams, stride, pad, dil [2]int, groups int) ConvParams {
-	if x.dev != w.dev || x.DType() != Float32 || w.DType() != Float32 {
+	if x.dev != w.dev || !x.DType().floating() || w.DType() != Float32 {
 		panic(fmt.Sprintf("autograd: %s of %v on %s with filter %v on %s", op, x.DType(), x.dev.Name(), w.DType(), w.dev.Name()))
 	}
 	p.StrideH, p.StrideW = orOne(stride[0]), orOne(stride[1])

@@ -34,11 +34,13 @@ func ConvTranspose2D(x, w *Tensor, o ConvTranspose2DOptions) *Tensor {
 			panic(fmt.Sprintf("autograd: ConvTranspose2D output padding %v must be in [0, stride %v)", o.OutputPadding, stride))
 		}
 	}
+	x = ToFloat32(x)
 	p := convParams("ConvTranspose2D", x, w, ConvParams{N: n, H: outSize(h, 0, r), W: outSize(wd, 1, s), C: coutG * groups, K: cin, R: r, S: s},
 		stride, o.Padding, dil, groups)
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, n, p.H, p.W, p.C)
 	be.Conv2DBackwardData(p, x.buf, w.buf, y.buf)
+	y = autocast(y)
 	return record("ConvTranspose2D", y, []*Tensor{x, w}, func(dy *Tensor) []*Tensor {
 		var dx, dw *Tensor
 		if x.requiresGrad {

@@ -24,6 +24,7 @@ type CrossEntropyOptions struct {
 // CPU backend panics on it).
 func SoftmaxCrossEntropy(logits, labels *Tensor, o CrossEntropyOptions) *Tensor {
 	sameShape("SoftmaxCrossEntropy", logits)
+	logits = ToFloat32(logits)
 	rows, classes := logits.shape.Rows()
 	if !labels.shape.Equal(logits.shape[:len(logits.shape)-1]) || labels.DType() != Int32 || labels.dev != logits.dev {
 		panic(fmt.Sprintf("autograd: SoftmaxCrossEntropy of logits %v on %s with %v labels %v on %s", logits.shape, logits.dev.Name(), labels.DType(), labels.shape, labels.dev.Name()))

@@ -16,6 +16,8 @@ type Device struct {
 	dropCalls uint64
 	scope     *Scope // the innermost open scope, nil when none is
 
+	activations DType // what ops store their results in; see SetActivationDType
+
 	buffers   atomic.Int64  // buffers held by tensors; see Stats
 	collected atomic.Uint64 // tensors the safety net reclaimed; see Stats
 

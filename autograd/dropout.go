@@ -18,7 +18,10 @@ func Dropout(x *Tensor, p float32, training bool) *Tensor {
 	mask := Empty(x.dev, Float32, x.shape...)
 	be.DropoutMask(p, x.dev.nextDropoutSeed(), mask.buf)
 	y := Empty(x.dev, Float32, x.shape...)
-	be.Mul(x.buf, mask.buf, y.buf)
+	xw := widened(x)
+	be.Mul(xw.buf, mask.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("Dropout", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.Mul(dy.buf, mask.buf, dx.buf)

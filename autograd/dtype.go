@@ -9,8 +9,8 @@ const (
 	// Float32 is IEEE single precision: weights, gradients and, in fp32
 	// mode, activations.
 	Float32 DType = iota
-	// BFloat16 is reserved for mixed-precision activations on tensor
-	// cores; no backend allocates it yet.
+	// BFloat16 is bfloat16 (fp32's exponent, an 8-bit significand): the
+	// activations of mixed-precision training (Device.SetActivationDType).
 	BFloat16
 	// Int32 holds class labels and pooling argmax indices.
 	Int32

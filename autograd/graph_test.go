@@ -187,6 +187,10 @@ func (f *freeChecker) Free(b autograd.Buffer) {
 		f.WriteInt32(b, slices.Repeat([]int32{math.MinInt32}, b.Len()))
 	case autograd.Uint8:
 		f.WriteUint8(b, slices.Repeat([]uint8{0xa5}, b.Len()))
+	case autograd.BFloat16:
+		nan := f.Backend.Alloc(autograd.Float32, b.Len())
+		f.Backend.Fill(nan, float32(math.NaN()))
+		f.Convert(b, nan)
 	default:
 		f.Fill(b, float32(math.NaN()))
 	}

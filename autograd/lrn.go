@@ -24,10 +24,29 @@ func LRN(x *Tensor, o LRNOptions) *Tensor {
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, x.shape...)
 	scale := Empty(x.dev, Float32, x.shape...)
-	be.LRN(p, x.buf, y.buf, scale.buf)
-	return record("LRN", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+	xw := widened(x)
+	be.LRN(p, xw.buf, y.buf, scale.buf)
+	unwiden(x, xw)
+	if x.DType() == Float32 {
+		return record("LRN", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+			dx := Empty(x.dev, Float32, x.shape...)
+			be.LRNBackward(p, x.buf, y.buf, scale.buf, dy.buf, dx.buf)
+			return []*Tensor{dx}
+		}, scale)
+	}
+	// Of bf16 activations it keeps x alone and recomputes the fp32 output
+	// and scale its backward reads, which are then the forward's bits.
+	scale.Release()
+	out := promoted(y, x)
+	return record("LRN", out, []*Tensor{x}, func(dy *Tensor) []*Tensor {
+		xw := widened(x)
+		defer unwiden(x, xw)
+		y, scale := Empty(x.dev, Float32, x.shape...), Empty(x.dev, Float32, x.shape...)
+		defer y.Release()
+		defer scale.Release()
+		be.LRN(p, xw.buf, y.buf, scale.buf)
 		dx := Empty(x.dev, Float32, x.shape...)
-		be.LRNBackward(p, x.buf, y.buf, scale.buf, dy.buf, dx.buf)
+		be.LRNBackward(p, xw.buf, y.buf, scale.buf, dy.buf, dx.buf)
 		return []*Tensor{dx}
-	}, scale)
+	})
 }

@@ -13,7 +13,7 @@ type PoolOptions struct {
 }
 
 // poolParams describes pooling x with o; it panics, naming op, when x is
-// not a Float32 NHWC tensor or the window does not fit.
+// not an NHWC tensor of activations or the window does not fit.
 func poolParams(op string, x *Tensor, o PoolOptions) PoolParams {
 	sameShape(op, x)
 	n, h, w, c := x.shape.NHWC(op)
@@ -45,7 +45,10 @@ func MaxPool2D(x *Tensor, o PoolOptions) *Tensor {
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
 	argmax := Empty(x.dev, Int32, p.N, p.P(), p.Q(), p.C)
-	be.MaxPool2D(p, x.buf, y.buf, argmax.buf)
+	xw := widened(x)
+	be.MaxPool2D(p, xw.buf, y.buf, argmax.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("MaxPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.MaxPool2DBackward(p, dy.buf, argmax.buf, dx.buf)
@@ -60,7 +63,10 @@ func AvgPool2D(x *Tensor, o PoolOptions) *Tensor {
 	p := poolParams("AvgPool2D", x, o)
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
-	be.AvgPool2D(p, x.buf, y.buf)
+	xw := widened(x)
+	be.AvgPool2D(p, xw.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("AvgPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.AvgPool2DBackward(p, dy.buf, dx.buf)
@@ -75,7 +81,10 @@ func GlobalAvgPool(x *Tensor) *Tensor {
 	n, h, w, c := x.shape.NHWC("GlobalAvgPool")
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, n, c)
-	be.GlobalAvgPool(n, h*w, c, x.buf, y.buf)
+	xw := widened(x)
+	be.GlobalAvgPool(n, h*w, c, xw.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("GlobalAvgPool", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.GlobalAvgPoolBackward(n, h*w, c, dy.buf, dx.buf)
@@ -101,7 +110,10 @@ func AdaptiveAvgPool2D(x *Tensor, outH, outW int) *Tensor {
 	}
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, n, outH, outW, c)
-	be.AdaptiveAvgPool2D(p, x.buf, y.buf)
+	xw := widened(x)
+	be.AdaptiveAvgPool2D(p, xw.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record(op, y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.AdaptiveAvgPool2DBackward(p, dy.buf, dx.buf)

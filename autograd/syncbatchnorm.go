@@ -24,6 +24,8 @@ type ChannelSum func(buf Buffer)
 // the gradient all-reduce then averages.
 func SyncBatchNorm(x, gamma, beta, runMean, runVar *Tensor, o BatchNormOptions, ranks int, sum ChannelSum) *Tensor {
 	sameShape("SyncBatchNorm", x)
+	in := x
+	x = ToFloat32(x) // kept whole for the backward: rare enough to spend the memory
 	if len(x.shape) < 2 || ranks < 1 {
 		panic(fmt.Sprintf("autograd: SyncBatchNorm of shape %v over %d devices; want (N, ..., C) over at least one", x.shape, ranks))
 	}
@@ -56,6 +58,7 @@ func SyncBatchNorm(x, gamma, beta, runMean, runVar *Tensor, o BatchNormOptions, 
 	be.BatchNormInfer(local, x.buf, gamma.buf, beta.buf, mean.buf, variance.buf, nil, y.buf)
 	be.BatchNormUpdateRunning(whole, o.Momentum, mean.buf, invStd.buf, runMean.buf, runVar.buf)
 	variance.Release()
+	y = promoted(y, in)
 
 	inputs := []*Tensor{x, gamma, beta}
 	return record("SyncBatchNorm", y, inputs, func(dy *Tensor) []*Tensor {

@@ -140,10 +140,13 @@ func (t *Tensor) ZeroGrad() {
 	}
 }
 
-// Float32s copies a Float32 tensor's data to host memory.
+// Float32s copies the data of a Float32 or BFloat16 tensor (widened
+// exactly) to host memory.
 func (t *Tensor) Float32s() []float32 {
 	out := make([]float32, t.Numel())
-	t.dev.backend.ReadFloat32(out, t.buf)
+	w := widened(t)
+	t.dev.backend.ReadFloat32(out, w.buf)
+	unwiden(t, w)
 	return out
 }
 

@@ -14,7 +14,10 @@ func Upsample(x *Tensor, outH, outW int, alignCorners bool) *Tensor {
 	p := ResizeParams{N: n, H: h, W: w, C: c, OutH: outH, OutW: outW, AlignCorners: alignCorners}
 	be := x.dev.backend
 	y := Empty(x.dev, Float32, n, outH, outW, c)
-	be.Upsample(p, x.buf, y.buf)
+	xw := widened(x)
+	be.Upsample(p, xw.buf, y.buf)
+	unwiden(x, xw)
+	y = promoted(y, x)
 	return record("Upsample", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.UpsampleBackward(p, dy.buf, dx.buf)

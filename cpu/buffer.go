@@ -69,6 +69,8 @@ func (b *Backend) Alloc(dt autograd.DType, n int) autograd.Buffer {
 		return f32(b.scratch(n))
 	case autograd.Int32:
 		return make(i32, n)
+	case autograd.BFloat16:
+		return make(b16, n)
 	case autograd.Uint8:
 		return make(u8, n)
 	}
@@ -106,6 +108,8 @@ func (b *Backend) Copy(dst, src autograd.Buffer) {
 		copyExact(d, floats(src))
 	case i32:
 		copyExact(d, ints(src))
+	case b16:
+		copyExact(d, bfloat16s(src))
 	default:
 		panic(fmt.Sprintf("cpu: Copy into %T", dst))
 	}

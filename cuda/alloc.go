@@ -117,7 +117,7 @@ func (a *allocator) trim() error {
 // the buffers of tensors the program dropped (autograd.Device.Reclaim) and
 // calls Alloc again. It panics on an unsupported dtype.
 func (b *Backend) TryAlloc(dt autograd.DType, n int) (autograd.Buffer, error) {
-	if dt != autograd.Float32 && dt != autograd.Int32 && dt != autograd.Uint8 {
+	if dt != autograd.Float32 && dt != autograd.BFloat16 && dt != autograd.Int32 && dt != autograd.Uint8 {
 		panic(fmt.Sprintf("cuda: %v buffers are not supported", dt))
 	}
 	buf := &buffer{n: n, dt: dt, owner: b}

@@ -138,14 +138,17 @@ __device__ __forceinline__ float tf32_round(float x) {
 #endif
 }
 
-// bf16_round returns x rounded to bfloat16, as a float.
-__device__ __forceinline__ float bf16_round(float x) {
+// bf16_float returns the bfloat16 whose 16 bits are h as a float: exact.
+__device__ __forceinline__ float bf16_float(unsigned h) {
 #ifdef GOCNN_STANDIN
-	return mma_emu::bits_float(bf16_bits(x) << 16);
+	return mma_emu::bits_float(h << 16);
 #else
-	return __uint_as_float(bf16_bits(x) << 16);
+	return __uint_as_float(h << 16);
 #endif
 }
+
+// bf16_round returns x rounded to bfloat16, as a float.
+__device__ __forceinline__ float bf16_round(float x) { return bf16_float(bf16_bits(x)); }
 
 // pack_bf16x2 returns lo and hi rounded to bfloat16 (to nearest even) in
 // one register, lo in the low half: fragment elements 2j and 2j+1.

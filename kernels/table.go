@@ -110,6 +110,11 @@ var (
 	SumSplitsBF16 = def("gemm_bf16", "sum_splits_bf16_f32", Ptr, Int, Int, Int, Int, Ptr, Int, Int, F32, F32)
 	// RoundBF16 sets dst = src rounded to bf16: dst, src, n.
 	RoundBF16 = def("gemm_bf16", "round_bf16_f32", Ptr, Ptr, Int)
+	// F32ToBF16 stores src rounded to bf16 in dst's 16-bit elements:
+	// dst, src, n.
+	F32ToBF16 = def("gemm_bf16", "f32_to_bf16", Ptr, Ptr, Int)
+	// BF16ToF32 widens src's bf16 elements to fp32, exactly: dst, src, n.
+	BF16ToF32 = def("gemm_bf16", "bf16_to_f32", Ptr, Ptr, Int)
 )
 
 // gemm_tf32.cu: the same in TF32 (the numerics of -amp tf32); its tiled

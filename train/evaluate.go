@@ -92,7 +92,7 @@ func (s *scores) record(r *Record) {
 // against targets, labels (N) or masks (N, H, W) whose pixels labelled
 // data.Ignore count in neither.
 func lossOf(r *replica, images, targets *autograd.Tensor, smoothing float64) (logits, loss *autograd.Tensor) {
-	logits = r.model.Forward(images)
+	logits = autograd.ToFloat32(r.model.Forward(images)) // the meters read its buffer
 	return logits, crossEntropy(logits, targets, smoothing)
 }
 

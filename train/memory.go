@@ -43,7 +43,7 @@ func stepMemory(cfg *Config, in input) (int64, error) {
 		return 0, err
 	}
 	be := meta.New()
-	dev := autograd.NewDevice(be)
+	dev := newDevice(cfg, be)
 	err = recovered("meta", func() error {
 		m := spec.New(nn.NewShapeBuilder(dev), cfg.modelOptions(in.classes, in.channels))
 		opt, err := newOptimizer(cfg, nn.Parameters(m))

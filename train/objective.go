@@ -41,6 +41,7 @@ func (o objective) loss(model nn.Module, images, targets *autograd.Tensor, d mix
 	} else {
 		logits = model.Forward(d.apply(images))
 	}
+	logits = autograd.ToFloat32(logits) // the meters read its buffer
 	loss = o.mixedCrossEntropy(logits, targets, d)
 	for _, a := range aux {
 		loss = autograd.Add(loss, autograd.Scale(o.mixedCrossEntropy(a, targets, d), o.auxWeight))

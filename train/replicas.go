@@ -79,7 +79,7 @@ func newReplicas(cfg *Config, n, classes, channels int) ([]*replica, error) {
 			closeReplicas(reps) // the device that failed is the error to report
 			return nil, err
 		}
-		dev := autograd.NewDevice(be)
+		dev := newDevice(cfg, be)
 		dev.SeedDropout(replicaDropoutSeed(cfg, cfg.Dist.globalRank(i, n)))
 		r := &replica{dev: dev, devs: []*autograd.Device{dev}}
 		reps = append(reps, r)
@@ -134,6 +134,17 @@ func syncBatchNorms(reps []*replica) {
 // ranks.
 func replicaDropoutSeed(cfg *Config, i int) uint64 {
 	return cfg.Seed ^ uint64(i+1)*0x9e3779b97f4a7c15
+}
+
+// newDevice returns the autograd device on be for cfg: under -amp bf16 it
+// stores activations in bfloat16, as PyTorch's autocast does, halving the
+// memory a step keeps for its backward pass.
+func newDevice(cfg *Config, be autograd.Backend) *autograd.Device {
+	dev := autograd.NewDevice(be)
+	if cfg.AMP == autograd.BF16.String() {
+		dev.SetActivationDType(autograd.BFloat16)
+	}
+	return dev
 }
 
 // replicaBackend returns replica i's backend of n, computing in -amp's

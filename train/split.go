@@ -28,7 +28,7 @@ func newSplitReplica(cfg *Config, classes, channels int) (*replica, error) {
 			closeReplicas([]*replica{r})
 			return nil, err
 		}
-		r.devs = append(r.devs, autograd.NewDevice(be))
+		r.devs = append(r.devs, newDevice(cfg, be))
 	}
 	r.dev = r.devs[0]
 	r.dev.SeedDropout(replicaDropoutSeed(cfg, 0))

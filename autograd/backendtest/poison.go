@@ -43,6 +43,11 @@ func (p poisoned) poison(buf autograd.Buffer) {
 		p.WriteInt32(buf, fill)
 	case autograd.Uint8:
 		p.WriteUint8(buf, make([]uint8, buf.Len()))
+	case autograd.BFloat16:
+		nan := p.Backend.Alloc(autograd.Float32, buf.Len())
+		p.Fill(nan, float32(math.NaN()))
+		p.Convert(buf, nan)
+		p.Free(nan)
 	}
 }
 

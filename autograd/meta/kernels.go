@@ -8,6 +8,9 @@ import "github.com/gocnn/gocnn/autograd"
 // Copy does nothing.
 func (*Backend) Copy(_, _ autograd.Buffer) {}
 
+// Convert does nothing.
+func (*Backend) Convert(_, _ autograd.Buffer) {}
+
 // Fill does nothing.
 func (*Backend) Fill(autograd.Buffer, float32) {}
 
