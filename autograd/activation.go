@@ -4,17 +4,15 @@ package autograd
 func Act(x *Tensor, kind Activation) *Tensor {
 	sameShape(kind.String(), x)
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, x.shape...)
-	xw := widened(x)
-	be.Activation(kind, xw.buf, y.buf)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	bufs, dt, done := sameDType(x)
+	y := Empty(x.dev, dt, x.shape...)
+	be.Activation(kind, bufs[0], y.buf)
+	done()
 	return record(kind.String(), y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
-		xw, yw := widened(x), widened(y)
-		be.ActivationBackward(kind, xw.buf, yw.buf, dy.buf, dx.buf)
-		unwiden(x, xw)
-		unwiden(y, yw)
+		bufs, _, done := sameDType(x, y)
+		be.ActivationBackward(kind, bufs[0], bufs[1], dy.buf, dx.buf)
+		done()
 		return []*Tensor{dx}
 	})
 }

@@ -18,6 +18,13 @@ type Buffer interface {
 // The shapes of every buffer are given in comments as (dim, dim, ...), using
 // N, H, W, C for an op's input activations, K, R, S for filters and P, Q for
 // output height and width.
+//
+// Buffers are Float32 unless a method says otherwise. The activations of
+// Add, Activation, ActivationBackward and the batch-norm methods (x,
+// residual and y) may instead all be BFloat16 (Device.SetActivationDType):
+// they are read widened exactly, the arithmetic is the same fp32, and a
+// BFloat16 result is the Float32 one rounded to nearest even, once.
+// Gradients (dy, dx, ...) are Float32 always.
 type Backend interface {
 	// Name identifies the device, e.g. "cpu" or "cuda:0".
 	Name() string

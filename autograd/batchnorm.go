@@ -62,45 +62,39 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 	}
 	p := NormParams{M: m, C: c, Eps: o.Eps, ReLU: relu}
 	be := x.dev.backend
-	var resBuf Buffer
 	inputs := []*Tensor{x, gamma, beta}
-	xw, rw := widened(x), widened(residual)
 	if residual != nil {
-		resBuf = rw.buf
 		inputs = append(inputs, residual)
 	}
-	y := Empty(x.dev, Float32, x.shape...)
+	acts, dt, done := sameDType(x, residual)
+	xBuf, resBuf := acts[0], acts[1]
+	y := Empty(x.dev, dt, x.shape...)
 	// mean and invStd are what the backward normalised with; in eval mode
 	// mean is a copy so that a later update of runMean cannot change it.
 	mean := Empty(x.dev, Float32, c)
 	invStd := Empty(x.dev, Float32, c)
 	if o.Training {
-		be.BatchNormTrain(p, xw.buf, gamma.buf, beta.buf, resBuf, y.buf, mean.buf, invStd.buf)
+		be.BatchNormTrain(p, xBuf, gamma.buf, beta.buf, resBuf, y.buf, mean.buf, invStd.buf)
 		be.BatchNormUpdateRunning(p, o.Momentum, mean.buf, invStd.buf, runMean.buf, runVar.buf)
 	} else {
 		be.Copy(mean.buf, runMean.buf)
 		be.RunningInvStd(p, runVar.buf, invStd.buf)
-		be.BatchNormInfer(p, xw.buf, gamma.buf, beta.buf, runMean.buf, runVar.buf, resBuf, y.buf)
+		be.BatchNormInfer(p, xBuf, gamma.buf, beta.buf, runMean.buf, runVar.buf, resBuf, y.buf)
 	}
-	unwiden(x, xw)
-	if residual != nil {
-		unwiden(residual, rw)
-	}
-	y = promoted(y, x, residual)
+	done()
 	return record(op, y, inputs, func(dy *Tensor) []*Tensor {
 		grads := []*Tensor{
 			Empty(x.dev, Float32, x.shape...),
 			Empty(x.dev, Float32, c),
 			Empty(x.dev, Float32, c),
 		}
-		var yBuf, dres Buffer
-		xw := widened(x)
-		defer unwiden(x, xw)
+		var dres Buffer
+		var mask *Tensor // the fused ReLU's output, whose positives gate dy
 		if relu {
-			yw := widened(y)
-			defer unwiden(y, yw)
-			yBuf = yw.buf
+			mask = y
 		}
+		acts, _, done := sameDType(x, mask)
+		defer done()
 		if residual != nil {
 			// The residual's gradient is dy masked by the ReLU (a
 			// residual comes only with one).
@@ -111,7 +105,7 @@ func batchNorm(op string, x, gamma, beta, runMean, runVar, residual *Tensor, o B
 				grads = append(grads, nil)
 			}
 		}
-		be.BatchNormBackward(p, o.Training, xw.buf, yBuf, dy.buf, gamma.buf, mean.buf, invStd.buf, grads[0].buf, grads[1].buf, grads[2].buf, dres)
+		be.BatchNormBackward(p, o.Training, acts[0], acts[1], dy.buf, gamma.buf, mean.buf, invStd.buf, grads[0].buf, grads[1].buf, grads[2].buf, dres)
 		// One kernel yields all of them; drop those no input wants.
 		for i, in := range inputs {
 			if !in.RequiresGrad() && grads[i] != nil {

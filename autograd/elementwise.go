@@ -5,12 +5,10 @@ import "fmt"
 // Add returns a + b for tensors of one shape on one device.
 func Add(a, b *Tensor) *Tensor {
 	sameShape("Add", a, b)
-	y := Empty(a.dev, Float32, a.shape...)
-	aw, bw := widened(a), widened(b)
-	a.dev.backend.Add(aw.buf, bw.buf, y.buf)
-	unwiden(a, aw)
-	unwiden(b, bw)
-	y = promoted(y, a, b)
+	bufs, dt, done := sameDType(a, b)
+	y := Empty(a.dev, dt, a.shape...)
+	a.dev.backend.Add(bufs[0], bufs[1], y.buf)
+	done()
 	return record("Add", y, []*Tensor{a, b}, func(dy *Tensor) []*Tensor {
 		return []*Tensor{dy, dy}
 	})

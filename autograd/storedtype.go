@@ -122,3 +122,36 @@ func Stored(x *Tensor) *Tensor {
 		return []*Tensor{dy}
 	})
 }
+
+// sameDType returns the buffers of activations xs (nil for a nil one) for
+// a backend method that takes its activations in one dtype, Float32 or
+// BFloat16 (Backend lists them): their own when all share one, and
+// otherwise Float32 copies of the BFloat16 ones, which done releases. dt
+// is that dtype, in which the method writes its result: what promoted
+// would give.
+func sameDType(xs ...*Tensor) (bufs []Buffer, dt DType, done func()) {
+	dt = BFloat16
+	for _, x := range xs {
+		if x != nil && x.DType() != BFloat16 {
+			dt = Float32
+		}
+	}
+	bufs = make([]Buffer, len(xs))
+	var copies []*Tensor
+	for i, x := range xs {
+		switch {
+		case x == nil:
+		case dt == Float32 && x.DType() == BFloat16:
+			w := widened(x)
+			copies = append(copies, w)
+			bufs[i] = w.buf
+		default:
+			bufs[i] = x.buf
+		}
+	}
+	return bufs, dt, func() {
+		for _, c := range copies {
+			c.Release()
+		}
+	}
+}

@@ -9,6 +9,11 @@ import (
 
 // Activation sets y = f(x) for the function kind names.
 func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.Activation(kind, in[0], out[0])
+	}) {
+		return
+	}
 	xv, yv := floats(x), floats(y)
 	mustLen("Activation", len(yv), len(xv))
 	f := activationForward(kind)
@@ -17,6 +22,11 @@ func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
 
 // ActivationBackward sets dx = f'(x) * dy.
 func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x, y}, nil, func(in, _ []autograd.Buffer) {
+		b.ActivationBackward(kind, in[0], in[1], dy, dx)
+	}) {
+		return
+	}
 	xv, yv, dyv, dxv := floats(x), floats(y), floats(dy), floats(dx)
 	mustLen("ActivationBackward", len(dxv), len(xv), len(yv), len(dyv))
 	df := activationBackward(kind)

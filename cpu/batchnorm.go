@@ -121,6 +121,11 @@ func normAffine(gamma, beta []float32, mean, invStd []float64) (scale, shift []f
 // even when the mean is large against the spread, yet reading x once
 // where a two-pass method reads it twice.
 func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual, y, mean, invStd autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x, residual}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.BatchNormTrain(p, in[0], gamma, beta, in[1], out[0], mean, invStd)
+	}) {
+		return
+	}
 	xv, yv, gv, bv, mv, iv := floats(x), floats(y), floats(gamma), floats(beta), floats(mean), floats(invStd)
 	rv := optFloats(residual)
 	mustLen("BatchNormTrain", p.M*p.C, len(xv), len(yv))
@@ -163,6 +168,11 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual
 
 // BatchNormInfer normalises x with the running statistics.
 func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean, runVar, residual, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x, residual}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.BatchNormInfer(p, in[0], gamma, beta, runMean, runVar, in[1], out[0])
+	}) {
+		return
+	}
 	xv, yv, gv, bv, rm, rv := floats(x), floats(y), floats(gamma), floats(beta), floats(runMean), floats(runVar)
 	res := optFloats(residual)
 	mustLen("BatchNormInfer", p.M*p.C, len(xv), len(yv))
@@ -186,6 +196,11 @@ func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean,
 // both passes, so the ReLU's gradient is never stored (unless dResidual
 // asks for it).
 func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, y, dy, gamma, mean, invStd, dx, dgamma, dbeta, dResidual autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x, y}, nil, func(in, _ []autograd.Buffer) {
+		b.BatchNormBackward(p, batchStats, in[0], in[1], dy, gamma, mean, invStd, dx, dgamma, dbeta, dResidual)
+	}) {
+		return
+	}
 	xv, dyv, gv, mv, iv := floats(x), floats(dy), floats(gamma), floats(mean), floats(invStd)
 	dxv, dgv, dbv, drv := floats(dx), floats(dgamma), floats(dbeta), optFloats(dResidual)
 	var yv f32

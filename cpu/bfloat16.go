@@ -3,6 +3,7 @@ package cpu
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gocnn/gocnn/autograd"
 )
@@ -58,4 +59,43 @@ func bfloat16Bits(v float32) uint16 {
 		return 0x7fff
 	}
 	return uint16(math.Float32bits(autograd.BF16.Round(v)) >> 16)
+}
+
+// viaFloat32 runs call, a kernel written for Float32 buffers, when some of
+// the activations ins (read) and outs (written) are BFloat16: those are
+// widened into scratch first, and the outs rounded back after; nil ones
+// stay nil. It reports false and does nothing when none is BFloat16, for
+// the caller to run on the buffers as they are.
+func (b *Backend) viaFloat32(ins, outs []autograd.Buffer, call func(ins, outs []autograd.Buffer)) bool {
+	all := slices.Concat(ins, outs)
+	if !slices.ContainsFunc(all, isBFloat16) {
+		return false
+	}
+	wide := make([]autograd.Buffer, len(all))
+	for i, buf := range all {
+		h, ok := buf.(b16)
+		if !ok {
+			wide[i] = buf
+			continue
+		}
+		wide[i] = f32(b.scratch(len(h)))
+		if i < len(ins) {
+			b.Convert(wide[i], h)
+		}
+	}
+	call(wide[:len(ins)], wide[len(ins):])
+	for i, buf := range all {
+		if isBFloat16(buf) {
+			if i >= len(ins) {
+				b.Convert(buf, wide[i])
+			}
+			b.recycle(floats(wide[i]))
+		}
+	}
+	return true
+}
+
+func isBFloat16(buf autograd.Buffer) bool {
+	_, ok := buf.(b16)
+	return ok
 }

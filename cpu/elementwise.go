@@ -12,6 +12,11 @@ const elementGrain = 1 << 15
 
 // Add sets y = a + b.
 func (b *Backend) Add(a, bb, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{a, bb}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.Add(in[0], in[1], out[0])
+	}) {
+		return
+	}
 	av, bv, yv := floats(a), floats(bb), floats(y)
 	mustLen("Add", len(yv), len(av), len(bv))
 	b.parallelFor(len(yv), elementGrain, func(lo, hi int) {

@@ -18,11 +18,11 @@ func (b *Backend) optF32(op string, buf autograd.Buffer, n int) *buffer {
 
 // reluMask returns the buffer whose positives mask BatchNormBackward's dy:
 // y with p.ReLU, nil (no mask) otherwise.
-func (b *Backend) reluMask(op string, p autograd.NormParams, y autograd.Buffer) *buffer {
+func reluMask(p autograd.NormParams, y autograd.Buffer) autograd.Buffer {
 	if !p.ReLU {
 		return nil
 	}
-	return b.f32(op, y, p.M*p.C)
+	return y
 }
 
 // BatchNormTrain normalises x with its own per-channel statistics, summed
@@ -32,7 +32,8 @@ func (b *Backend) reluMask(op string, p autograd.NormParams, y autograd.Buffer) 
 func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual, y, mean, invStd autograd.Buffer) {
 	const op = "BatchNormTrain"
 	mc := p.M * p.C
-	xd, yd, rd := b.f32(op, x, mc), b.f32(op, y, mc), b.optF32(op, residual, mc)
+	acts, bf16 := b.activations(op, mc, x, y, residual)
+	xd, yd, rd := acts[0], acts[1], acts[2]
 	gd, bd, md, id := b.f32(op, gamma, p.C), b.f32(op, beta, p.C), b.f32(op, mean, p.C), b.f32(op, invStd, p.C)
 	if mc == 0 {
 		return
@@ -44,11 +45,11 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual
 	coef := b.scratch(op, 4*2*p.C) // scale and shift
 	defer b.release(coef)
 	scale, shift := coef.floatAt(0, p.C), coef.floatAt(p.C, p.C)
-	b.launch(op, kernels.BNStatsPartial, b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
+	b.launch(op, dtypeKernel(bf16, kernels.BNStatsPartial, kernels.BNStatsPartialBF16), b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
 		xd, p.M, p.C, partial)
-	b.launch(op, kernels.BNStatsFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
+	b.launch(op, dtypeKernel(bf16, kernels.BNStatsFinish, kernels.BNStatsFinishBF16), b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, xd, p.M, p.C, p.Eps, gd, bd, md, id, scale, shift)
-	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
+	b.launch(op, dtypeKernel(bf16, kernels.AffineRows, kernels.AffineRowsBF16), b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
 }
 
 // BatchNormInfer normalises x with the running statistics, then adds
@@ -56,7 +57,8 @@ func (b *Backend) BatchNormTrain(p autograd.NormParams, x, gamma, beta, residual
 func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean, runVar, residual, y autograd.Buffer) {
 	const op = "BatchNormInfer"
 	mc := p.M * p.C
-	xd, yd, rd := b.f32(op, x, mc), b.f32(op, y, mc), b.optF32(op, residual, mc)
+	acts, bf16 := b.activations(op, mc, x, y, residual)
+	xd, yd, rd := acts[0], acts[1], acts[2]
 	gd, bd := b.f32(op, gamma, p.C), b.f32(op, beta, p.C)
 	rm, rv := b.f32(op, runMean, p.C), b.f32(op, runVar, p.C)
 	if mc == 0 {
@@ -68,7 +70,7 @@ func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean,
 	scale, shift := coef.floatAt(0, p.C), coef.floatAt(p.C, p.C)
 	b.launch(op, kernels.BNInferCoeffs, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		gd, bd, rm, rv, p.Eps, p.C, scale, shift)
-	b.launch(op, kernels.AffineRows, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
+	b.launch(op, dtypeKernel(bf16, kernels.AffineRows, kernels.AffineRowsBF16), b.grid1(int64(mc)), dim3{threads, 1, 1}, 0, xd, scale, shift, rd, p.ReLU, yd, p.M, p.C)
 }
 
 // BatchNormBackward sets dbeta = sum dy, dgamma = sum dy*xhat and dx, with
@@ -78,8 +80,9 @@ func (b *Backend) BatchNormInfer(p autograd.NormParams, x, gamma, beta, runMean,
 func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, y, dy, gamma, mean, invStd, dx, dgamma, dbeta, dResidual autograd.Buffer) {
 	const op = "BatchNormBackward"
 	mc := p.M * p.C
-	xd, dyd, dxd := b.f32(op, x, mc), b.f32(op, dy, mc), b.f32(op, dx, mc)
-	yd, drd := b.reluMask(op, p, y), b.optF32(op, dResidual, mc)
+	acts, bf16 := b.activations(op, mc, x, reluMask(p, y))
+	xd, yd := acts[0], acts[1]
+	dyd, dxd, drd := b.f32(op, dy, mc), b.f32(op, dx, mc), b.optF32(op, dResidual, mc)
 	gd, md, id := b.f32(op, gamma, p.C), b.f32(op, mean, p.C), b.f32(op, invStd, p.C)
 	dgd, dbd := b.f32(op, dgamma, p.C), b.f32(op, dbeta, p.C)
 	if mc == 0 {
@@ -91,11 +94,11 @@ func (b *Backend) BatchNormBackward(p autograd.NormParams, batchStats bool, x, y
 	defer b.release(partial)
 	coef := b.scratch(op, 4*3*p.C) // (3, C): scale, k, off
 	defer b.release(coef)
-	b.launch(op, kernels.BNBackwardPartial, b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
+	b.launch(op, dtypeKernel(bf16, kernels.BNBackwardPartial, kernels.BNBackwardPartialBF16), b.columnGrid(p.C, splits), dim3{colsX, colsY, 1}, 0,
 		xd, yd, dyd, md, p.M, p.C, partial)
 	b.launch(op, kernels.BNBackwardFinish, b.grid1(int64(p.C)), dim3{threads, 1, 1}, 0,
 		partial, splits, p.M, p.C, batchStats, gd, id, dgd, dbd, coef)
-	b.launch(op, kernels.BNBackwardApply, b.grid1(int64(mc)), dim3{threads, 1, 1}, 0,
+	b.launch(op, dtypeKernel(bf16, kernels.BNBackwardApply, kernels.BNBackwardApplyBF16), b.grid1(int64(mc)), dim3{threads, 1, 1}, 0,
 		xd, yd, dyd, md, coef, dxd, drd, p.M, p.C)
 }
 

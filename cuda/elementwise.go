@@ -7,11 +7,11 @@ import (
 	"github.com/gocnn/gocnn/kernels"
 )
 
-// Add sets y = a + b.
+// Add sets y = a + b, activations of one dtype.
 func (b *Backend) Add(a, bb, y autograd.Buffer) {
-	yd := b.dev("Add", y, autograd.Float32)
-	n := yd.n
-	b.launch1("Add", kernels.Add, int64(n), b.f32("Add", a, n), b.f32("Add", bb, n), yd, n)
+	n := y.Len()
+	acts, bf16 := b.activations("Add", n, a, bb, y)
+	b.launch1("Add", dtypeKernel(bf16, kernels.Add, kernels.AddBF16), int64(n), acts[0], acts[1], acts[2], n)
 }
 
 // Mul sets y = a * b.
@@ -42,20 +42,23 @@ func (b *Backend) Axpby(alpha float32, x autograd.Buffer, beta float32, y autogr
 	b.launch1("Axpby", kernels.Axpby, int64(n), alpha, b.f32("Axpby", x, n), beta, yd, n)
 }
 
-// Activation sets y = f(x) for the function kind names.
+// Activation sets y = f(x) for the function kind names, x and y
+// activations of one dtype.
 func (b *Backend) Activation(kind autograd.Activation, x, y autograd.Buffer) {
-	yd := b.dev("Activation", y, autograd.Float32)
-	n := yd.n
-	b.launch1("Activation", kernels.Activation, int64(n), int(kind), b.f32("Activation", x, n), yd, n)
+	n := y.Len()
+	acts, bf16 := b.activations("Activation", n, x, y)
+	b.launch1("Activation", dtypeKernel(bf16, kernels.Activation, kernels.ActivationBF16), int64(n), int(kind), acts[0], acts[1], n)
 }
 
-// ActivationBackward sets dx = f'(x) * dy given y = f(x).
+// ActivationBackward sets dx = f'(x) * dy given y = f(x), x and y
+// activations of one dtype.
 func (b *Backend) ActivationBackward(kind autograd.Activation, x, y, dy, dx autograd.Buffer) {
 	const op = "ActivationBackward"
 	d := b.dev(op, dx, autograd.Float32)
 	n := d.n
-	b.launch1(op, kernels.ActivationBackward, int64(n), int(kind),
-		b.f32(op, x, n), b.f32(op, y, n), b.f32(op, dy, n), d, n)
+	acts, bf16 := b.activations(op, n, x, y)
+	b.launch1(op, dtypeKernel(bf16, kernels.ActivationBackward, kernels.ActivationBackwardBF16), int64(n), int(kind),
+		acts[0], acts[1], b.f32(op, dy, n), d, n)
 }
 
 // DropoutMask fills mask with 0 where autograd.DropoutUniform(seed, i) < p

@@ -1,7 +1,7 @@
 // Elementwise kernels: fill, add, multiply, divide, square root, axpby,
 // activations forward and backward. The binary ones move float4s (allocations are 256-byte
 // aligned), with a scalar loop for the last n%4 elements.
-#include "common.cuh"
+#include "bf16.cuh"
 
 template <class F>
 __device__ void map1(const float* x, float* y, i64 n, F f) {
@@ -75,4 +75,21 @@ extern "C" __global__ void activation_f32(i64 kind, const float* x, float* y, i6
 extern "C" __global__ void activation_backward_f32(i64 kind, const float* x, const float* y, const float* dy,
                                                    float* dx, i64 n) {
 	GRID_STRIDE(i, n) dx[i] = act_derivative(kind, x[i], y[i]) * dy[i];
+}
+
+// add_bf16, activation_bf16 and activation_backward_bf16 are add_f32,
+// activation_f32 and activation_backward_f32 on activations stored in
+// bfloat16: each element widened, the fp32 result rounded once (the
+// gradients stay fp32).
+extern "C" __global__ void add_bf16(const bf16* a, const bf16* b, bf16* y, i64 n) {
+	GRID_STRIDE(i, n) st(y, i, ld(a, i) + ld(b, i));
+}
+
+extern "C" __global__ void activation_bf16(i64 kind, const bf16* x, bf16* y, i64 n) {
+	GRID_STRIDE(i, n) st(y, i, act_forward(kind, ld(x, i)));
+}
+
+extern "C" __global__ void activation_backward_bf16(i64 kind, const bf16* x, const bf16* y, const float* dy, float* dx,
+                                                    i64 n) {
+	GRID_STRIDE(i, n) dx[i] = act_derivative(kind, ld(x, i), ld(y, i)) * dy[i];
 }

@@ -110,10 +110,10 @@ extern "C" __global__ void round_bf16_f32(float* dst, const float* src, i64 n) {
 // in dst's 16-bit elements, n of them: the activations a device keeps in
 // bf16 (autograd's Device.SetActivationDType). bf16_to_f32 widens them
 // back, exactly.
-extern "C" __global__ void f32_to_bf16(unsigned short* dst, const float* src, i64 n) {
-	GRID_STRIDE(i, n) dst[i] = (unsigned short)bf16_bits(src[i]);
+extern "C" __global__ void f32_to_bf16(bf16* dst, const float* src, i64 n) {
+	GRID_STRIDE(i, n) st(dst, i, src[i]);
 }
 
-extern "C" __global__ void bf16_to_f32(float* dst, const unsigned short* src, i64 n) {
-	GRID_STRIDE(i, n) dst[i] = bf16_float(src[i]);
+extern "C" __global__ void bf16_to_f32(float* dst, const bf16* src, i64 n) {
+	GRID_STRIDE(i, n) dst[i] = ld(src, i);
 }

@@ -9,21 +9,11 @@
 // the PTX ISA packs .bf16x2.
 #pragma once
 
+#include "bf16.cuh"
+
 #ifdef GOCNN_STANDIN
 
 namespace mma_emu {
-
-__device__ inline unsigned float_bits(float x) {
-	unsigned u;
-	memcpy(&u, &x, sizeof u);
-	return u;
-}
-
-__device__ inline float bits_float(unsigned u) {
-	float x;
-	memcpy(&x, &u, sizeof x);
-	return x;
-}
 
 // The fragments of mma.m16n8k16 with .bf16 operands and .f32 accumulators
 // (PTX ISA, "Matrix Fragments for mma.m16n8k16 with floating point type"):
@@ -44,8 +34,8 @@ __device__ inline int a_row_tf32(int lane, int i) { return (lane >> 2) + 8 * (i 
 __device__ inline int a_col_tf32(int lane, int i) { return lane % 4 + 4 * (i >> 1); }
 __device__ inline int b_row_tf32(int lane, int i) { return lane % 4 + 4 * i; }
 
-// bf16 returns element i (0: low half, 1: high half) of a .bf16x2 register as a float.
-__device__ inline float bf16(unsigned reg, int i) { return bits_float((i ? reg >> 16 : reg & 0xffff) << 16); }
+// bf16_half returns element i (0: low half, 1: high half) of a .bf16x2 register as a float.
+__device__ inline float bf16_half(unsigned reg, int i) { return bf16_float(i ? reg >> 16 : reg & 0xffff); }
 
 __device__ inline int thread_id() { return (int)((threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x); }
 
@@ -98,21 +88,6 @@ __device__ inline void product(float d[4], const float (*am)[K], const float (*b
 
 #endif
 
-// bf16_bits returns x rounded to bfloat16, to nearest with ties to even
-// (__float2bfloat16_rn), as its 16 bits: autograd.BF16.Round, bit for bit,
-// but for NaN, which becomes the canonical quiet NaN 0x7fff.
-__device__ __forceinline__ unsigned bf16_bits(float x) {
-#ifdef GOCNN_STANDIN
-	unsigned u = mma_emu::float_bits(x);
-	if (x != x) return 0x7fff;
-	return (u + 0x7fff + (u >> 16 & 1)) >> 16;
-#else
-	unsigned short h;
-	asm("cvt.rn.bf16.f32 %0, %1;" : "=h"(h) : "f"(x));
-	return h;
-#endif
-}
-
 // tf32_bits returns x rounded to TF32 (10 explicit mantissa bits), to
 // nearest with ties to even, as fp32 bits with the low 13 zero:
 // autograd.TF32.Round, bit for bit; NaN stays as it is. In integer
@@ -120,35 +95,13 @@ __device__ __forceinline__ unsigned bf16_bits(float x) {
 // refuses it in compute_80 PTX), and compute_80's cvt.rna.tf32.f32 rounds
 // ties away from zero.
 __device__ __forceinline__ unsigned tf32_bits(float x) {
-#ifdef GOCNN_STANDIN
-	unsigned u = mma_emu::float_bits(x);
-#else
-	unsigned u = __float_as_uint(x);
-#endif
+	unsigned u = float_bits(x);
 	if (x != x) return u;
 	return (u + 0xfff + (u >> 13 & 1)) & ~0x1fffu;
 }
 
 // tf32_round returns x rounded to TF32, as a float.
-__device__ __forceinline__ float tf32_round(float x) {
-#ifdef GOCNN_STANDIN
-	return mma_emu::bits_float(tf32_bits(x));
-#else
-	return __uint_as_float(tf32_bits(x));
-#endif
-}
-
-// bf16_float returns the bfloat16 whose 16 bits are h as a float: exact.
-__device__ __forceinline__ float bf16_float(unsigned h) {
-#ifdef GOCNN_STANDIN
-	return mma_emu::bits_float(h << 16);
-#else
-	return __uint_as_float(h << 16);
-#endif
-}
-
-// bf16_round returns x rounded to bfloat16, as a float.
-__device__ __forceinline__ float bf16_round(float x) { return bf16_float(bf16_bits(x)); }
+__device__ __forceinline__ float tf32_round(float x) { return bits_float(tf32_bits(x)); }
 
 // pack_bf16x2 returns lo and hi rounded to bfloat16 (to nearest even) in
 // one register, lo in the low half: fragment elements 2j and 2j+1.
@@ -218,8 +171,8 @@ __device__ __forceinline__ void mma_bf16_m16n8k16(float d[4], const unsigned a[4
 	Rows<6> warp = exchange<6>(mine);
 	for (int src = 0; src < 32; src++) {
 		const unsigned* regs = warp.r[src];
-		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16(regs[i / 2], i & 1);
-		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16(regs[4 + i / 2], i & 1);
+		for (int i = 0; i < 8; i++) am[a_row(src, i)][a_col(src, i)] = bf16_half(regs[i / 2], i & 1);
+		for (int i = 0; i < 4; i++) bm[b_row(src, i)][b_col(src, i)] = bf16_half(regs[4 + i / 2], i & 1);
 	}
 	product<16>(d, am, bm, c);
 #else

@@ -58,6 +58,12 @@ var (
 	Axpby              = def("elementwise", "axpby_f32", F32, Ptr, F32, Ptr, Int)
 	Activation         = def("elementwise", "activation_f32", Int, Ptr, Ptr, Int)
 	ActivationBackward = def("elementwise", "activation_backward_f32", Int, Ptr, Ptr, Ptr, Ptr, Int)
+	// AddBF16, ActivationBF16 and ActivationBackwardBF16 are Add,
+	// Activation and ActivationBackward on bf16 activations (fp32
+	// gradients).
+	AddBF16                = def("elementwise", "add_bf16", Ptr, Ptr, Ptr, Int)
+	ActivationBF16         = def("elementwise", "activation_bf16", Int, Ptr, Ptr, Int)
+	ActivationBackwardBF16 = def("elementwise", "activation_backward_bf16", Int, Ptr, Ptr, Ptr, Ptr, Int)
 )
 
 // dropout.cu: the counter-based dropout mask.
@@ -274,7 +280,13 @@ var (
 	BNBackwardFinish  = def("batchnorm", "bn_backward_finish_f32", Ptr, Int, Int, Int, Int, Ptr, Ptr, Ptr, Ptr, Ptr)
 	BNBackwardApply   = def("batchnorm", "bn_backward_apply_f32", Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Int, Int)
 	BNUpdateRunning   = def("batchnorm", "bn_update_running_f32", Ptr, Ptr, Ptr, Ptr, Int, Int, F32, F32)
-	RunningInvStd     = def("batchnorm", "running_inv_std_f32", Ptr, Ptr, Int, F32)
+	// The kernels above that read or write activations, on bf16 ones.
+	BNStatsPartialBF16    = def("batchnorm", "bn_stats_partial_bf16", Ptr, Int, Int, Ptr)
+	BNStatsFinishBF16     = def("batchnorm", "bn_stats_finish_bf16", Ptr, Int, Ptr, Int, Int, F32, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr)
+	AffineRowsBF16        = def("batchnorm", "affine_rows_bf16", Ptr, Ptr, Ptr, Ptr, Int, Ptr, Int, Int)
+	BNBackwardPartialBF16 = def("batchnorm", "bn_backward_partial_bf16", Ptr, Ptr, Ptr, Ptr, Int, Int, Ptr)
+	BNBackwardApplyBF16   = def("batchnorm", "bn_backward_apply_bf16", Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Ptr, Int, Int)
+	RunningInvStd         = def("batchnorm", "running_inv_std_f32", Ptr, Ptr, Int, F32)
 )
 
 // lrn.cu: local response normalisation.

@@ -7,8 +7,9 @@ import "testing"
 // fp32 and with -amp bf16, which stores activations in bfloat16: bf16's
 // must be at most maxBF16StepRatio of fp32's. Not a half: the parameters,
 // their gradients and momentum stay Float32 (3 x 98 MiB), so do the
-// gradients flowing back, and while a layer's backward runs its kernels
-// read Float32 copies of the bf16 tensors they need.
+// gradients flowing back, and while a layer's backward runs, the kernels
+// that do not read bf16 themselves (convolutions, pooling) read Float32
+// copies of the bf16 tensors they need.
 func TestBF16StepMemory(t *testing.T) {
 	in := input{classes: 1000, channels: 3, h: 224, w: 224}
 	var need [2]int64
@@ -28,6 +29,8 @@ func TestBF16StepMemory(t *testing.T) {
 	}
 }
 
-// maxBF16StepRatio bounds TestBF16StepMemory's ratio; it measured 0.627
-// (12,594 MiB and 7,902 MiB) when bf16 activations were added.
-const maxBF16StepRatio = 2.0 / 3
+// maxBF16StepRatio bounds TestBF16StepMemory's ratio. It measured 0.627
+// (12,594 MiB and 7,902 MiB) when bf16 activations came, every op
+// widening its inputs into Float32 copies, and 0.581 (7,313 MiB) once
+// batch norm, activations and additions read and wrote bf16 themselves.
+const maxBF16StepRatio = 0.6
