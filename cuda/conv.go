@@ -43,71 +43,57 @@ func (b *Backend) launchTiled(op string, pass [kernels.NumTiles]*kernels.Kernel,
 	b.launch(op, pass[t.kind], grid, dim3{t.threads, 1, 1}, 0, args...)
 }
 
-// forwardPass returns the forward kernels to launch on tile t: the cp.async
-// pipelined ones (kernels/mma_pipe.cuh) where t has one and the operands
-// allow it, else the register-staged ones. A pipelined copy moves 4
-// channels of one pixel and tap, 16 bytes, to a 16-byte aligned address:
-// C and C/G must be multiples of 4 (every row of x, every group's first
-// channel and every filter's row R*S*C/G aligned, and no copy straddles
-// two taps), and both buffers aligned. A 3-channel stem, or groups of odd
-// width, take the register path.
+// convPass returns pipe, a convolution pass's cp.async pipelined kernels
+// (kernels/mma_pipe.cuh), where convPipelined allows them on tile t, else
+// reg, its register-staged ones. a and b are the buffers the pass's
+// loaders copy; kMul4 says whether it also copies along K (see
+// convPipelined).
+func convPass(pipe, reg [kernels.NumTiles]*kernels.Kernel, p autograd.ConvParams, t tile, kMul4 bool, a, b *buffer) [kernels.NumTiles]*kernels.Kernel {
+	if convPipelined(pipe, p, t, kMul4, a, b) {
+		return pipe
+	}
+	return reg
+}
+
+// convPipelined reports whether a convolution pass may launch pipe, its
+// pipelined kernels, on tile t: t has one, registerStaged is off, and
+// every 16-byte copy of 4 channels lands aligned and inside one tap. C and
+// C/G must be multiples of 4 in every pass (x's rows, every group's first
+// channel and every filter row R*S*C/G aligned), K and K/G too when kMul4
+// (a pass that copies dy: its rows and groups aligned, no copy straddling
+// two taps), and both a and b aligned.
+func convPipelined(pipe [kernels.NumTiles]*kernels.Kernel, p autograd.ConvParams, t tile, kMul4 bool, a, b *buffer) bool {
+	return pipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
+		(!kMul4 || p.K%4 == 0 && p.Kg()%4 == 0) && uintptr(a.ptr)%16 == 0 && uintptr(b.ptr)%16 == 0
+}
+
+// forwardPass returns the forward kernels to launch on tile t (convPass):
+// x and w are copied 4 channels of one pixel and tap at a time, so C and
+// C/G must be multiples of 4 and K is free. A 3-channel stem, or groups
+// of odd width, take the register path. Conv2DBias chooses between its
+// own kernels by the same rule.
 func forwardPass(p autograd.ConvParams, x, w *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
-	if forwardPipelined(p, x, w, t) {
-		return kernels.Conv2DForwardPipe
-	}
-	return kernels.Conv2DForward
+	return convPass(kernels.Conv2DForwardPipe, kernels.Conv2DForward, p, t, false, x, w)
 }
 
-// forwardPipelined reports whether forwardPass (and Conv2DBias) take the
-// pipelined kernels.
-func forwardPipelined(p autograd.ConvParams, x, w *buffer, t tile) bool {
-	return kernels.Conv2DForwardPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
-		uintptr(x.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
-}
-
-// backwardDataPass returns the input-gradient kernels to launch on tile
-// t: the pipelined ones where backwardDataPipelined allows, else the
-// register-staged ones.
+// backwardDataPass returns the input-gradient kernels to launch on tile t
+// (convPass). Its A is dy read along a tap's output channels, its B the
+// filters read along a tap's input channels, each copied 4 channels at a
+// time: K and K/G multiples of 4 besides C and C/G, and dy and w aligned.
+// The output dx is written from registers.
 func backwardDataPass(p autograd.ConvParams, dy, w *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
-	if backwardDataPipelined(p, dy, w, t) {
-		return kernels.Conv2DBackwardDataPipe
-	}
-	return kernels.Conv2DBackwardData
-}
-
-// backwardDataPipelined reports whether the implicit input gradient
-// takes the pipelined kernels. Its A is dy read along a tap's output
-// channels, its B the filters read along a tap's input channels, each
-// copied 4 channels, 16 bytes, at a time: K and K/G multiples of 4 (dy's
-// rows and groups aligned, no copy straddling two taps), C/G too (every
-// filter row, every copy inside one), C as the other passes ask, and dy
-// and w aligned. The output dx is written from registers.
-func backwardDataPipelined(p autograd.ConvParams, dy, w *buffer, t tile) bool {
-	return kernels.Conv2DBackwardDataPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
-		p.K%4 == 0 && p.Kg()%4 == 0 && uintptr(dy.ptr)%16 == 0 && uintptr(w.ptr)%16 == 0
+	return convPass(kernels.Conv2DBackwardDataPipe, kernels.Conv2DBackwardData, p, t, true, dy, w)
 }
 
 // backwardFilterPass returns the filter-gradient kernels to launch on
-// tile t: the pipelined ones where backwardFilterPipelined allows, else
-// the register-staged ones.
+// tile t (convPass). Its A is dy read along the output channels, its B x
+// read along a tap's input channels, each copied 4 channels at a time:
+// K and K/G multiples of 4 besides C and C/G (every row of dy, every
+// group's first channel, and a split's first pixel aligned), and x and dy
+// aligned. The output (dw, or a split's partial sums) is written from
+// registers and needs nothing.
 func backwardFilterPass(p autograd.ConvParams, x, dy *buffer, t tile) [kernels.NumTiles]*kernels.Kernel {
-	if backwardFilterPipelined(p, x, dy, t) {
-		return kernels.Conv2DBackwardFilterPipe
-	}
-	return kernels.Conv2DBackwardFilter
-}
-
-// backwardFilterPipelined reports whether the implicit filter gradient
-// takes the pipelined kernels. Its A is dy read along the output
-// channels, its B x read along a tap's input channels, each copied 4
-// channels, 16 bytes, at a time: besides the forward's C and C/G (x's
-// rows, no copy straddling two taps), K and K/G must be multiples of 4
-// (every row of dy, every group's first channel, and a split's first
-// pixel aligned), and x and dy aligned. The output (dw, or a split's
-// partial sums) is written from registers and needs nothing.
-func backwardFilterPipelined(p autograd.ConvParams, x, dy *buffer, t tile) bool {
-	return kernels.Conv2DBackwardFilterPipe[t.kind] != nil && !registerStaged && p.C%4 == 0 && p.Cg()%4 == 0 &&
-		p.K%4 == 0 && p.Kg()%4 == 0 && uintptr(x.ptr)%16 == 0 && uintptr(dy.ptr)%16 == 0
+	return convPass(kernels.Conv2DBackwardFilterPipe, kernels.Conv2DBackwardFilter, p, t, true, x, dy)
 }
 
 // Conv2D sets y to the cross-correlation of x with w.
@@ -156,10 +142,7 @@ func (b *Backend) Conv2DBias(p autograd.ConvParams, relu bool, x, w, bias, y aut
 	}
 	m := p.N * p.P() * p.Q()
 	t, _, _ := b.plan(m, p.Kg(), 0, p.Groups)
-	pass := kernels.Conv2DForwardBias
-	if forwardPipelined(p, xd, wd, t) {
-		pass = kernels.Conv2DForwardBiasPipe
-	}
+	pass := convPass(kernels.Conv2DForwardBiasPipe, kernels.Conv2DForwardBias, p, t, false, xd, wd)
 	b.launchTiled(op, pass, t, m, p.Kg(), p.Groups, convArgs(p, xd, wd, bd, yd, relu)...)
 }
 

@@ -65,7 +65,7 @@ struct RowMajorK {
 // q*stride - pad) and (h0, w0) packed; per thread: the tap (r, s, c),
 // which advances by BK a step. With V = 4 its elements are vectors of 4
 // channels, copied into shared memory by cp.async (copy; Cg and C
-// multiples of 4: cuda's forwardPipelined), else loaded into registers
+// multiples of 4: cuda's forwardPass), else loaded into registers
 // (load).
 template <int ROWS, int BK, int T, int V_ = 1>
 struct Im2col {
@@ -134,7 +134,7 @@ struct Im2col {
 // element: the offset of the row's output at tap (0, 0) and that output
 // packed; per thread: the tap cursor. With V = 4 its elements are vectors
 // of 4 output channels, copied into shared memory by cp.async (copy; K
-// and Kg multiples of 4: cuda's backwardDataPipelined), else loaded into
+// and Kg multiples of 4: cuda's backwardDataPass), else loaded into
 // registers (load).
 template <int ROWS, int BK, int T, int V_ = 1>
 struct DyGather {
@@ -252,7 +252,7 @@ struct FilterT {
 // (p, q) packed). With V = 4 a thread's row is 4 channels of one tap, a
 // 16-byte vector copied into shared memory by cp.async (copy; Cg and C
 // multiples of 4, so that no vector straddles two taps and every one is
-// aligned: cuda's backwardFilterPipelined), else one element loaded into
+// aligned: cuda's backwardFilterPass), else one element loaded into
 // registers (load).
 template <int ROWS, int BK, int T, int V_ = 1>
 struct Im2colT {

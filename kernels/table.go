@@ -154,9 +154,9 @@ func Sgemm(transA, transB bool, t Tile) *Kernel { return sgemm[b2i(transA)][b2i(
 
 // The tensor-core tiles' products and forward convolutions on
 // mma_pipe.cuh's cp.async pipeline, for operands whose rows are 16-byte
-// aligned (the backend chooses: cuda's gemmOp.pipelined,
-// forwardPipelined, backwardDataPipelined and backwardFilterPipelined): indexed by Tile, nil for the fp32 tiles, which have
-// none.
+// aligned (the backend chooses: cuda's gemmOp.pipelined and, for the
+// convolutions, convPipelined): indexed by Tile, nil for the fp32 tiles,
+// which have none.
 var (
 	sgemmPipe = [2][2][NumTiles]*Kernel{
 		{pipeTiles("nn"), pipeTiles("nt")},
@@ -176,7 +176,7 @@ var (
 		TF32Tall: def("conv_tf32", "conv2d_forward_bias_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Ptr, Int)...),
 	}
 	// Conv2DBackwardDataPipe is Conv2DBackwardData on the pipeline
-	// (cuda's backwardDataPipelined).
+	// (cuda's backwardDataPass).
 	Conv2DBackwardDataPipe = [NumTiles]*Kernel{
 		BF16:     def("conv_bf16", "conv2d_backward_data_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 		TF32:     def("conv_tf32", "conv2d_backward_data_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
@@ -184,7 +184,7 @@ var (
 		TF32Tall: def("conv_tf32", "conv2d_backward_data_tf32_tall_pipe_f32", with(convGeom, Ptr, Ptr, Ptr)...),
 	}
 	// Conv2DBackwardFilterPipe is Conv2DBackwardFilter on the pipeline
-	// (cuda's backwardFilterPipelined).
+	// (cuda's backwardFilterPass).
 	Conv2DBackwardFilterPipe = [NumTiles]*Kernel{
 		BF16:     def("conv_bf16", "conv2d_backward_filter_bf16_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
 		TF32:     def("conv_tf32", "conv2d_backward_filter_tf32_pipe_f32", with(convGeom, Ptr, Ptr, Ptr, Int, Int)...),
