@@ -158,14 +158,9 @@ __device__ __forceinline__ void mainloop_pipe(LA& la, LB& lb, int kTiles, MmaAcc
 	enum { S = PIPE_STAGES, A = C::BM * 16, B = C::BN * 16 };
 	float* as = pipe_stages<C::BM, C::BN>();
 	float* bs = as + S * A;
-	int warp = threadIdx.x / 32;
-	int wm = (warp / C::WARPS_N_) * C::WM, wn = (warp % C::WARPS_N_) * C::WN;
-#pragma unroll
-	for (int i = 0; i < C::FM; i++)
-#pragma unroll
-		for (int j = 0; j < C::FN; j++)
-#pragma unroll
-			for (int e = 0; e < 4; e++) acc.v[i][j][e] = 0.f;
+	int wm, wn;
+	C::warp_origin(threadIdx.x / 32, &wm, &wn);
+	acc.clear();
 	if (kTiles <= 0) return;
 #pragma unroll
 	for (int s = 0; s < S - 1; s++) {

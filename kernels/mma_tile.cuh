@@ -78,9 +78,13 @@ struct MmaTile {
 		WM = BM / WARPS_M, WN = BN / WARPS_N,
 		FM = WM / 16, FN = WN / 8, // m16n8 tiles per warp
 		EA = BM * BK / T, EB = BN * BK / T,
-		WARPS_N_ = WARPS_N,
 	};
 	static_assert(WM % 16 == 0 && WN % 16 == 0, "warp tile must be a multiple of 16x16");
+	// warp_origin sets *wm and *wn to the first row and column of warp's
+	// WM x WN piece of the block's tile (warps in row-major order).
+	static __device__ __forceinline__ void warp_origin(int warp, int* wm, int* wn) {
+		*wm = warp / WARPS_N * WM, *wn = warp % WARPS_N * WN;
+	}
 };
 
 // BF16Tile: 64x64 from four warps of 32x32 (8 MMAs a warp and step).
@@ -101,6 +105,15 @@ typedef MmaTile<128, 64, 2, 2, TF32Fmt> TF32Tall;
 template <class C>
 struct MmaAcc {
 	float v[C::FM][C::FN][4];
+	// clear sets every accumulator to zero.
+	__device__ __forceinline__ void clear() {
+#pragma unroll
+		for (int i = 0; i < C::FM; i++)
+#pragma unroll
+			for (int j = 0; j < C::FN; j++)
+#pragma unroll
+				for (int e = 0; e < 4; e++) v[i][j][e] = 0.f;
+	}
 };
 
 template <int BM, int BN, int WM, int WN, class F>
@@ -183,14 +196,9 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, MmaAcc<C>& 
 	typedef typename C::Fmt F;
 	__shared__ __align__(128) typename F::elem As[2][C::BM * 16];
 	__shared__ __align__(128) typename F::elem Bs[2][C::BN * 16];
-	int warp = threadIdx.x / 32;
-	int wm = (warp / C::WARPS_N_) * C::WM, wn = (warp % C::WARPS_N_) * C::WN;
-#pragma unroll
-	for (int i = 0; i < C::FM; i++)
-#pragma unroll
-		for (int j = 0; j < C::FN; j++)
-#pragma unroll
-			for (int e = 0; e < 4; e++) acc.v[i][j][e] = 0.f;
+	int wm, wn;
+	C::warp_origin(threadIdx.x / 32, &wm, &wn);
+	acc.clear();
 	if (kTiles <= 0) return;
 	float ra[C::EA], rb[C::EB];
 	la.load(ra);
@@ -224,8 +232,9 @@ __device__ __forceinline__ void mainloop(LA& la, LB& lb, int kTiles, MmaAcc<C>& 
 template <class C, class Rows, class Epi = NoEpilogue>
 __device__ __forceinline__ void store(const MmaAcc<C>& acc, float* c, const Rows& rows, int m, int n, int row0,
                                       int col0, float alpha, float beta, bool final = true, const Epi& epi = Epi()) {
-	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-	int r0 = row0 + (warp / C::WARPS_N_) * C::WM + lane / 4, c0 = col0 + (warp % C::WARPS_N_) * C::WN + 2 * (lane % 4);
+	int lane = threadIdx.x % 32, wm, wn;
+	C::warp_origin(threadIdx.x / 32, &wm, &wn);
+	int r0 = row0 + wm + lane / 4, c0 = col0 + wn + 2 * (lane % 4);
 #pragma unroll
 	for (int i = 0; i < C::FM; i++)
 #pragma unroll
