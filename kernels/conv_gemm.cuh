@@ -94,14 +94,31 @@ struct Im2col {
 		ss = kk / cv.cg % cv.s;
 		rr = kk / cv.cg / cv.s;
 	}
-	__device__ __forceinline__ void load(float* v) const {
+	// Tap is the step's tap (r, s, c), which the thread's elements share:
+	// ok, r inside the filter; (dh, dw), its offset from a row's pixel
+	// (h0, w0); d, the same offset in x (plus c).
+	struct Tap {
+		bool ok;
+		int dh, dw;
+		unsigned d;
+	};
+	__device__ __forceinline__ Tap tap() const {
 		int dh = rr * cv.dilH, dw = ss * cv.dilW;
-		unsigned d = ((unsigned)dh * cv.w + dw) * cv.c + cc;
-		bool tap = rr < cv.r;
+		return Tap{rr < cv.r, dh, dw, ((unsigned)dh * cv.w + dw) * cv.c + cc};
+	}
+	// in reports whether element e reads x at tap t (else 0: padding, past
+	// the product's rows or past the taps), and sets at to its offset from
+	// x.
+	__device__ __forceinline__ bool in(const Tap& t, int e, unsigned* at) const {
+		*at = off[e] + t.d;
+		return t.ok && (live >> e & 1) && inside(hi16(hw[e]) + t.dh, cv.h) && inside(lo16(hw[e]) + t.dw, cv.w);
+	}
+	__device__ __forceinline__ void load(float* v) const {
+		Tap t = tap();
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			bool in = tap && (live >> e & 1) && inside(hi16(hw[e]) + dh, cv.h) && inside(lo16(hw[e]) + dw, cv.w);
-			v[e] = in ? x[off[e] + d] : 0.f;
+			unsigned at;
+			v[e] = in(t, e, &at) ? x[at] : 0.f;
 		}
 	}
 	// copy issues the step's copies into s, laid out by Stage; a vector in
@@ -109,13 +126,12 @@ struct Im2col {
 	template <class Stage>
 	__device__ __forceinline__ void copy(float* s) const {
 		static_assert(V == 4, "copy moves 16-byte vectors");
-		int dh = rr * cv.dilH, dw = ss * cv.dilW;
-		unsigned d = ((unsigned)dh * cv.w + dw) * cv.c + cc;
-		bool tap = rr < cv.r;
+		Tap t = tap();
 #pragma unroll
 		for (int e = 0; e < E; e++) {
-			bool in = tap && (live >> e & 1) && inside(hi16(hw[e]) + dh, cv.h) && inside(lo16(hw[e]) + dw, cv.w);
-			cp_async16(s + Stage::off(L::row() + e * L::STEP, L::k()), in ? x + (off[e] + d) : x, in ? 16 : 0);
+			unsigned at;
+			bool ok = in(t, e, &at);
+			cp_async16(s + Stage::off(L::row() + e * L::STEP, L::k()), ok ? x + at : x, ok ? 16 : 0);
 		}
 	}
 	__device__ __forceinline__ void next() {
