@@ -20,8 +20,9 @@ type Buffer interface {
 // output height and width.
 //
 // Buffers are Float32 unless a method says otherwise. The activations of
-// Add, Activation, ActivationBackward and the batch-norm methods (x,
-// residual and y) may instead all be BFloat16 (Device.SetActivationDType):
+// Add, Activation, ActivationBackward, the batch-norm methods (x, residual
+// and y), MaxPool2D, AvgPool2D and AdaptiveAvgPool2D (x and y) may instead
+// all be BFloat16 (Device.SetActivationDType):
 // they are read widened exactly, the arithmetic is the same fp32, and a
 // BFloat16 result is the Float32 one rounded to nearest even, once.
 // Gradients (dy, dx, ...) are Float32 always.

@@ -43,12 +43,9 @@ func poolParams(op string, x *Tensor, o PoolOptions) PoolParams {
 func MaxPool2D(x *Tensor, o PoolOptions) *Tensor {
 	p := poolParams("MaxPool2D", x, o)
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
+	y := Empty(x.dev, x.DType(), p.N, p.P(), p.Q(), p.C)
 	argmax := Empty(x.dev, Int32, p.N, p.P(), p.Q(), p.C)
-	xw := widened(x)
-	be.MaxPool2D(p, xw.buf, y.buf, argmax.buf)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	be.MaxPool2D(p, x.buf, y.buf, argmax.buf)
 	return record("MaxPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.MaxPool2DBackward(p, dy.buf, argmax.buf, dx.buf)
@@ -62,11 +59,8 @@ func MaxPool2D(x *Tensor, o PoolOptions) *Tensor {
 func AvgPool2D(x *Tensor, o PoolOptions) *Tensor {
 	p := poolParams("AvgPool2D", x, o)
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, p.N, p.P(), p.Q(), p.C)
-	xw := widened(x)
-	be.AvgPool2D(p, xw.buf, y.buf)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	y := Empty(x.dev, x.DType(), p.N, p.P(), p.Q(), p.C)
+	be.AvgPool2D(p, x.buf, y.buf)
 	return record("AvgPool2D", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.AvgPool2DBackward(p, dy.buf, dx.buf)
@@ -109,11 +103,8 @@ func AdaptiveAvgPool2D(x *Tensor, outH, outW int) *Tensor {
 		return AvgPool2D(x, PoolOptions{Kernel: [2]int{h / outH, w / outW}})
 	}
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, n, outH, outW, c)
-	xw := widened(x)
-	be.AdaptiveAvgPool2D(p, xw.buf, y.buf)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	y := Empty(x.dev, x.DType(), n, outH, outW, c)
+	be.AdaptiveAvgPool2D(p, x.buf, y.buf)
 	return record(op, y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.AdaptiveAvgPool2DBackward(p, dy.buf, dx.buf)

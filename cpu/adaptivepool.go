@@ -5,6 +5,11 @@ import "github.com/gocnn/gocnn/autograd"
 // AdaptiveAvgPool2D sets y to the means of x over p's bins, each summed in
 // row-major order.
 func (b *Backend) AdaptiveAvgPool2D(p autograd.AdaptivePoolParams, x, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.AdaptiveAvgPool2D(p, in[0], out[0])
+	}) {
+		return
+	}
 	xv, yv := floats(x), floats(y)
 	mustLen("AdaptiveAvgPool2D", p.N*p.H*p.W*p.C, len(xv))
 	mustLen("AdaptiveAvgPool2D", p.N*p.OutH*p.OutW*p.C, len(yv))

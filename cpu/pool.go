@@ -30,6 +30,11 @@ func covering(i, stride, pad, k, out int) (lo, hi int) {
 // order, as in PyTorch; a NaN in a window makes its maximum NaN (its
 // argmax is then the window's first tap).
 func (b *Backend) MaxPool2D(p autograd.PoolParams, x, y, argmax autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.MaxPool2D(p, in[0], out[0], argmax)
+	}) {
+		return
+	}
 	xv, yv, av := floats(x), floats(y), ints(argmax)
 	mustLen("MaxPool2D", p.N*p.H*p.W*p.C, len(xv))
 	mustLen("MaxPool2D", p.N*p.P()*p.Q()*p.C, len(yv), len(av))
@@ -135,6 +140,11 @@ func avgDivisors(out, stride, pad, k, in int, countPad bool) []int {
 
 // AvgPool2D sets y to the window means of x.
 func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.AvgPool2D(p, in[0], out[0])
+	}) {
+		return
+	}
 	xv, yv := floats(x), floats(y)
 	P, Q := p.P(), p.Q()
 	mustLen("AvgPool2D", p.N*p.H*p.W*p.C, len(xv))

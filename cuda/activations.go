@@ -34,6 +34,17 @@ func (b *Backend) activations(op string, n int, bufs ...autograd.Buffer) (acts [
 	return acts, dt == autograd.BFloat16
 }
 
+// activationPair is activations for an input x of nx elements and an
+// output y of ny, which share one dtype.
+func (b *Backend) activationPair(op string, x autograd.Buffer, nx int, y autograd.Buffer, ny int) (xd, yd *buffer, bf16 bool) {
+	if x.DType() != y.DType() {
+		panic(fmt.Sprintf("cuda: %s: activations of %v into %v", op, x.DType(), y.DType()))
+	}
+	xs, bf16 := b.activations(op, nx, x)
+	ys, _ := b.activations(op, ny, y)
+	return xs[0], ys[0], bf16
+}
+
 // dtypeKernel returns f32 for Float32 activations and b16 for BFloat16.
 func dtypeKernel(bf16 bool, f32, b16 *kernels.Kernel) *kernels.Kernel {
 	if bf16 {

@@ -17,8 +17,9 @@ func poolArgs(p autograd.PoolParams) []any {
 func (b *Backend) MaxPool2D(p autograd.PoolParams, x, y, argmax autograd.Buffer) {
 	const op = "MaxPool2D"
 	out := p.N * p.P() * p.Q() * p.C
-	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), b.i32(op, argmax, out)}, poolArgs(p)...)
-	b.launch1(op, kernels.MaxPool, int64(out), args...)
+	xd, yd, bf16 := b.activationPair(op, x, p.N*p.H*p.W*p.C, y, out)
+	args := append([]any{xd, yd, b.i32(op, argmax, out)}, poolArgs(p)...)
+	b.launch1(op, dtypeKernel(bf16, kernels.MaxPool, kernels.MaxPoolBF16), int64(out), args...)
 }
 
 // MaxPool2DBackward sets dx to the sum of the dy routed to each element by
@@ -34,8 +35,9 @@ func (b *Backend) MaxPool2DBackward(p autograd.PoolParams, dy, argmax, dx autogr
 func (b *Backend) AvgPool2D(p autograd.PoolParams, x, y autograd.Buffer) {
 	const op = "AvgPool2D"
 	out := p.N * p.P() * p.Q() * p.C
-	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out), p.CountIncludePad}, poolArgs(p)...)
-	b.launch1(op, kernels.AvgPool, int64(out), args...)
+	xd, yd, bf16 := b.activationPair(op, x, p.N*p.H*p.W*p.C, y, out)
+	args := append([]any{xd, yd, p.CountIncludePad}, poolArgs(p)...)
+	b.launch1(op, dtypeKernel(bf16, kernels.AvgPool, kernels.AvgPoolBF16), int64(out), args...)
 }
 
 // AvgPool2DBackward sets dx to the gradient of AvgPool2D.
@@ -55,8 +57,9 @@ func adaptiveArgs(p autograd.AdaptivePoolParams) []any {
 func (b *Backend) AdaptiveAvgPool2D(p autograd.AdaptivePoolParams, x, y autograd.Buffer) {
 	const op = "AdaptiveAvgPool2D"
 	out := p.N * p.OutH * p.OutW * p.C
-	args := append([]any{b.f32(op, x, p.N*p.H*p.W*p.C), b.f32(op, y, out)}, adaptiveArgs(p)...)
-	b.launch1(op, kernels.AdaptiveAvgPool, int64(out), args...)
+	xd, yd, bf16 := b.activationPair(op, x, p.N*p.H*p.W*p.C, y, out)
+	args := append([]any{xd, yd}, adaptiveArgs(p)...)
+	b.launch1(op, dtypeKernel(bf16, kernels.AdaptiveAvgPool, kernels.AdaptiveAvgPoolBF16), int64(out), args...)
 }
 
 // AdaptiveAvgPool2DBackward sets dx to the gradient of AdaptiveAvgPool2D.

@@ -12,13 +12,6 @@
 // the arithmetic is fp32 (and float64 sums) in both, the gradients fp32.
 #include "bf16.cuh"
 
-// BOTH_DTYPES defines kernels NAME_f32 and NAME_bf16, which call the
-// template NAME with activations of type float and bf16: PARAMS(X) is the
-// parameter list with activations of type X, ARGS the call's arguments.
-#define BOTH_DTYPES(NAME, PARAMS, ARGS)                                    \
-	extern "C" __global__ void NAME##_f32 PARAMS(float) { NAME ARGS; } \
-	extern "C" __global__ void NAME##_bf16 PARAMS(bf16) { NAME ARGS; }
-
 // bn_stats_partial sums, per channel, d = x - x[0, c] and d^2 over its
 // band: the shifted-data algorithm, stable when the mean is large against
 // the spread. partial: (splits, 2, C).

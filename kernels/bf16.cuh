@@ -60,3 +60,10 @@ __device__ __forceinline__ float ld(const float* p, i64 i) { return p[i]; }
 __device__ __forceinline__ float ld(const bf16* p, i64 i) { return bf16_float(p[i]); }
 __device__ __forceinline__ void st(float* p, i64 i, float v) { p[i] = v; }
 __device__ __forceinline__ void st(bf16* p, i64 i, float v) { p[i] = (bf16)bf16_bits(v); }
+
+// BOTH_DTYPES defines kernels NAME_f32 and NAME_bf16, which call the
+// template NAME with activations of type float and bf16: PARAMS(X) is the
+// parameter list with activations of type X, ARGS the call's arguments.
+#define BOTH_DTYPES(NAME, PARAMS, ARGS)                                    \
+	extern "C" __global__ void NAME##_f32 PARAMS(float) { NAME ARGS; } \
+	extern "C" __global__ void NAME##_bf16 PARAMS(bf16) { NAME ARGS; }

@@ -268,6 +268,10 @@ var (
 	AvgPoolBackward         = def("pool", "avg_pool_backward_f32", with(poolGeom, Ptr, Ptr, Int)...)
 	AdaptiveAvgPool         = def("pool", "adaptive_avg_pool_f32", with(adaptiveGeom, Ptr, Ptr)...)
 	AdaptiveAvgPoolBackward = def("pool", "adaptive_avg_pool_backward_f32", with(adaptiveGeom, Ptr, Ptr)...)
+	// The forward kernels above on bf16 activations.
+	MaxPoolBF16         = def("pool", "max_pool_bf16", with(poolGeom, Ptr, Ptr, Ptr)...)
+	AvgPoolBF16         = def("pool", "avg_pool_bf16", with(poolGeom, Ptr, Ptr, Int)...)
+	AdaptiveAvgPoolBF16 = def("pool", "adaptive_avg_pool_bf16", with(adaptiveGeom, Ptr, Ptr)...)
 )
 
 // batchnorm.cu: batch statistics, the normalisation and its gradient.
