@@ -18,11 +18,18 @@ type Conv2DOptions struct {
 func Conv2D(x, w *Tensor, o Conv2DOptions) *Tensor {
 	p := conv2DParams(x, w, o)
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
-	xw := widened(x)
-	be.Conv2D(p, xw.buf, w.buf, y.buf)
-	unwiden(x, xw)
-	y = autocast(y)
+	var y *Tensor
+	if p.Depthwise() && x.DType() == x.dev.activations {
+		// Depthwise kernels read and write the stored dtype themselves.
+		y = Empty(x.dev, x.DType(), x.shape[0], p.P(), p.Q(), p.K)
+		be.Conv2D(p, x.buf, w.buf, y.buf)
+	} else {
+		y = Empty(x.dev, Float32, x.shape[0], p.P(), p.Q(), p.K)
+		xw := widened(x)
+		be.Conv2D(p, xw.buf, w.buf, y.buf)
+		unwiden(x, xw)
+		y = autocast(y)
+	}
 	return record("Conv2D", y, []*Tensor{x, w}, func(dy *Tensor) []*Tensor {
 		dx, dw := convBackward(p, x, w, dy)
 		return []*Tensor{dx, dw}
@@ -112,7 +119,10 @@ func convBackward(p ConvParams, x, w, dy *Tensor) (dx, dw *Tensor) {
 	}
 	if w.requiresGrad {
 		dw = Empty(w.dev, Float32, w.shape...)
-		xw := widened(x)
+		xw := x // depthwise kernels read either dtype
+		if !p.Depthwise() {
+			xw = widened(x)
+		}
 		be.Conv2DBackwardFilter(p, xw.buf, dy.buf, dw.buf)
 		unwiden(x, xw)
 	}

@@ -50,12 +50,21 @@ func autocast(y *Tensor) *Tensor {
 // A batch norm of bf16 activations thus gives bf16, and a sum of Float32
 // losses stays Float32 on any device.
 func promoted(y *Tensor, inputs ...*Tensor) *Tensor {
-	for _, x := range inputs {
-		if x != nil && x.DType() != BFloat16 {
-			return y
-		}
+	if promotedDType(inputs...) == Float32 {
+		return y
 	}
 	return narrowed(y)
+}
+
+// promotedDType returns the dtype of an op's result on activations xs:
+// BFloat16 when every one is (nil ones aside), else Float32.
+func promotedDType(xs ...*Tensor) DType {
+	for _, x := range xs {
+		if x != nil && x.DType() != BFloat16 {
+			return Float32
+		}
+	}
+	return BFloat16
 }
 
 // narrowed returns a BFloat16 copy of y and releases y.
@@ -130,12 +139,7 @@ func Stored(x *Tensor) *Tensor {
 // is that dtype, in which the method writes its result: what promoted
 // would give.
 func sameDType(xs ...*Tensor) (bufs []Buffer, dt DType, done func()) {
-	dt = BFloat16
-	for _, x := range xs {
-		if x != nil && x.DType() != BFloat16 {
-			dt = Float32
-		}
-	}
+	dt = promotedDType(xs...)
 	bufs = make([]Buffer, len(xs))
 	var copies []*Tensor
 	for i, x := range xs {

@@ -25,6 +25,11 @@ var (
 // x: (N, H, W, C); w: (K, R, S, C/G); y: (N, P, Q, K).
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
+	if p.Depthwise() && b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.Conv2D(p, in[0], w, out[0])
+	}) {
+		return
+	}
 	b.conv2D("Conv2D", p, x, w, y, nil)
 }
 
@@ -131,6 +136,11 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 // Conv2DBackwardFilter sets dw to the gradient of Conv2D with respect to w.
 // x: (N, H, W, C); dy: (N, P, Q, K); dw: (K, R, S, C/G).
 func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd.Buffer) {
+	if p.Depthwise() && b.viaFloat32([]autograd.Buffer{x}, nil, func(in, _ []autograd.Buffer) {
+		b.Conv2DBackwardFilter(p, in[0], dy, dw)
+	}) {
+		return
+	}
 	defer b.narrow(dw, dw.Len(), &x, &dy)()
 	g := newConvGeom("Conv2DBackwardFilter", p)
 	xv, dyv, dwv := floats(x), floats(dy), floats(dw)

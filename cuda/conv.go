@@ -13,7 +13,7 @@ import (
 // lengths of x (N, H, W, C), w (K, R, S, C/G) and y (N, P, Q, K),
 // panicking on a mismatch, and returns the three device buffers in that
 // order.
-func (b *Backend) convBuffers(op string, p autograd.ConvParams, x, w, y autograd.Buffer) (*buffer, *buffer, *buffer) {
+func (b *Backend) convBuffers(op string, p autograd.ConvParams, x, w, y autograd.Buffer, xt, yt autograd.DType) (*buffer, *buffer, *buffer) {
 	if err := p.Validate(); err != nil {
 		panic(fmt.Sprintf("cuda: %s: %v", op, err))
 	}
@@ -25,7 +25,20 @@ func (b *Backend) convBuffers(op string, p autograd.ConvParams, x, w, y autograd
 		panic(fmt.Sprintf("cuda: %s: padded input %dx%d, more than the kernels index (2^15-1 a side)", op,
 			p.H+2*p.PadH, p.W+2*p.PadW))
 	}
-	return b.f32(op, x, in), b.f32(op, w, filters), b.f32(op, y, out)
+	xd, yd := b.dev(op, x, xt), b.dev(op, y, yt)
+	mustLen(op, in, xd.n)
+	mustLen(op, out, yd.n)
+	return xd, b.f32(op, w, filters), yd
+}
+
+// depthwiseDType returns the dtype in which a pass takes x: x's own,
+// Float32 or BFloat16, when p is depthwise (its kernels read and write
+// bf16 activations too), Float32 otherwise.
+func depthwiseDType(p autograd.ConvParams, x autograd.Buffer) autograd.DType {
+	if p.Depthwise() && x.DType() == autograd.BFloat16 {
+		return autograd.BFloat16
+	}
+	return autograd.Float32
 }
 
 // convArgs returns the buffers followed by p as the kernels' trailing
@@ -101,7 +114,8 @@ func backwardFilterPass(p autograd.ConvParams, x, dy *buffer, t tile) [kernels.N
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 	const op = "Conv2D"
-	xd, wd, yd := b.convBuffers(op, p, x, w, y)
+	xt := depthwiseDType(p, x)
+	xd, wd, yd := b.convBuffers(op, p, x, w, y, xt, xt)
 	cg, kg := p.Cg(), p.Kg()
 	defer b.enter()()
 	switch {
@@ -128,7 +142,7 @@ func (b *Backend) Conv2D(p autograd.ConvParams, x, w, y autograd.Buffer) {
 // add_bias_f32 and activation_f32 in place.
 func (b *Backend) Conv2DBias(p autograd.ConvParams, relu bool, x, w, bias, y autograd.Buffer) {
 	const op = "Conv2DBias"
-	xd, wd, yd := b.convBuffers(op, p, x, w, y)
+	xd, wd, yd := b.convBuffers(op, p, x, w, y, autograd.Float32, autograd.Float32)
 	bd := b.f32(op, bias, p.K)
 	defer b.enter()()
 	if p.Depthwise() {
@@ -150,7 +164,8 @@ func (b *Backend) Conv2DBias(p autograd.ConvParams, relu bool, x, w, bias, y aut
 // precision; the caller holds the backend.
 func (b *Backend) depthwiseForward(op string, p autograd.ConvParams, xd, wd, yd *buffer) {
 	defer b.narrow(op, yd, &xd, &wd)()
-	b.launch(op, kernels.DepthwiseForward, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, convArgs(p, xd, wd, yd)...)
+	kern := dtypeKernel(yd.dt == autograd.BFloat16, kernels.DepthwiseForward, kernels.DepthwiseForwardBF16)
+	b.launch(op, kern, b.grid1(int64(yd.n)), dim3{threads, 1, 1}, 0, convArgs(p, xd, wd, yd)...)
 }
 
 // Conv2DBackwardData sets dx to the gradient of Conv2D with respect to x.
@@ -158,7 +173,7 @@ func (b *Backend) depthwiseForward(op string, p autograd.ConvParams, xd, wd, yd 
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.Buffer) {
 	const op = "Conv2DBackwardData"
-	dxd, wd, dyd := b.convBuffers(op, p, dx, w, dy)
+	dxd, wd, dyd := b.convBuffers(op, p, dx, w, dy, autograd.Float32, autograd.Float32)
 	cg, kg := p.Cg(), p.Kg()
 	defer b.enter()()
 	switch {
@@ -184,7 +199,7 @@ func (b *Backend) Conv2DBackwardData(p autograd.ConvParams, dy, w, dx autograd.B
 // It panics when p is invalid or a buffer does not match it.
 func (b *Backend) Conv2DBackwardFilter(p autograd.ConvParams, x, dy, dw autograd.Buffer) {
 	const op = "Conv2DBackwardFilter"
-	xd, dwd, dyd := b.convBuffers(op, p, x, dw, dy)
+	xd, dwd, dyd := b.convBuffers(op, p, x, dw, dy, depthwiseDType(p, x), autograd.Float32)
 	cg, kg := p.Cg(), p.Kg()
 	defer b.enter()()
 	switch {
@@ -230,7 +245,8 @@ func (b *Backend) depthwiseBackwardFilter(p autograd.ConvParams, xd, dyd, dwd *b
 	splits := max(1, min(ceilDiv(m, 64), b.sms*4/(colBlocks*rs)))
 	partial := b.scratch(op, 8*splits*dwd.n) // (splits, K, R*S) float64
 	defer b.release(partial)
-	b.launch(op, kernels.DepthwiseBackwardFilterPartial, dim3{colBlocks, splits, rs}, dim3{colsX, colsY, 1}, 0,
+	kern := dtypeKernel(xd.dt == autograd.BFloat16, kernels.DepthwiseBackwardFilterPartial, kernels.DepthwiseBackwardFilterPartialBF16)
+	b.launch(op, kern, dim3{colBlocks, splits, rs}, dim3{colsX, colsY, 1}, 0,
 		convArgs(p, xd, dyd, partial)...)
 	b.launch(op, kernels.DepthwiseBackwardFilterFinish, b.grid1(int64(dwd.n)), dim3{threads, 1, 1}, 0,
 		partial, splits, dwd, dwd.n)

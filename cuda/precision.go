@@ -38,9 +38,13 @@ func (b *Backend) SupportsPrecision(p autograd.Precision) bool {
 }
 
 // narrow prepares a call at the backend's precision for kernels that
-// compute in fp32: it replaces each operand by a copy rounded to the
-// precision and returns what to defer, which rounds result in place and
-// releases the copies. At fp32 it changes nothing. The caller holds the backend.
+// compute in fp32: it replaces each Float32 operand by a copy rounded to
+// the precision and returns what to defer, which rounds a Float32 result
+// in place and releases the copies. A BFloat16 operand is exact in either
+// format, and a kernel rounds its BFloat16 result itself, once, to bf16,
+// the one precision whose activations are stored in bf16 (at tf32 the
+// result would round twice). At fp32 it changes nothing. The caller holds
+// the backend.
 func (b *Backend) narrow(op string, result *buffer, operands ...**buffer) (done func()) {
 	if b.precision == autograd.FP32 {
 		return func() {}
@@ -52,16 +56,22 @@ func (b *Backend) narrow(op string, result *buffer, operands ...**buffer) (done 
 	round := func(dst, src *buffer, n int) {
 		b.launch(op, kern, b.grid1(int64(n)), dim3{threads, 1, 1}, 0, dst, src, n)
 	}
-	copies := make([]*buffer, len(operands))
-	for i, o := range operands {
+	var copies []*buffer
+	for _, o := range operands {
+		if (*o).dt != autograd.Float32 {
+			continue
+		}
 		n := (*o).n
-		copies[i] = b.scratch(op, 4*max(n, 1))
-		copies[i].n = n
-		round(copies[i], *o, n)
-		*o = copies[i]
+		c := b.scratch(op, 4*max(n, 1))
+		c.n = n
+		round(c, *o, n)
+		*o = c
+		copies = append(copies, c)
 	}
 	return func() {
-		round(result, result, result.n)
+		if result.dt == autograd.Float32 {
+			round(result, result, result.n)
+		}
 		for _, c := range copies {
 			b.release(c)
 		}

@@ -258,6 +258,10 @@ var (
 	DepthwiseBackwardData          = def("depthwise", "depthwise_backward_data_f32", with(convGeom, Ptr, Ptr, Ptr)...)
 	DepthwiseBackwardFilterPartial = def("depthwise", "depthwise_backward_filter_partial_f32", with(convGeom, Ptr, Ptr, Ptr)...)
 	DepthwiseBackwardFilterFinish  = def("depthwise", "depthwise_backward_filter_finish_f32", Ptr, Int, Ptr, Int)
+	// DepthwiseForward and DepthwiseBackwardFilterPartial on bf16
+	// activations (x, and the forward's y).
+	DepthwiseForwardBF16               = def("depthwise", "depthwise_forward_bf16", with(convGeom, Ptr, Ptr, Ptr)...)
+	DepthwiseBackwardFilterPartialBF16 = def("depthwise", "depthwise_backward_filter_partial_bf16", with(convGeom, Ptr, Ptr, Ptr)...)
 )
 
 // pool.cu: max, average and adaptive average pooling.

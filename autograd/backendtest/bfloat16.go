@@ -56,6 +56,12 @@ var storedCases = []storedCase{
 	{"Conv2D", [][]int{{2, 5, 5, 3}}, [][]int{{4, 3, 3, 3}}, func(in, p []*autograd.Tensor) *autograd.Tensor {
 		return autograd.Conv2D(in[0], p[0], autograd.Conv2DOptions{Padding: [2]int{1, 1}})
 	}},
+	{"Conv2D depthwise", [][]int{{2, 5, 5, 4}}, [][]int{{4, 3, 3, 1}}, func(in, p []*autograd.Tensor) *autograd.Tensor {
+		return autograd.Conv2D(in[0], p[0], autograd.Conv2DOptions{Padding: [2]int{1, 1}, Groups: 4})
+	}},
+	{"Conv2D depthwise x2 strided", [][]int{{2, 6, 5, 3}}, [][]int{{6, 3, 3, 1}}, func(in, p []*autograd.Tensor) *autograd.Tensor {
+		return autograd.Conv2D(in[0], p[0], autograd.Conv2DOptions{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}, Groups: 3})
+	}},
 	{"Conv2DBiasReLU", [][]int{{2, 5, 5, 3}}, [][]int{{4, 3, 3, 3}, {4}}, func(in, p []*autograd.Tensor) *autograd.Tensor {
 		return autograd.Conv2DBiasReLU(in[0], p[0], p[1], autograd.Conv2DOptions{Stride: [2]int{2, 2}, Padding: [2]int{1, 1}})
 	}},
@@ -103,9 +109,27 @@ var storedCases = []storedCase{
 // values: the output must be the Float32 output rounded to bf16, bit for
 // bit, and every gradient the same bits (gradients stay Float32, and
 // every kernel reads the same widened values; a ReLU's mask keeps its
-// sign through the rounding, as no output here is subnormal).
+// sign through the rounding, as no output here is subnormal). It does so
+// at fp32 and, where the backend computes in it, at bf16 precision, -amp
+// bf16's.
 func testBFloat16Activations(t *testing.T, dev *autograd.Device) {
 	defer dev.SetActivationDType(dev.ActivationDType())
+	precisions := []autograd.Precision{autograd.FP32}
+	setter := precisionSetter(dev.Backend())
+	if s, ok := setter.(autograd.PrecisionSupporter); setter != nil && (!ok || s.SupportsPrecision(autograd.BF16)) {
+		precisions = append(precisions, autograd.BF16)
+		defer setter.SetPrecision(autograd.FP32)
+	}
+	for _, p := range precisions {
+		if setter != nil {
+			setter.SetPrecision(p)
+		}
+		testStoredCases(t, dev, p)
+	}
+}
+
+// testStoredCases is testBFloat16Activations at precision p.
+func testStoredCases(t *testing.T, dev *autograd.Device, p autograd.Precision) {
 	for _, c := range storedCases {
 		rng := rand.New(rand.NewPCG(uint64(len(c.name)), 11))
 		in := make([][]float32, len(c.inputs))
@@ -137,7 +161,7 @@ func testBFloat16Activations(t *testing.T, dev *autograd.Device) {
 		}
 		want, _, wantGrads := run(autograd.Float32)
 		got, gotType, gotGrads := run(autograd.BFloat16)
-		name := fmt.Sprintf("%s on bfloat16 activations", c.name)
+		name := fmt.Sprintf("%s on bfloat16 activations at %v", c.name, p)
 		if gotType != autograd.BFloat16 {
 			t.Errorf("%s: output stored as %v", name, gotType)
 		}
