@@ -90,7 +90,8 @@ type Backend interface {
 	// CopyColumns copies, for each of rows rows, cols consecutive elements
 	// from src[r*srcStride + srcOff] to dst[r*dstStride + dstOff]; other
 	// elements of dst are left as they are. It concatenates and splits NHWC
-	// tensors along channels.
+	// tensors along channels. src and dst are both Float32 or both
+	// BFloat16.
 	CopyColumns(rows, cols int, src Buffer, srcStride, srcOff int, dst Buffer, dstStride, dstOff int)
 
 	// Gemm sets c = alpha*op(a)*op(b) + beta*c for row-major matrices, where

@@ -28,19 +28,18 @@ func Concat(xs ...*Tensor) *Tensor {
 	xs = slices.Clone(xs) // the backward must not see a caller reusing its slice
 	dev := xs[0].dev
 	be := dev.backend
-	y := Empty(dev, Float32, append(lead.Clone(), total)...)
+	bufs, dt, done := sameDType(xs...)
+	y := Empty(dev, dt, append(lead.Clone(), total)...)
 	rows := lead.Numel()
 	offsets := make([]int, len(xs))
 	off := 0
 	for i, x := range xs {
 		c := x.shape[len(lead)]
-		xw := widened(x)
-		be.CopyColumns(rows, c, xw.buf, c, 0, y.buf, total, off)
-		unwiden(x, xw)
+		be.CopyColumns(rows, c, bufs[i], c, 0, y.buf, total, off)
 		offsets[i] = off
 		off += c
 	}
-	y = promoted(y, xs...)
+	done()
 	return record("Concat", y, xs, func(dy *Tensor) []*Tensor {
 		gs := make([]*Tensor, len(xs))
 		for i, x := range xs {
@@ -66,11 +65,8 @@ func Narrow(x *Tensor, offset, size int) *Tensor {
 	be := x.dev.backend
 	shape := x.shape.Clone()
 	shape[len(shape)-1] = size
-	y := Empty(x.dev, Float32, shape...)
-	xw := widened(x)
-	be.CopyColumns(rows, size, xw.buf, c, offset, y.buf, size, 0)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	y := Empty(x.dev, x.DType(), shape...)
+	be.CopyColumns(rows, size, x.buf, c, offset, y.buf, size, 0)
 	return record("Narrow", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Zeros(x.dev, x.shape...)
 		be.CopyColumns(rows, size, dy.buf, size, 0, dx.buf, c, offset)

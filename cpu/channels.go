@@ -116,7 +116,15 @@ func (b *Backend) ScaleChannelsBackward(n, hw, c int, x, s, dy, dx, ds autograd.
 // src[r*srcStride+srcOff:] to dst[r*dstStride+dstOff:], leaving the rest of
 // dst as it is.
 func (b *Backend) CopyColumns(rows, cols int, src autograd.Buffer, srcStride, srcOff int, dst autograd.Buffer, dstStride, dstOff int) {
-	sv, dv := floats(src), floats(dst)
+	if s, ok := src.(b16); ok {
+		copyColumns(b, rows, cols, s, srcStride, srcOff, bfloat16s(dst), dstStride, dstOff)
+		return
+	}
+	copyColumns(b, rows, cols, floats(src), srcStride, srcOff, floats(dst), dstStride, dstOff)
+}
+
+// copyColumns is CopyColumns on Float32 or BFloat16 slices.
+func copyColumns[T float32 | uint16](b *Backend, rows, cols int, sv []T, srcStride, srcOff int, dv []T, dstStride, dstOff int) {
 	if rows == 0 || cols == 0 {
 		return
 	}

@@ -65,13 +65,17 @@ func (b *Backend) sumRows(op string, rows, cols int, x, mask, gated, y *buffer) 
 // src[r*srcStride+srcOff:] to dst[r*dstStride+dstOff:], leaving the rest of
 // dst as it is.
 func (b *Backend) CopyColumns(rows, cols int, src autograd.Buffer, srcStride, srcOff int, dst autograd.Buffer, dstStride, dstOff int) {
-	s, d := b.dev("CopyColumns", src, autograd.Float32), b.dev("CopyColumns", dst, autograd.Float32)
+	s, d := b.dev("CopyColumns", src, src.DType()), b.dev("CopyColumns", dst, src.DType())
+	bf16 := s.dt == autograd.BFloat16
+	if !bf16 && s.dt != autograd.Float32 {
+		panic(fmt.Sprintf("cuda: CopyColumns of %v", s.dt))
+	}
 	if rows == 0 || cols == 0 {
 		return
 	}
 	mustAtLeast("CopyColumns src", s.n, (rows-1)*srcStride+srcOff+cols)
 	mustAtLeast("CopyColumns dst", d.n, (rows-1)*dstStride+dstOff+cols)
-	b.launch1("CopyColumns", kernels.CopyColumns, int64(rows*cols),
+	b.launch1("CopyColumns", dtypeKernel(bf16, kernels.CopyColumns, kernels.CopyColumnsBF16), int64(rows*cols),
 		s, srcStride, srcOff, d, dstStride, dstOff, rows, cols)
 }
 

@@ -1,6 +1,6 @@
 // Per-channel broadcasts and reductions over NHWC rows: bias add and its
 // gradient (column sums), concat/split copies.
-#include "common.cuh"
+#include "bf16.cuh"
 
 // add_bias_f32 sets y[r, c] = x[r, c] + b[c]. x, y: (rows, cols).
 extern "C" __global__ void add_bias_f32(const float* x, const float* b, float* y, i64 rows, i64 cols) {
@@ -40,12 +40,17 @@ extern "C" __global__ void sum_rows_finish_f32(const double* partial, i64 splits
 	}
 }
 
-// copy_columns_f32 copies cols elements of each of rows rows from
-// src[r*srcStride + srcOff] to dst[r*dstStride + dstOff].
-extern "C" __global__ void copy_columns_f32(const float* src, i64 srcStride, i64 srcOff, float* dst, i64 dstStride,
-                                            i64 dstOff, i64 rows, i64 cols) {
+// copy_columns copies cols elements of each of rows rows from
+// src[r*srcStride + srcOff] to dst[r*dstStride + dstOff]: _f32, and _bf16
+// for activations stored in bfloat16 (copied as they are).
+template <class X>
+__device__ void copy_columns(const X* src, i64 srcStride, i64 srcOff, X* dst, i64 dstStride, i64 dstOff, i64 rows,
+                             i64 cols) {
 	GRID_STRIDE(i, rows * cols) {
 		i64 r = i / cols, c = i - r * cols;
 		dst[r * dstStride + dstOff + c] = src[r * srcStride + srcOff + c];
 	}
 }
+#define COPY_COLUMNS_PARAMS(X) \
+	(const X* src, i64 srcStride, i64 srcOff, X* dst, i64 dstStride, i64 dstOff, i64 rows, i64 cols)
+BOTH_DTYPES(copy_columns, COPY_COLUMNS_PARAMS, (src, srcStride, srcOff, dst, dstStride, dstOff, rows, cols))

@@ -81,6 +81,8 @@ var (
 	SumRowsPartial = def("channels", "sum_rows_partial_f32", Ptr, Ptr, Ptr, Int, Int, Ptr)
 	SumRowsFinish  = def("channels", "sum_rows_finish_f32", Ptr, Int, Int, Ptr)
 	CopyColumns    = def("channels", "copy_columns_f32", Ptr, Int, Int, Ptr, Int, Int, Int, Int)
+	// CopyColumnsBF16 is CopyColumns of bf16 activations.
+	CopyColumnsBF16 = def("channels", "copy_columns_bf16", Ptr, Int, Int, Ptr, Int, Int, Int, Int)
 )
 
 // se.cu: squeeze-and-excitation's channel sums and channel scaling.
