@@ -73,6 +73,10 @@ var storedCases = []storedCase{
 		dev := in[0].Device()
 		return autograd.BatchNormReLU(in[0], p[0], p[1], autograd.Zeros(dev, 4), autograd.Full(dev, 1, 4), in[1], autograd.BatchNormOptions{Training: true})
 	}},
+	{"BatchNormReLU eval residual", [][]int{{2, 3, 3, 4}, {2, 3, 3, 4}}, [][]int{{4}, {4}}, func(in, p []*autograd.Tensor) *autograd.Tensor {
+		dev := in[0].Device()
+		return autograd.BatchNormReLU(in[0], p[0], p[1], autograd.Full(dev, 0.25, 4), autograd.Full(dev, 2, 4), in[1], autograd.BatchNormOptions{})
+	}},
 	{"ReLU", [][]int{{3, 7}}, nil, func(in, _ []*autograd.Tensor) *autograd.Tensor { return autograd.ReLU(in[0]) }},
 	{"HardSwish", [][]int{{3, 7}}, nil, func(in, _ []*autograd.Tensor) *autograd.Tensor { return autograd.HardSwish(in[0]) }},
 	{"Add", [][]int{{3, 7}, {3, 7}}, nil, func(in, _ []*autograd.Tensor) *autograd.Tensor { return autograd.Add(in[0], in[1]) }},
