@@ -21,9 +21,11 @@ type Buffer interface {
 //
 // Buffers are Float32 unless a method says otherwise. The activations of
 // Add, Activation, ActivationBackward, the batch-norm methods (x, residual
-// and y), MaxPool2D, AvgPool2D and AdaptiveAvgPool2D (x and y), and of
-// depthwise convolutions (Conv2D's x and y, Conv2DBackwardFilter's x) may
-// instead all be BFloat16 (Device.SetActivationDType):
+// and y), MaxPool2D, AvgPool2D, AdaptiveAvgPool2D, GlobalAvgPool and
+// ScaleChannels (x and y), ScaleChannelsBackward (x), CopyColumns (src and
+// dst), and of depthwise convolutions (Conv2D's x and y,
+// Conv2DBackwardFilter's x) may instead all be BFloat16
+// (Device.SetActivationDType):
 // they are read widened exactly, the arithmetic is the same fp32, and a
 // BFloat16 result is the Float32 one rounded to nearest even, once.
 // Gradients (dy, dx, ...) are Float32 always.

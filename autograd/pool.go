@@ -74,11 +74,8 @@ func GlobalAvgPool(x *Tensor) *Tensor {
 	sameShape("GlobalAvgPool", x)
 	n, h, w, c := x.shape.NHWC("GlobalAvgPool")
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, n, c)
-	xw := widened(x)
-	be.GlobalAvgPool(n, h*w, c, xw.buf, y.buf)
-	unwiden(x, xw)
-	y = promoted(y, x)
+	y := Empty(x.dev, x.DType(), n, c)
+	be.GlobalAvgPool(n, h*w, c, x.buf, y.buf)
 	return record("GlobalAvgPool", y, []*Tensor{x}, func(dy *Tensor) []*Tensor {
 		dx := Empty(x.dev, Float32, x.shape...)
 		be.GlobalAvgPoolBackward(n, h*w, c, dy.buf, dx.buf)

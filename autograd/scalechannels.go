@@ -13,19 +13,16 @@ func ScaleChannels(x, s *Tensor) *Tensor {
 	}
 	sf := ToFloat32(s) // (N, C): small
 	be := x.dev.backend
-	y := Empty(x.dev, Float32, x.shape...)
-	xw := widened(x)
-	be.ScaleChannels(n, h*w, c, xw.buf, sf.buf, y.buf)
-	unwiden(x, xw)
-	y = promoted(y, x, s)
+	acts, dt, done := sameDType(x, s) // s's dtype counts, its buffer is sf's
+	y := Empty(x.dev, dt, x.shape...)
+	be.ScaleChannels(n, h*w, c, acts[0], sf.buf, y.buf)
+	done()
 	return record("ScaleChannels", y, []*Tensor{x, sf}, func(dy *Tensor) []*Tensor {
 		// One kernel produces both gradients; the engine releases the one
 		// an input does not need.
 		dx := Empty(x.dev, Float32, x.shape...)
 		ds := Empty(sf.dev, Float32, sf.shape...)
-		xw := widened(x)
-		be.ScaleChannelsBackward(n, h*w, c, xw.buf, sf.buf, dy.buf, dx.buf, ds.buf)
-		unwiden(x, xw)
+		be.ScaleChannelsBackward(n, h*w, c, x.buf, sf.buf, dy.buf, dx.buf, ds.buf)
 		return []*Tensor{dx, ds}
 	})
 }

@@ -72,6 +72,11 @@ func (b *Backend) sumRows(rows, cols int, x, mask, gated, y []float32) {
 // ScaleChannels sets y[n, i, c] = x[n, i, c] * s[n, c].
 // x, y: (n, hw, c); s: (n, c).
 func (b *Backend) ScaleChannels(n, hw, c int, x, s, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.ScaleChannels(n, hw, c, in[0], s, out[0])
+	}) {
+		return
+	}
 	xv, sv, yv := floats(x), floats(s), floats(y)
 	mustLen("ScaleChannels", n*hw*c, len(xv), len(yv))
 	mustLen("ScaleChannels", n*c, len(sv))
@@ -90,6 +95,11 @@ func (b *Backend) ScaleChannels(n, hw, c int, x, s, y autograd.Buffer) {
 // image by image, so ds does not depend on the worker count.
 // x, dy, dx: (n, hw, c); s, ds: (n, c).
 func (b *Backend) ScaleChannelsBackward(n, hw, c int, x, s, dy, dx, ds autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, nil, func(in, _ []autograd.Buffer) {
+		b.ScaleChannelsBackward(n, hw, c, in[0], s, dy, dx, ds)
+	}) {
+		return
+	}
 	xv, sv, dyv, dxv, dsv := floats(x), floats(s), floats(dy), floats(dx), floats(ds)
 	mustLen("ScaleChannelsBackward", n*hw*c, len(xv), len(dyv), len(dxv))
 	mustLen("ScaleChannelsBackward", n*c, len(sv), len(dsv))

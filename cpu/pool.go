@@ -210,6 +210,11 @@ func (b *Backend) AvgPool2DBackward(p autograd.PoolParams, dy, dx autograd.Buffe
 // GlobalAvgPool sets y[n, c] to the mean over i of x[n, i, c], summed in
 // float64.
 func (b *Backend) GlobalAvgPool(n, hw, c int, x, y autograd.Buffer) {
+	if b.viaFloat32([]autograd.Buffer{x}, []autograd.Buffer{y}, func(in, out []autograd.Buffer) {
+		b.GlobalAvgPool(n, hw, c, in[0], out[0])
+	}) {
+		return
+	}
 	xv, yv := floats(x), floats(y)
 	mustLen("GlobalAvgPool", n*hw*c, len(xv))
 	mustLen("GlobalAvgPool", n*c, len(yv))

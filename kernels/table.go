@@ -90,6 +90,12 @@ var (
 	ChannelSums           = def("se", "channel_sums_f32", Ptr, Ptr, Int, Int, F64, Ptr)
 	ScaleChannels         = def("se", "scale_channels_f32", Ptr, Ptr, Ptr, Int, Int, Int)
 	GlobalAvgPoolBackward = def("se", "global_avg_pool_backward_f32", Ptr, Ptr, Int, Int, Int)
+	// GlobalAvgPoolBF16 is ChannelSums of bf16 x into bf16 y (no b):
+	// x, hw, c, scale, y. ScaleChannelsSumsBF16 is ChannelSums of fp32 dy
+	// times bf16 x. ScaleChannelsBF16 is ScaleChannels of bf16 x and y.
+	GlobalAvgPoolBF16     = def("se", "global_avg_pool_bf16", Ptr, Int, Int, F64, Ptr)
+	ScaleChannelsSumsBF16 = def("se", "scale_channels_sums_bf16", Ptr, Ptr, Int, Int, F64, Ptr)
+	ScaleChannelsBF16     = def("se", "scale_channels_bf16", Ptr, Ptr, Ptr, Int, Int, Int)
 )
 
 // gemm.cu: batched, optionally split products, indexed by [transA][transB][Tile]
