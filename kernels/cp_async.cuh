@@ -1,7 +1,7 @@
 // Asynchronous copies from global to shared memory (sm_80's cp.async), as
 // small device functions like mma.cuh's tensor-core ones: inline PTX on
-// the GPU, and under the stand-in (GOCNN_STANDIN, kernel_emu.h) a
-// synchronous copy.
+// the GPU, and under the stand-in (GOCNN_STANDIN, kernel_emu.h) a queue
+// of copies per emulated thread (cuda/standin/async_copy.h).
 //
 // A thread issues copies, closes them into a group with cp_async_commit,
 // and waits with cp_async_wait<N> until at most N of its most recent
@@ -9,16 +9,27 @@
 // in shared memory, for this thread: other threads see them after a
 // barrier (__syncthreads) that follows their writers' waits.
 //
-// The stand-in's copy lands when it is issued, and commit and wait do
-// nothing. That is one of the orders a GPU may take (a copy may land at
-// any time between its issue and the wait), so a kernel correct on a GPU
-// is correct here. It shows a misaligned copy (as a fault), a missing
-// zero-fill or a wrong src-size, but
-// not a missing wait, nor, in mma_pipe.cuh's loop, a copy issued before
-// the barrier that frees its stage: the emulated MMAs' warp shuffles keep
-// a block's warps nearly in step, and that break passed the tiled tests
-// (forward and reverse order). The loop's ordering rests on its argument,
-// not on a test.
+// The stand-in takes the latest order a GPU allows: a copy reads its
+// source at the issue, writes 0xFF bytes over its destination (NaN as
+// fp32 and as bf16), and lands only at the issuing thread's
+// cp_async_wait that must see it (its group older than the newest N);
+// barriers land nothing, and copies a thread never waits for are dropped
+// when it exits. A read of a stage before its copies officially land
+// therefore reads NaN, which the results carry. Under the stand-in this
+// catches:
+//   - a missing or too weak wait: mma_pipe.cuh's cp_async_wait<1> made
+//     wait<2> fails the pipelined tests;
+//   - a misaligned copy (as a fault), a missing zero-fill, a wrong
+//     src-size.
+// It does not catch, in mma_pipe.cuh's loop, a copy issued before the
+// barrier that frees its stage: the stand-in interleaves a block's warps
+// at every warp shuffle, and the emulated MMAs' shuffles keep them in
+// step, so every warp has read the stage before the first warp's copies
+// poison it (that break passes the pipelined tests). Nor does it catch a
+// bug that needs a copy to land early (before the wait): none lands early
+// here. Poison shows only through what the kernel stores: an early read
+// of a stage's padding or of rows past the output's edges, which no
+// stored result depends on, passes (as it would on a GPU).
 #pragma once
 
 // cp_async16 copies the 16 bytes at src (global memory, 16-byte aligned)
@@ -37,8 +48,7 @@ __device__ __forceinline__ void cp_async16(void* dst, const void* src, int bytes
 		asm volatile("movaps (%0), %%xmm0" ::"r"(bad) : "xmm0");
 	}
 #endif
-	memcpy(dst, src, bytes);
-	memset((char*)dst + bytes, 0, 16 - bytes);
+	::standin::cp_async_issue(dst, src, bytes);
 #else
 	unsigned s = (unsigned)__cvta_generic_to_shared(dst);
 	asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;" ::"r"(s), "l"(src), "r"(bytes) : "memory");
@@ -48,7 +58,9 @@ __device__ __forceinline__ void cp_async16(void* dst, const void* src, int bytes
 // cp_async_commit closes the copies this thread issued since the last
 // commit into one group (possibly empty).
 __device__ __forceinline__ void cp_async_commit() {
-#ifndef GOCNN_STANDIN
+#ifdef GOCNN_STANDIN
+	::standin::cp_async_commit();
+#else
 	asm volatile("cp.async.commit_group;" ::: "memory");
 #endif
 }
@@ -57,7 +69,9 @@ __device__ __forceinline__ void cp_async_commit() {
 // are incomplete.
 template <int N>
 __device__ __forceinline__ void cp_async_wait() {
-#ifndef GOCNN_STANDIN
+#ifdef GOCNN_STANDIN
+	::standin::cp_async_wait(N);
+#else
 	asm volatile("cp.async.wait_group %0;" ::"n"(N) : "memory");
 #endif
 }

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "async_copy.h"
 #include "fiber.h"
 #include "standin.h"
 
@@ -41,6 +42,7 @@ struct Thread {
 	uint64_t bits = 0;
 	Shuffle kind = Shuffle::Xor;
 	int arg = 0, width = 0;
+	AsyncCopies copies; // its cp.async copies in flight
 };
 
 std::string site(const Thread& t) { return std::string(t.file ? t.file : "?") + ":" + std::to_string(t.line); }
@@ -82,6 +84,7 @@ public:
 	uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line);
 	[[noreturn]] void fault(int sig, const siginfo_t* info);
 	bool in_fiber() const { return in_fiber_; }
+	AsyncCopies& copies() { return cur_->copies; }
 
 private:
 	static void entry();
@@ -225,6 +228,7 @@ BlockFailure Runner::run(const Grid& g, uint3 b) {
 		t.state = State::Ready;
 		t.idx = uint3{i % g.block.x, i / g.block.x % g.block.y, i / (g.block.x * g.block.y)};
 		t.file = nullptr;
+		t.copies.clear();
 		prepare(t.ctx, t.stack, entry);
 	}
 	make_order(g, b);
@@ -339,6 +343,10 @@ void syncthreads(const char* file, int line) { runner->barrier(file, line); }
 uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line) {
 	return runner->shuffle(kind, mask, bits, arg, width, file, line);
 }
+
+void cp_async_issue(void* dst, const void* src, int bytes) { runner->copies().issue(dst, src, bytes); }
+void cp_async_commit() { runner->copies().commit(); }
+void cp_async_wait(int n) { runner->copies().wait(n); }
 
 BlockFailure run_block(const Grid& g, uint3 b) { return this_runner().run(g, b); }
 

@@ -35,6 +35,13 @@ enum class Shuffle : uint8_t {
 // of the caller's warp passed to the same shuffle.
 uint64_t shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, int width, const char* file, int line);
 
+// cp_async_issue, cp_async_commit and cp_async_wait are cp.async's
+// cp.async.cg (16 bytes, src-size bytes read), commit_group and
+// wait_group for the calling emulated thread (async_copy.h).
+void cp_async_issue(void* dst, const void* src, int bytes);
+void cp_async_commit();
+void cp_async_wait(int n);
+
 template <class T>
 T shfl(Shuffle kind, unsigned mask, T v, int arg, int width, const char* file, int line) {
 	static_assert(sizeof(T) <= 8 && std::is_trivially_copyable<T>::value, "shuffle of a type wider than 8 bytes");

@@ -1,10 +1,11 @@
 // driver_check: a self-test of the stand-in driver showing that it is
 // faithful enough to catch the bugs a GPU would: a race behind a missing
 // __syncthreads, a write past an allocation, a read of freed memory,
-// barriers and shuffles the threads do not all reach, launches a GPU
-// refuses, PTX that disagrees with the compiled kernels, a host that reads
-// asynchronous results too early; and that its memory, counters, devices
-// and events behave as the Go code expects.
+// barriers and shuffles the threads do not all reach, a stage read before
+// its cp.async copies land, launches a GPU refuses, PTX that disagrees
+// with the compiled kernels, a host that reads asynchronous results too
+// early; and that its memory, counters, devices and events behave as the
+// Go code expects.
 //
 // The kernel registry is local to libcuda.so.1 (exports.map), so this
 // program links the driver's objects instead, with kernels of its own
@@ -46,6 +47,7 @@ static const bool registered = standin::register_family({
     KERNEL(shuffle_index),
     KERNEL(gated_store),
     KERNEL(slow_store),
+    KERNEL(cp_async_stages),
 });
 
 #else
@@ -70,6 +72,7 @@ static const bool registered = standin::register_family({
 #include <string>
 #include <vector>
 
+#include "async_copy.h"
 #include "check.h"
 #include "gocnn_standin.h"
 
@@ -198,6 +201,14 @@ const char kPTX[] = R"(//
 	.param .u64 slow_store_param_0,
 	.param .f32 slow_store_param_1,
 	.param .u64 slow_store_param_2
+)
+{
+	ret;
+}
+
+.visible .entry cp_async_stages(
+	.param .u64 cp_async_stages_param_0,
+	.param .u64 cp_async_stages_param_1
 )
 {
 	ret;
@@ -344,6 +355,46 @@ int child_shuffle_index() {
 	return 0;
 }
 int child_racy() { return child_sums("block_sums_racy"); }
+
+// child_cp_async runs cp_async_stages over 64 threads and checks each
+// snapshot against the copies that must have landed by then (the source's
+// bytes, zero-filled past 8 bytes in the second group) and the ones that
+// must not (kAsyncCopyPoison in every byte); it prints how many of the
+// floats are wrong.
+int child_cp_async() {
+	Dev d = open_device(0);
+	constexpr unsigned n = 64, per = 52;
+	std::vector<float> src(12 * n);
+	for (size_t i = 0; i < src.size(); i++) src[i] = (float)i + 1;
+	CUdeviceptr sd = alloc_floats(src.size()), out = alloc_floats(per * n);
+	upload(sd, src);
+	CU(launch(d.fn("cp_async_stages"), {1}, {n}, 0, nullptr, sd, out));
+	std::vector<float> got = download(out, per * n);
+	uint32_t poison;
+	memset(&poison, standin::kAsyncCopyPoison, sizeof poison);
+	int wrong = 0;
+	for (unsigned t = 0; t < n; t++) {
+		// landed[s][v]: whether stage v has landed by snapshot s.
+		const bool landed[4][3] = {{false, false, false}, {true, false, false}, {true, true, false}, {true, true, true}};
+		for (int s = 0; s < 4; s++)
+			for (int v = 0; v < 3; v++)
+				for (int i = 0; i < 4; i++) {
+					float data = v == 1 && i >= 2 ? 0.f : src[4 * (v * n + t) + i];
+					uint32_t want, bits;
+					memcpy(&want, &data, 4);
+					if (!landed[s][v]) want = poison;
+					memcpy(&bits, &got[per * t + 12 * s + 4 * v + i], 4);
+					wrong += bits != want;
+				}
+		for (int i = 0; i < 4; i++) {
+			uint32_t bits;
+			memcpy(&bits, &got[per * t + 48 + i], 4);
+			wrong += bits != poison;
+		}
+	}
+	printf("wrong %d of %u\n", wrong, per * n);
+	return 0;
+}
 
 // child_past_end writes one float past a 1024-byte block: asynchronously,
 // then sticky.
@@ -817,6 +868,7 @@ const Child children[] = {
     {"sync_two_sites", child_sync_two_sites},
     {"shuffle_after_return", child_shuffle_after_return},
     {"shuffle_index", child_shuffle_index},
+    {"cp_async", child_cp_async},
     {"refusals", child_refusals},
     {"ptx", child_ptx},
     {"async", child_async},
@@ -1104,6 +1156,16 @@ void case_shuffle_index() {
 	   "in every thread order");
 }
 
+void case_cp_async() {
+	for (const char* order : kOrders) {
+		Outcome o = must_pass("cp_async", {std::string("GOCNN_SIM_ORDER=") + order});
+		if (int wrong = wrong_results(o)) child_failed(__LINE__, o, std::to_string(wrong) + " wrong floats");
+	}
+	ok("14 cp.async: a copy's destination is poison from its issue, across a barrier and to other threads, "
+	   "until its thread's wait lands its group (wait<1> the older of two, wait<0> all committed, not an "
+	   "uncommitted one); zero-fill past src-size; in every thread order");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -1137,6 +1199,7 @@ int main(int argc, char** argv) {
 	case_peers();
 	case_unimplemented();
 	case_shuffle_index();
+	case_cp_async();
 	printf("PASS driver_check (%.1f s)\n", now() - t0);
 	return 0;
 }

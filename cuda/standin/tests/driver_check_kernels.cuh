@@ -4,6 +4,8 @@
 // declares them to the driver in a PTX text of its own. Several are wrong
 // on purpose: each bug is one a GPU would show and the stand-in must catch.
 
+#include "cp_async.cuh" // kernels/cp_async.cuh
+
 typedef long long i64; // integer parameters take a full 8-byte slot, as in common.cuh
 
 // warp_sum returns the sum of v over the calling thread's warp, in every lane.
@@ -134,4 +136,38 @@ extern "C" __global__ void slow_store(float* p, float v, i64 sleep_us) {
 		usleep((useconds_t)sleep_us);
 		p[0] = v;
 	}
+}
+
+// cp_async_stages shows when kernels/cp_async.cuh's copies land. Each
+// thread t (at most 64) copies three 16-byte vectors of src to shared
+// memory: vector t in one commit group, vector n+t in a second reading
+// only 8 bytes (the rest zero-filled), vector 2n+t without committing it
+// (n = blockDim.x). It writes its three stages to out (52 floats a thread,
+// 12 a snapshot) after a barrier, with its neighbour's (t ^ 1) first stage
+// then too; after wait<1>; after wait<0>; after a commit and wait<0>.
+__device__ void cp_async_snapshot(float* out, const float (*s)[4 * 64], unsigned t) {
+	for (int v = 0; v < 3; v++)
+		for (int i = 0; i < 4; i++) out[4 * v + i] = s[v][4 * t + i];
+}
+
+extern "C" __global__ void cp_async_stages(const float* src, float* out) {
+	__shared__ __align__(16) float s[3][4 * 64];
+	unsigned t = threadIdx.x, n = blockDim.x;
+	float* o = out + 52 * t;
+	cp_async16(&s[0][4 * t], src + 4 * t, 16);
+	cp_async_commit();
+	cp_async16(&s[1][4 * t], src + 4 * (n + t), 8);
+	cp_async_commit();
+	cp_async16(&s[2][4 * t], src + 4 * (2 * n + t), 16);
+	__syncthreads(); // a barrier lands no copy: only the issuing thread's wait does
+	cp_async_snapshot(o, s, t);
+	for (int i = 0; i < 4; i++) o[48 + i] = s[0][4 * (t ^ 1) + i];
+	__syncthreads(); // every thread has read its neighbour's stage before any waits
+	cp_async_wait<1>();
+	cp_async_snapshot(o + 12, s, t);
+	cp_async_wait<0>();
+	cp_async_snapshot(o + 24, s, t);
+	cp_async_commit();
+	cp_async_wait<0>();
+	cp_async_snapshot(o + 36, s, t);
 }
