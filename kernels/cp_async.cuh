@@ -19,17 +19,21 @@
 // catches:
 //   - a missing or too weak wait: mma_pipe.cuh's cp_async_wait<1> made
 //     wait<2> fails the pipelined tests;
+//   - in mma_pipe.cuh's loop, a copy issued before the barrier that frees
+//     its stage: in forward and reverse order (GOCNN_SIM_ORDER) the
+//     stand-in runs each warp through its shuffles to its next barrier
+//     before another warp resumes, so the copies for step t+2 of the warp
+//     that runs first poison step t-1's stage (or, landed, overwrite it)
+//     before the other warps have read it; moving the copies above the barrier fails
+//     the pipelined tests in both orders. In shuffled order warps
+//     interleave at every warp shuffle, and the emulated MMAs' shuffles
+//     keep them in step: there the break passes;
 //   - a misaligned copy (as a fault), a missing zero-fill, a wrong
 //     src-size.
-// It does not catch, in mma_pipe.cuh's loop, a copy issued before the
-// barrier that frees its stage: the stand-in interleaves a block's warps
-// at every warp shuffle, and the emulated MMAs' shuffles keep them in
-// step, so every warp has read the stage before the first warp's copies
-// poison it (that break passes the pipelined tests). Nor does it catch a
-// bug that needs a copy to land early (before the wait): none lands early
-// here. Poison shows only through what the kernel stores: an early read
-// of a stage's padding or of rows past the output's edges, which no
-// stored result depends on, passes (as it would on a GPU).
+// It does not catch a bug that needs a copy to land early (before the
+// wait): none lands early here. Poison shows only through what the kernel
+// stores: an early read of a stage's padding or of rows past the output's
+// edges, which no stored result depends on, passes (as it would on a GPU).
 #pragma once
 
 // cp_async16 copies the 16 bytes at src (global memory, 16-byte aligned)

@@ -3,7 +3,9 @@
 // for each other (__syncthreads, warp shuffles). Between two such points
 // the threads run one after another, in forward, reverse or shuffled
 // order (GOCNN_SIM_ORDER), so that a missing __syncthreads reads stale
-// shared memory here as it may on a GPU. A barrier or shuffle that some
+// shared memory here as it may on a GPU; in forward and reverse order a
+// warp runs on through its shuffles to its next barrier before another
+// warp resumes (make_order). A barrier or shuffle that some
 // threads never reach is reported, naming the kernel, instead of hanging;
 // a fault in a kernel (a guard page, freed memory) fails the block with
 // CUDA_ERROR_ILLEGAL_ADDRESS and a message naming kernel, block, thread
@@ -92,10 +94,16 @@ private:
 	void make_order(const Grid& g, uint3 b);
 	void wait(State s, const char* file, int line);
 	bool release_warp(unsigned warp, BlockFailure* f);
+	bool resume(unsigned i, unsigned* done, bool* released, BlockFailure* f);
+	bool run_warp(unsigned warp, unsigned* done, BlockFailure* f);
 	BlockFailure failure(CUresult code, const std::string& what) const;
 
 	std::vector<Thread> threads_;
 	std::vector<unsigned> order_;
+	// warp_order_[w]: warp w's threads in order_'s order, when a warp that
+	// completes a shuffle runs on to its next barrier (warp_first_).
+	std::vector<std::vector<unsigned>> warp_order_;
+	bool warp_first_ = true;
 	FiberContext* sched_;
 	Thread* cur_ = nullptr;
 	const Grid* grid_ = nullptr;
@@ -121,10 +129,23 @@ void Runner::grow(unsigned n) {
 	}
 }
 
+// make_order sets the order in which the block's ready threads run. In
+// forward and reverse order a warp that completes a shuffle runs on, its
+// lanes in that order, until it waits at a barrier or exits, before any
+// other warp resumes: warps interleave only at barriers, the farthest
+// apart a GPU may run them. In shuffled order they interleave at shuffles
+// too: a released warp's lanes run when the scan of the order next
+// reaches them.
 void Runner::make_order(const Grid& g, uint3 b) {
 	order_.resize(n_);
 	for (unsigned i = 0; i < n_; i++) order_[i] = config().order == Order::Reverse ? n_ - 1 - i : i;
-	if (config().order != Order::Shuffle) return;
+	warp_first_ = config().order != Order::Shuffle;
+	if (warp_first_) {
+		warp_order_.resize((n_ + kWarp - 1) / kWarp);
+		for (auto& w : warp_order_) w.clear();
+		for (unsigned i : order_) warp_order_[i / kWarp].push_back(i);
+		return;
+	}
 	uint64_t block = ((uint64_t)b.z * g.grid.y + b.y) * g.grid.x + b.x;
 	uint64_t r = splitmix(config().seed ^ splitmix(g.serial) ^ splitmix(block + 1));
 	for (unsigned i = n_ - 1; i > 0; i--) {
@@ -216,6 +237,40 @@ bool Runner::release_warp(unsigned warp, BlockFailure* f) {
 	return true;
 }
 
+// resume runs thread i until it waits or exits, counting it in done if it
+// exits, and completes its warp's shuffle if it is the last lane there
+// (released: the warp's lanes are ready again). False: the block failed.
+bool Runner::resume(unsigned i, unsigned* done, bool* released, BlockFailure* f) {
+	Thread& t = threads_[i];
+	cur_ = &t;
+	lane.threadIdx = t.idx;
+	in_fiber_ = true;
+	switch_to(sched_, t.ctx);
+	in_fiber_ = false;
+	*released = false;
+	if (t.state == State::Done) (*done)++;
+	if (t.state == State::Shuffle) {
+		if (!release_warp(i / kWarp, f)) return false;
+		*released = t.state == State::Ready;
+	}
+	return true;
+}
+
+// run_warp runs the warp's ready lanes, again after each shuffle they
+// complete, until every lane waits at a barrier or has exited.
+bool Runner::run_warp(unsigned warp, unsigned* done, BlockFailure* f) {
+	for (bool again = true; again;) {
+		again = false;
+		for (unsigned i : warp_order_[warp]) {
+			if (threads_[i].state != State::Ready) continue;
+			bool released;
+			if (!resume(i, done, &released, f)) return false;
+			again |= released;
+		}
+	}
+	return true;
+}
+
 BlockFailure Runner::run(const Grid& g, uint3 b) {
 	grid_ = &g;
 	n_ = g.block.x * g.block.y * g.block.z;
@@ -247,16 +302,11 @@ BlockFailure Runner::run(const Grid& g, uint3 b) {
 	for (;;) {
 		bool ran = false;
 		for (unsigned i : order_) {
-			Thread& t = threads_[i];
-			if (t.state != State::Ready) continue;
-			cur_ = &t;
-			lane.threadIdx = t.idx;
-			in_fiber_ = true;
-			switch_to(sched_, t.ctx);
-			in_fiber_ = false;
+			if (threads_[i].state != State::Ready) continue;
+			bool released;
+			if (!resume(i, &done, &released, &f)) return f;
 			ran = true;
-			if (t.state == State::Done) done++;
-			if (t.state == State::Shuffle && !release_warp(i / kWarp, &f)) return f;
+			if (released && warp_first_ && !run_warp(i / kWarp, &done, &f)) return f;
 		}
 		if (done == n_) return f;
 		if (ran) continue;

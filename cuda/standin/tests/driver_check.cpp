@@ -48,6 +48,7 @@ static const bool registered = standin::register_family({
     KERNEL(gated_store),
     KERNEL(slow_store),
     KERNEL(cp_async_stages),
+    KERNEL(warp_flags),
 });
 
 #else
@@ -213,6 +214,13 @@ const char kPTX[] = R"(//
 {
 	ret;
 }
+
+.visible .entry warp_flags(
+	.param .u64 warp_flags_param_0
+)
+{
+	ret;
+}
 )";
 
 // ---- helpers for the children ----------------------------------------------------
@@ -355,6 +363,17 @@ int child_shuffle_index() {
 	return 0;
 }
 int child_racy() { return child_sums("block_sums_racy"); }
+
+// child_warp_flags runs warp_flags over two warps and prints what each
+// read of the other's flag.
+int child_warp_flags() {
+	Dev d = open_device(0);
+	CUdeviceptr out = alloc_floats(2);
+	CU(launch(d.fn("warp_flags"), {1}, {64}, 0, nullptr, out));
+	std::vector<float> got = download(out, 2);
+	printf("read %g %g\n", got[0], got[1]);
+	return 0;
+}
 
 // child_cp_async runs cp_async_stages over 64 threads and checks each
 // snapshot against the copies that must have landed by then (the source's
@@ -869,6 +888,7 @@ const Child children[] = {
     {"shuffle_after_return", child_shuffle_after_return},
     {"shuffle_index", child_shuffle_index},
     {"cp_async", child_cp_async},
+    {"warp_flags", child_warp_flags},
     {"refusals", child_refusals},
     {"ptx", child_ptx},
     {"async", child_async},
@@ -1166,6 +1186,18 @@ void case_cp_async() {
 	   "uncommitted one); zero-fill past src-size; in every thread order");
 }
 
+void case_warp_flags() {
+	const char* want[] = {"read 0 1", "read 1 0"}; // forward, reverse
+	for (int i = 0; i < 2; i++) {
+		Outcome o = must_pass("warp_flags", {std::string("GOCNN_SIM_ORDER=") + kOrders[i]});
+		if (o.out.rfind(want[i], 0) != 0)
+			child_failed(__LINE__, o, std::string("the warps read each other's flags as \"") + o.out.substr(0, 8) +
+			                              "\", want \"" + want[i] + "\" in " + kOrders[i] + " order");
+	}
+	ok("15 warps between barriers: in forward order warp 0 runs through two shuffles before warp 1 starts "
+	   "(it misses warp 1's flag), in reverse order warp 1 before warp 0");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -1200,6 +1232,7 @@ int main(int argc, char** argv) {
 	case_unimplemented();
 	case_shuffle_index();
 	case_cp_async();
+	case_warp_flags();
 	printf("PASS driver_check (%.1f s)\n", now() - t0);
 	return 0;
 }

@@ -171,3 +171,20 @@ extern "C" __global__ void cp_async_stages(const float* src, float* out) {
 	cp_async_wait<0>();
 	cp_async_snapshot(o + 36, s, t);
 }
+
+// warp_flags shows how far apart the stand-in runs a block's warps between
+// barriers. Each of two warps passes a shuffle, raises its flag in shared
+// memory (lane 0), passes a second shuffle and reads the other warp's
+// flag, with no barrier in between (a race, on purpose): out[w] is what
+// warp w read. A warp run through both shuffles before the other starts
+// reads 0; warps interleaved at each shuffle both read 1.
+extern "C" __global__ void warp_flags(float* out) {
+	__shared__ int flag[2];
+	unsigned w = threadIdx.x / 32, lane = threadIdx.x % 32;
+	if (lane == 0) flag[w] = 0;
+	__syncthreads();
+	(void)__shfl_xor_sync(0xffffffff, 0, 1);
+	if (lane == 0) flag[w] = 1;
+	(void)__shfl_xor_sync(0xffffffff, 0, 1);
+	if (lane == 0) out[w] = (float)flag[w ^ 1];
+}
