@@ -104,6 +104,9 @@ private:
 	// completes a shuffle runs on to its next barrier (warp_first_).
 	std::vector<std::vector<unsigned>> warp_order_;
 	bool warp_first_ = true;
+	// Per warp: lanes waiting in a shuffle, lanes that have exited.
+	// release_warp runs only when they add up to the warp.
+	std::vector<unsigned> waiting_, exited_;
 	FiberContext* sched_;
 	Thread* cur_ = nullptr;
 	const Grid* grid_ = nullptr;
@@ -190,7 +193,8 @@ uint64_t Runner::shuffle(Shuffle kind, unsigned mask, uint64_t bits, int arg, in
 	return t->bits; // release_warp left the source lane's bits here
 }
 
-// release_warp completes the warp's shuffle once all its lanes wait in it.
+// release_warp completes the warp's shuffle; resume calls it once every
+// lane of the warp waits in a shuffle or has exited (which fails).
 bool Runner::release_warp(unsigned warp, BlockFailure* f) {
 	unsigned first = warp * kWarp, last = std::min(first + kWarp, n_);
 	Thread& lead = threads_[first];
@@ -248,10 +252,15 @@ bool Runner::resume(unsigned i, unsigned* done, bool* released, BlockFailure* f)
 	switch_to(sched_, t.ctx);
 	in_fiber_ = false;
 	*released = false;
-	if (t.state == State::Done) (*done)++;
-	if (t.state == State::Shuffle) {
-		if (!release_warp(i / kWarp, f)) return false;
+	unsigned w = i / kWarp;
+	if (t.state == State::Done) {
+		(*done)++;
+		exited_[w]++;
+	}
+	if (t.state == State::Shuffle && ++waiting_[w] + exited_[w] == std::min((unsigned)kWarp, n_ - w * kWarp)) {
+		if (!release_warp(w, f)) return false;
 		*released = t.state == State::Ready;
+		waiting_[w] = 0;
 	}
 	return true;
 }
@@ -287,6 +296,8 @@ BlockFailure Runner::run(const Grid& g, uint3 b) {
 		prepare(t.ctx, t.stack, entry);
 	}
 	make_order(g, b);
+	waiting_.assign((n_ + kWarp - 1) / kWarp, 0);
+	exited_.assign(waiting_.size(), 0);
 	// The signal mask is not saved here (a system call per block); the
 	// fault path unblocks the signal it left the handler with instead.
 	if (sigsetjmp(fault_jmp_, 0)) {
