@@ -95,6 +95,7 @@ func (b *Backend) viaFloat32(ins, outs []autograd.Buffer, call func(ins, outs []
 	return true
 }
 
+// isBFloat16 reports whether buf is a BFloat16 buffer (nil is not).
 func isBFloat16(buf autograd.Buffer) bool {
 	_, ok := buf.(b16)
 	return ok

@@ -4,6 +4,7 @@ package cuda
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gocnn/gocnn/autograd"
 	"github.com/gocnn/gocnn/kernels"
@@ -14,14 +15,11 @@ import (
 // share one dtype, and whether that is BFloat16 rather than Float32: the
 // kernels that read and write activations come in both.
 func (b *Backend) activations(op string, n int, bufs ...autograd.Buffer) (acts []*buffer, bf16 bool) {
-	dt := autograd.DType(0)
-	found := false
-	for _, buf := range bufs {
-		if buf != nil && !found {
-			dt, found = buf.DType(), true
-		}
+	dt := autograd.Float32
+	if i := slices.IndexFunc(bufs, func(buf autograd.Buffer) bool { return buf != nil }); i >= 0 {
+		dt = bufs[i].DType()
 	}
-	if found && dt != autograd.Float32 && dt != autograd.BFloat16 {
+	if dt != autograd.Float32 && dt != autograd.BFloat16 {
 		panic(fmt.Sprintf("cuda: %s: activations of %v", op, dt))
 	}
 	acts = make([]*buffer, len(bufs))
