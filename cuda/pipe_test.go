@@ -222,28 +222,22 @@ func TestPipelineMatchesRegisterPath(t *testing.T) {
 		atPrecision(t, c.p)
 		for _, tl := range c.tiles {
 			forcedTile = &tl
-			// both returns run's results on the pipelined path and on the
-			// register-staged one.
-			both := func(run func() []float32) (pipe, reg []float32) {
+			// both returns onGPU's results on the pipelined path and on
+			// the register-staged one.
+			both := func(n int, call func(in []autograd.Buffer, out autograd.Buffer), ins ...[]float32) (pipe, reg []float32) {
 				registerStaged = false
-				pipe = run()
+				pipe = onGPU(t, n, call, ins...)
 				registerStaged = true
-				reg = run()
+				reg = onGPU(t, n, call, ins...)
 				registerStaged = false
 				return pipe, reg
 			}
 			for _, s := range gemmTiledCases[4:] {
 				for _, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
 					a, b := randn(rng, s.m*s.k), randn(rng, s.k*s.n)
-					pipe, reg := both(func() []float32 {
-						ba, bb, bc := upload(t, gpu, a), upload(t, gpu, b), poisoned(s.m*s.n)
-						gpu.Gemm(tr[0], tr[1], s.m, s.n, s.k, 1, ba, bb, 0, bc)
-						out := download(gpu, bc)
-						for _, buf := range []autograd.Buffer{ba, bb, bc} {
-							gpu.Free(buf)
-						}
-						return out
-					})
+					pipe, reg := both(s.m*s.n, func(in []autograd.Buffer, out autograd.Buffer) {
+						gpu.Gemm(tr[0], tr[1], s.m, s.n, s.k, 1, in[0], in[1], 0, out)
+					}, a, b)
 					sameBits(t, fmt.Sprintf("%v %v %dx%dx%d %v", c.p, tl.kind, s.m, s.n, s.k, tr), pipe, reg)
 				}
 			}
@@ -254,58 +248,51 @@ func TestPipelineMatchesRegisterPath(t *testing.T) {
 				}
 				if backwardFilterPass(p, &buffer{}, &buffer{}, tl)[tl.kind] == kernels.Conv2DBackwardFilterPipe[tl.kind] {
 					x, dy := randn(rng, p.N*p.H*p.W*p.C), randn(rng, p.N*p.P()*p.Q()*p.K)
-					pipe, reg := both(func() []float32 {
-						bx, bdy, bdw := upload(t, gpu, x), upload(t, gpu, dy), poisoned(p.K*p.R*p.S*p.Cg())
-						gpu.Conv2DBackwardFilter(p, bx, bdy, bdw)
-						out := download(gpu, bdw)
-						for _, buf := range []autograd.Buffer{bx, bdy, bdw} {
-							gpu.Free(buf)
-						}
-						return out
-					})
+					pipe, reg := both(p.K*p.R*p.S*p.Cg(), func(in []autograd.Buffer, out autograd.Buffer) {
+						gpu.Conv2DBackwardFilter(p, in[0], in[1], out)
+					}, x, dy)
 					sameBits(t, fmt.Sprintf("%v %v %s filter gradient", c.p, tl.kind, cc.name), pipe, reg)
 				}
 				if backwardDataPass(p, &buffer{}, &buffer{}, tl)[tl.kind] == kernels.Conv2DBackwardDataPipe[tl.kind] {
 					dy, w := randn(rng, p.N*p.P()*p.Q()*p.K), randn(rng, p.K*p.R*p.S*p.Cg())
-					pipe, reg := both(func() []float32 {
-						bdy, bw, bdx := upload(t, gpu, dy), upload(t, gpu, w), poisoned(p.N*p.H*p.W*p.C)
-						gpu.Conv2DBackwardData(p, bdy, bw, bdx)
-						out := download(gpu, bdx)
-						for _, buf := range []autograd.Buffer{bdy, bw, bdx} {
-							gpu.Free(buf)
-						}
-						return out
-					})
+					pipe, reg := both(p.N*p.H*p.W*p.C, func(in []autograd.Buffer, out autograd.Buffer) {
+						gpu.Conv2DBackwardData(p, in[0], in[1], out)
+					}, dy, w)
 					sameBits(t, fmt.Sprintf("%v %v %s input gradient", c.p, tl.kind, cc.name), pipe, reg)
 				}
 				if forwardPass(p, &buffer{}, &buffer{}, tl)[tl.kind] != kernels.Conv2DForwardPipe[tl.kind] {
 					continue
 				}
 				x, w := randn(rng, p.N*p.H*p.W*p.C), randn(rng, p.K*p.R*p.S*p.Cg())
-				pipe, reg := both(func() []float32 {
-					bx, bw, by := upload(t, gpu, x), upload(t, gpu, w), poisoned(p.N*p.P()*p.Q()*p.K)
-					gpu.Conv2D(p, bx, bw, by)
-					out := download(gpu, by)
-					for _, buf := range []autograd.Buffer{bx, bw, by} {
-						gpu.Free(buf)
-					}
-					return out
-				})
+				pipe, reg := both(p.N*p.P()*p.Q()*p.K, func(in []autograd.Buffer, out autograd.Buffer) {
+					gpu.Conv2D(p, in[0], in[1], out)
+				}, x, w)
 				sameBits(t, fmt.Sprintf("%v %v %s forward", c.p, tl.kind, cc.name), pipe, reg)
 				bias := randn(rng, p.K)
-				pipe, reg = both(func() []float32 {
-					bx, bw, bb, by := upload(t, gpu, x), upload(t, gpu, w), upload(t, gpu, bias), poisoned(p.N*p.P()*p.Q()*p.K)
-					gpu.Conv2DBias(p, true, bx, bw, bb, by)
-					out := download(gpu, by)
-					for _, buf := range []autograd.Buffer{bx, bw, bb, by} {
-						gpu.Free(buf)
-					}
-					return out
-				})
+				pipe, reg = both(p.N*p.P()*p.Q()*p.K, func(in []autograd.Buffer, out autograd.Buffer) {
+					gpu.Conv2DBias(p, true, in[0], in[1], in[2], out)
+				}, x, w, bias)
 				sameBits(t, fmt.Sprintf("%v %v %s forward, bias and ReLU", c.p, tl.kind, cc.name), pipe, reg)
 			}
 		}
 	}
+}
+
+// onGPU uploads ins to the GPU, runs call on them and on a poisoned output
+// of n elements, and returns that output, every buffer freed.
+func onGPU(t *testing.T, n int, call func(in []autograd.Buffer, out autograd.Buffer), ins ...[]float32) []float32 {
+	t.Helper()
+	bufs := make([]autograd.Buffer, len(ins))
+	for i, v := range ins {
+		bufs[i] = upload(t, gpu, v)
+	}
+	out := poisoned(n)
+	call(bufs, out)
+	res := download(gpu, out)
+	for _, buf := range append(bufs, out) {
+		gpu.Free(buf)
+	}
+	return res
 }
 
 // sameBits fails unless got and want hold the same bits.
